@@ -1,0 +1,515 @@
+//! The messages on the wire, one enum per direction.
+//!
+//! The service relays the WebRTC payload ([`Signal`]) without looking inside it: it decodes
+//! client frames as `ClientMsg<RawSignal>`, keeping the payload as raw JSON, while the browser
+//! uses the default `ClientMsg<Signal>` and gets the payload typed. Both sides share one frame
+//! decoder, [`ClientMsg::decode`], so they cannot disagree about what a frame means.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::room_name::{RoomName, RoomNameError};
+
+/// The largest frame either side accepts, in bytes. A bigger frame closes the connection with
+/// code 1009 (message too big). An SDP offer with many candidates is about 6 KiB.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+/// A message from the browser to the service.
+///
+/// `P` is the WebRTC payload: [`Signal`] in the browser, [`RawSignal`] in the service.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMsg<P = Signal> {
+    /// Sent by a browser to enter a room, creating it if nobody is in it.
+    ///
+    /// The answer is [`ServerMsg::Joined`], or an error: [`ErrorCode::RoomFull`] when two people
+    /// are already in, [`ErrorCode::AlreadyInRoom`], [`ErrorCode::InvalidResumeToken`].
+    /// `resume` is the token from an earlier `joined` for this room: with it, the browser takes
+    /// over its own earlier session (one whose connection died, maybe unnoticed yet) instead of
+    /// being refused as a third person.
+    Join {
+        /// The room to enter.
+        room: RoomName,
+        /// The token from an earlier `joined` answer for this room, if the browser kept one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resume: Option<ResumeToken>,
+    },
+    /// Sent by a browser in a room to pass a WebRTC message to the other person there.
+    /// Answered with [`ErrorCode::NotInRoom`] when the sender is in no room.
+    Signal {
+        /// The payload, relayed untouched.
+        signal: P,
+    },
+    /// Sent by a browser to hang up and leave its room; answered with [`ServerMsg::Left`].
+    Leave,
+}
+
+/// A message from the service to a browser.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg<P = Signal> {
+    /// Sent to a browser whose `join` was admitted.
+    Joined {
+        /// The room, as this browser typed it (trimmed).
+        room: RoomName,
+        /// This browser's part in WebRTC perfect negotiation; the other person has the other.
+        role: Role,
+        /// Keep this to come back to this room after a reload or a dropped connection.
+        resume: ResumeToken,
+        /// Whether the other person is already in the room. When true, start the call now.
+        peer_present: bool,
+    },
+    /// Sent to a browser in a room when the other person is admitted (a new arrival, or the
+    /// other person coming back on a new connection). Start (or confirm) the call.
+    PeerJoined,
+    /// Sent to a browser in a room when the other person is gone. The slot is free again.
+    PeerLeft {
+        /// Whether they hung up or their connection was lost.
+        reason: LeaveReason,
+    },
+    /// A WebRTC payload relayed from the other person in the room.
+    Signal {
+        /// The payload, as the other person sent it.
+        signal: P,
+    },
+    /// Sent in answer to `leave`: this browser is in no room now.
+    Left,
+    /// Something the browser sent was refused. The connection stays open unless the code says
+    /// otherwise ([`ErrorCode::SessionReplaced`], or repeated [`ErrorCode::RateLimited`]).
+    Error {
+        /// What went wrong, for programs.
+        code: ErrorCode,
+        /// What went wrong, for people (English).
+        message: String,
+    },
+}
+
+/// The WebRTC payload two browsers exchange through the service. The service never reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Signal {
+    /// Sent by each browser when it learns the other is there (`joined` with `peer_present`, or
+    /// `peer_joined`), before any other signal. Both keep their current peer connection only if
+    /// both still have a live one (the signaling connection dropped but the media did not);
+    /// otherwise both start a fresh connection.
+    Hello {
+        /// Whether the sender still has a working peer connection to this person.
+        live_call: bool,
+    },
+    /// An SDP offer or answer (perfect negotiation).
+    Description {
+        /// The description, as `RTCSessionDescriptionInit`.
+        description: SessionDescription,
+    },
+    /// A trickled ICE candidate.
+    Candidate {
+        /// The candidate, as `RTCIceCandidateInit`.
+        candidate: IceCandidate,
+    },
+}
+
+/// The service's view of a [`Signal`]: valid JSON, relayed as it came, never parsed further.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RawSignal(pub Box<RawValue>);
+
+impl PartialEq for RawSignal {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+/// An SDP description, shaped like the browser's `RTCSessionDescriptionInit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionDescription {
+    /// Offer, answer, ...
+    #[serde(rename = "type")]
+    pub kind: SdpKind,
+    /// The SDP text.
+    #[serde(default)]
+    pub sdp: String,
+}
+
+/// The type of an SDP description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SdpKind {
+    /// An offer.
+    Offer,
+    /// A final answer.
+    Answer,
+    /// A provisional answer.
+    Pranswer,
+    /// Undo a pending local or remote offer.
+    Rollback,
+}
+
+/// An ICE candidate, shaped like the browser's `RTCIceCandidateInit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IceCandidate {
+    /// The `candidate:` line.
+    pub candidate: String,
+    /// The media stream identification tag the candidate belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sdp_mid: Option<String>,
+    /// The index of the m-line the candidate belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sdp_m_line_index: Option<u16>,
+    /// The ICE username fragment, which tells ICE restarts apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username_fragment: Option<String>,
+}
+
+/// A browser's part in perfect negotiation. The service gives the two people of a room
+/// different roles, so that when both make an offer at once exactly one of them yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Yields on an offer collision: rolls back its own offer and takes the other's.
+    Polite,
+    /// Ignores a colliding offer and waits for the answer to its own.
+    Impolite,
+}
+
+impl Role {
+    /// The role of the other person in the room.
+    pub fn other(self) -> Self {
+        match self {
+            Self::Polite => Self::Impolite,
+            Self::Impolite => Self::Polite,
+        }
+    }
+}
+
+/// Why the other person is gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveReason {
+    /// They sent `leave` or closed their connection (a closed tab or a reload).
+    HungUp,
+    /// Their connection died without a goodbye (network drop, heartbeat timeout). Their media
+    /// may still be flowing and they may come back with their resume token.
+    ConnectionLost,
+}
+
+/// What went wrong, on the wire as a `snake_case` code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The room already holds two people.
+    RoomFull,
+    /// The room name is empty, too long or has control characters.
+    InvalidRoomName,
+    /// The frame is not JSON, or not a message of this protocol.
+    MalformedMessage,
+    /// The frame's `type` is not one this service knows.
+    UnknownType,
+    /// The frame is larger than [`MAX_MESSAGE_BYTES`]. The connection is then closed (1009).
+    MessageTooLarge,
+    /// A binary frame: this protocol is JSON text only.
+    UnsupportedFrame,
+    /// Too many messages too fast; this one was not relayed. Keeping on closes the connection.
+    RateLimited,
+    /// A `signal` or `leave` from a browser that is in no room.
+    NotInRoom,
+    /// A `join` from a browser that is already in a room: `leave` first.
+    AlreadyInRoom,
+    /// The resume token is not well formed, or belongs to another room.
+    InvalidResumeToken,
+    /// A newer connection came back with this session's resume token and took its place.
+    SessionReplaced,
+    /// A code this version does not know yet (sent by a newer service).
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// The wire form of the code, e.g. `room_full`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RoomFull => "room_full",
+            Self::InvalidRoomName => "invalid_room_name",
+            Self::MalformedMessage => "malformed_message",
+            Self::UnknownType => "unknown_type",
+            Self::MessageTooLarge => "message_too_large",
+            Self::UnsupportedFrame => "unsupported_frame",
+            Self::RateLimited => "rate_limited",
+            Self::NotInRoom => "not_in_room",
+            Self::AlreadyInRoom => "already_in_room",
+            Self::InvalidResumeToken => "invalid_resume_token",
+            Self::SessionReplaced => "session_replaced",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secret that lets a browser take back its own place in a room: 128 random bits, as 32
+/// lower-case hex digits. The service makes them; browsers only keep and return them.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ResumeToken(String);
+
+/// A resume token that is not 32 lower-case hex digits.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a resume token is 32 lower-case hex digits")]
+pub struct ResumeTokenError;
+
+impl ResumeToken {
+    /// Makes a token from 16 random bytes.
+    pub fn from_bytes(bytes: [u8; 16]) -> Self {
+        use fmt::Write;
+        let mut hex = String::with_capacity(32);
+        for byte in bytes {
+            // Writing to a String cannot fail.
+            let _ = write!(hex, "{byte:02x}");
+        }
+        Self(hex)
+    }
+
+    /// Parses a token that came back from a browser.
+    pub fn parse(text: &str) -> Result<Self, ResumeTokenError> {
+        let well_formed = text.len() == 32
+            && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if well_formed {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(ResumeTokenError)
+        }
+    }
+
+    /// The token as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+// Tokens are secrets: keep them out of logs.
+impl fmt::Debug for ResumeToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ResumeToken({}…)", &self.0[..4])
+    }
+}
+
+impl TryFrom<String> for ResumeToken {
+    type Error = ResumeTokenError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<ResumeToken> for String {
+    fn from(token: ResumeToken) -> Self {
+        token.0
+    }
+}
+
+/// Why a client frame could not be decoded. Each maps to the [`ErrorCode`] sent back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// Larger than [`MAX_MESSAGE_BYTES`].
+    #[error("message of {0} bytes is over the {MAX_MESSAGE_BYTES}-byte limit")]
+    TooLarge(usize),
+    /// Not JSON, or not shaped like a message.
+    #[error("malformed message: {0}")]
+    Malformed(String),
+    /// A `type` this protocol does not have.
+    #[error("unknown message type {0:?}")]
+    UnknownType(String),
+    /// A `join` whose room name is not valid.
+    #[error("invalid room name: {0}")]
+    InvalidRoomName(#[from] RoomNameError),
+    /// A `join` whose resume token is not well formed.
+    #[error("invalid resume token: {0}")]
+    InvalidResumeToken(#[from] ResumeTokenError),
+}
+
+impl DecodeError {
+    /// The code to answer this error with.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::TooLarge(_) => ErrorCode::MessageTooLarge,
+            Self::Malformed(_) => ErrorCode::MalformedMessage,
+            Self::UnknownType(_) => ErrorCode::UnknownType,
+            Self::InvalidRoomName(_) => ErrorCode::InvalidRoomName,
+            Self::InvalidResumeToken(_) => ErrorCode::InvalidResumeToken,
+        }
+    }
+}
+
+/// A client frame as it is on the wire, before its fields are checked. A flat struct rather
+/// than a tagged enum so that serde does not buffer the payload, which keeps [`RawValue`]
+/// usable and lets the service relay signals without parsing them.
+#[derive(Deserialize)]
+struct ClientFrame<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(default, borrow)]
+    room: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    resume: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    signal: Option<&'a RawValue>,
+}
+
+impl<P: DeserializeOwned> ClientMsg<P> {
+    /// Decodes one text frame from a browser.
+    pub fn decode(text: &str) -> Result<Self, DecodeError> {
+        if text.len() > MAX_MESSAGE_BYTES {
+            return Err(DecodeError::TooLarge(text.len()));
+        }
+        let frame: ClientFrame<'_> =
+            serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+        match frame.kind.as_ref() {
+            "join" => {
+                let room = frame
+                    .room
+                    .ok_or_else(|| DecodeError::Malformed("`join` needs a `room`".into()))?;
+                let room = RoomName::parse(&room)?;
+                let resume = frame.resume.map(|t| ResumeToken::parse(&t)).transpose()?;
+                Ok(Self::Join { room, resume })
+            }
+            "signal" => {
+                let raw = frame
+                    .signal
+                    .ok_or_else(|| DecodeError::Malformed("`signal` needs a `signal`".into()))?;
+                let signal = serde_json::from_str(raw.get())
+                    .map_err(|e| DecodeError::Malformed(format!("bad signal: {e}")))?;
+                Ok(Self::Signal { signal })
+            }
+            "leave" => Ok(Self::Leave),
+            other => Err(DecodeError::UnknownType(other.to_owned())),
+        }
+    }
+}
+
+impl<P: Serialize> ClientMsg<P> {
+    /// Encodes this message as a JSON text frame.
+    pub fn encode(&self) -> String {
+        encode(self)
+    }
+}
+
+impl<P: Serialize> ServerMsg<P> {
+    /// Encodes this message as a JSON text frame.
+    pub fn encode(&self) -> String {
+        encode(self)
+    }
+}
+
+impl ServerMsg {
+    /// Decodes one text frame from the service.
+    pub fn decode(text: &str) -> Result<Self, DecodeError> {
+        serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))
+    }
+}
+
+fn encode<T: Serialize>(msg: &T) -> String {
+    // Every type here serialises to JSON without fail: string keys, no non-finite floats.
+    serde_json::to_string(msg).unwrap_or_else(|e| {
+        format!(r#"{{"type":"error","code":"malformed_message","message":"encode: {e}"}}"#)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn room(s: &str) -> RoomName {
+        RoomName::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn join_round_trips() {
+        let token = ResumeToken::from_bytes([0xab; 16]);
+        let msg: ClientMsg = ClientMsg::Join { room: room("Casa Azul"), resume: Some(token) };
+        let text = msg.encode();
+        assert_eq!(
+            text,
+            r#"{"type":"join","room":"Casa Azul","resume":"abababababababababababababababab"}"#
+        );
+        assert_eq!(ClientMsg::<Signal>::decode(&text), Ok(msg));
+    }
+
+    #[test]
+    fn the_service_relays_signals_byte_for_byte() {
+        let text = r#"{"type":"signal","signal":{"kind":"hello","live_call":false}}"#;
+        let decoded = ClientMsg::<RawSignal>::decode(text);
+        let Ok(ClientMsg::Signal { signal }) = decoded else {
+            panic!("expected a signal, got {decoded:?}");
+        };
+        assert_eq!(signal.0.get(), r#"{"kind":"hello","live_call":false}"#);
+        let relayed = ServerMsg::Signal { signal }.encode();
+        assert_eq!(relayed, r#"{"type":"signal","signal":{"kind":"hello","live_call":false}}"#);
+        assert_eq!(
+            ServerMsg::decode(&relayed),
+            Ok(ServerMsg::Signal { signal: Signal::Hello { live_call: false } })
+        );
+    }
+
+    #[test]
+    fn bad_frames_get_typed_errors() {
+        let decode = ClientMsg::<RawSignal>::decode;
+        assert!(matches!(decode("not json"), Err(DecodeError::Malformed(_))));
+        assert!(matches!(decode(r#"{"room":"x"}"#), Err(DecodeError::Malformed(_))));
+        assert!(matches!(decode(r#"{"type":"join"}"#), Err(DecodeError::Malformed(_))));
+        assert!(matches!(decode(r#"{"type":"signal"}"#), Err(DecodeError::Malformed(_))));
+        assert_eq!(decode(r#"{"type":"dance"}"#), Err(DecodeError::UnknownType("dance".into())));
+        assert_eq!(
+            decode(r#"{"type":"join","room":"  "}"#),
+            Err(DecodeError::InvalidRoomName(RoomNameError::Empty))
+        );
+        assert_eq!(
+            decode(r#"{"type":"join","room":"a","resume":"nope"}"#),
+            Err(DecodeError::InvalidResumeToken(ResumeTokenError))
+        );
+        let huge = format!(r#"{{"type":"leave","pad":"{}"}}"#, "x".repeat(MAX_MESSAGE_BYTES));
+        assert!(matches!(decode(&huge), Err(DecodeError::TooLarge(_))));
+    }
+
+    #[test]
+    fn the_browser_rejects_a_malformed_signal_payload() {
+        let text = r#"{"type":"signal","signal":{"kind":"telepathy"}}"#;
+        assert!(matches!(ClientMsg::<Signal>::decode(text), Err(DecodeError::Malformed(_))));
+    }
+
+    #[test]
+    fn unknown_error_codes_from_a_newer_service_still_decode() {
+        let text = r#"{"type":"error","code":"solar_flare","message":"?"}"#;
+        assert!(matches!(
+            ServerMsg::decode(text),
+            Ok(ServerMsg::Error { code: ErrorCode::Unknown, .. })
+        ));
+    }
+
+    #[test]
+    fn error_code_names_match_the_wire() -> Result<(), serde_json::Error> {
+        for code in [
+            ErrorCode::RoomFull,
+            ErrorCode::InvalidRoomName,
+            ErrorCode::MalformedMessage,
+            ErrorCode::UnknownType,
+            ErrorCode::MessageTooLarge,
+            ErrorCode::UnsupportedFrame,
+            ErrorCode::RateLimited,
+            ErrorCode::NotInRoom,
+            ErrorCode::AlreadyInRoom,
+            ErrorCode::InvalidResumeToken,
+            ErrorCode::SessionReplaced,
+        ] {
+            assert_eq!(serde_json::to_string(&code)?, format!("\"{}\"", code.as_str()));
+        }
+        Ok(())
+    }
+}
