@@ -1,0 +1,61 @@
+// Stories 1, 2 and 7: the camera and microphone come first, and a refusal or a missing device
+// gets a clear message instead of a broken page.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  FAKE_MEDIA, NO_DEVICES, REFUSE_MEDIA, Service, launchBrowser, localTrackKinds, openPerson,
+  roomDialog, waitForAlert, waitForPlayingVideo, WAIT,
+} from '../harness.mjs';
+
+let service;
+before(async () => {
+  service = await Service.start();
+});
+after(async () => {
+  await service?.stop();
+});
+
+test('story 1+2: the page asks for camera and microphone, then for a room name', async (t) => {
+  const browser = await launchBrowser(FAKE_MEDIA);
+  t.after(() => browser.close());
+  const page = await openPerson(browser, service.url);
+
+  await roomDialog(page).waitFor({ timeout: WAIT });
+  assert.deepEqual(await localTrackKinds(page), ['audio', 'video'], 'both camera and microphone were asked for');
+  await waitForPlayingVideo(page, 'Local video');
+  const muted = await page.getByLabel('Local video', { exact: true }).evaluate((v) => v.muted);
+  assert.equal(muted, true, 'the local preview is muted, so no echo');
+  await page.getByRole('textbox', { name: /Room name/ }).waitFor({ timeout: WAIT });
+  assert.equal(await page.getByRole('button', { name: 'Join', exact: true }).count(), 1);
+  assert.equal(await page.getByRole('button', { name: 'Cancel', exact: true }).count(), 1);
+});
+
+test('story 7: refusing the camera and microphone explains they are required', async (t) => {
+  const browser = await launchBrowser(REFUSE_MEDIA);
+  t.after(() => browser.close());
+  const page = await openPerson(browser, service.url);
+
+  const text = await waitForAlert(page, /camera/i);
+  assert.match(text, /microphone/i);
+  assert.match(text, /required|need/i);
+  assert.match(text, /allow|permission|settings/i, 'it tells the person what to do');
+  assert.equal(await roomDialog(page).count(), 0, 'no room dialog before media works');
+
+  // Trying again while still refused keeps the clear message, not a broken page.
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await waitForAlert(page, /camera/i);
+  assert.equal(await roomDialog(page).count(), 0);
+});
+
+test('story 7: a machine without a camera or microphone is told so', async (t) => {
+  const browser = await launchBrowser(NO_DEVICES);
+  t.after(() => browser.close());
+  const page = await openPerson(browser, service.url);
+
+  const text = await waitForAlert(page, /camera/i);
+  assert.match(text, /microphone/i);
+  assert.match(text, /no .*found|not find|couldn.t find|connect/i, 'it says no device was found');
+  assert.equal(await roomDialog(page).count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Try again' }).count(), 1);
+});

@@ -1,0 +1,101 @@
+// Story 9: whoever drops out (closed tab, reload, network drop, service restart) gets back into
+// the same room and the call goes on; nobody is locked out by their own stale session.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  FAKE_MEDIA, Freezer, Service, joinRoom, launchBrowser, openPerson, roomDialog, uniqueRoom,
+  waitForAlert, waitForNoVideo, waitForPlayingVideo, waitForStatus, WAIT,
+} from '../harness.mjs';
+
+let service;
+let browser;
+before(async () => {
+  service = await Service.start();
+  browser = await launchBrowser(FAKE_MEDIA);
+});
+after(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+async function inCall(t, room, { benUrl } = {}) {
+  const ana = await openPerson(browser, service.url);
+  t.after(() => ana.context().close());
+  const ben = await openPerson(browser, benUrl ?? service.url);
+  t.after(() => ben.context().close());
+  await joinRoom(ana, room);
+  await waitForStatus(ana, /Waiting for your friend/i);
+  await joinRoom(ben, room);
+  await waitForPlayingVideo(ana);
+  await waitForPlayingVideo(ben);
+  return { ana, ben };
+}
+
+async function noFullAlert(page) {
+  const alerts = await page.getByRole('alert').allInnerTexts();
+  assert.ok(!alerts.some((text) => /full/i.test(text)), `no "room full": ${alerts}`);
+}
+
+test('story 9: a closed tab comes back to the same room and the call continues', async (t) => {
+  const room = uniqueRoom('Closed tab');
+  const { ana, ben } = await inCall(t, room);
+  const context = ben.context();
+
+  await ben.close();
+  await waitForStatus(ana, /Your friend left/i);
+  await waitForNoVideo(ana);
+  await waitForPlayingVideo(ana, 'Local video');
+
+  const again = await context.newPage();
+  await again.goto(service.url);
+  await joinRoom(again, room);
+  await waitForPlayingVideo(again);
+  await waitForPlayingVideo(ana);
+  await waitForStatus(ana, /Connected/i);
+  await noFullAlert(again);
+});
+
+test('story 9: after a network drop, a reload gets back in, never "full" because of itself', async (t) => {
+  const room = uniqueRoom('Reload');
+  const freezer = await Freezer.start(service.port);
+  t.after(() => freezer.close());
+  const { ana, ben } = await inCall(t, room, { benUrl: freezer.url });
+
+  // Ben's connection to the service goes silent without closing: the service still holds his
+  // place. Then he reloads the page and asks for the same room.
+  freezer.freezeAll();
+  await ben.reload();
+  await roomDialog(ben).waitFor({ timeout: WAIT });
+  await joinRoom(ben, room);
+
+  await waitForPlayingVideo(ben);
+  await waitForPlayingVideo(ana);
+  await waitForStatus(ben, /Connected/i);
+  await waitForStatus(ana, /Connected/i);
+  await noFullAlert(ben);
+});
+
+test('story 9: the service restarts mid-call; media goes on and both are back in their room', async (t) => {
+  const room = uniqueRoom('Restart');
+  const { ana, ben } = await inCall(t, room);
+
+  // A crash: all rooms are forgotten at once.
+  await service.stop('SIGKILL');
+  await waitForStatus(ana, /Reconnecting/i);
+  // Media flows browser to browser, so the picture keeps moving while the service is down.
+  await waitForPlayingVideo(ana);
+  await waitForPlayingVideo(ben);
+
+  await service.restart();
+  await waitForStatus(ana, /Connected/i);
+  await waitForStatus(ben, /Connected/i);
+  await waitForPlayingVideo(ana);
+  await waitForPlayingVideo(ben);
+
+  // Both are really back in that room: a third person finds it full.
+  const cai = await openPerson(browser, service.url);
+  t.after(() => cai.context().close());
+  await joinRoom(cai, room);
+  await waitForAlert(cai, /full/i);
+});

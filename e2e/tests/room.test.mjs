@@ -1,0 +1,94 @@
+// Stories 3, 5, 6 and 8: names make rooms, rooms hold two, any number of rooms at once, and the
+// room step keeps asking until it gets a real name.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  FAKE_MEDIA, Service, joinRoom, launchBrowser, openPerson, roomDialog, uniqueRoom, waitForAlert,
+  waitForPlayingVideo, waitForStatus, WAIT,
+} from '../harness.mjs';
+
+let service;
+let browser;
+before(async () => {
+  service = await Service.start();
+  browser = await launchBrowser(FAKE_MEDIA);
+});
+after(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+async function person(t) {
+  const page = await openPerson(browser, service.url);
+  t.after(() => page.context().close());
+  return page;
+}
+
+test('story 8: cancel, an empty name or spaces ask again for a valid name', async (t) => {
+  const page = await person(t);
+  const dialog = roomDialog(page);
+  await dialog.waitFor({ timeout: WAIT });
+
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await dialog.waitFor({ timeout: WAIT });
+  await waitForAlert(page, /room name/i);
+
+  await joinRoom(page, '');
+  await dialog.waitFor({ timeout: WAIT });
+  await waitForAlert(page, /room name/i);
+
+  await joinRoom(page, '     ', { withEnter: true });
+  await dialog.waitFor({ timeout: WAIT });
+  const text = await waitForAlert(page, /room name/i);
+  assert.match(text, /need|enter|valid/i);
+
+  // A real name then goes through.
+  await joinRoom(page, uniqueRoom('story 8'));
+  await waitForStatus(page, /Waiting for your friend/i);
+  assert.equal(await roomDialog(page).count(), 0);
+});
+
+test('story 3+5: a new name creates a room; a third person is told it is full', async (t) => {
+  const room = uniqueRoom('Full house');
+  const [ana, ben, cai] = [await person(t), await person(t), await person(t)];
+
+  await joinRoom(ana, room);
+  await waitForStatus(ana, /Waiting for your friend/i);
+  // Case and surrounding spaces do not make another room.
+  await joinRoom(ben, `  ${room.toUpperCase()} `);
+  await waitForStatus(ben, /Connected/i);
+  await waitForStatus(ana, /Connected/i);
+
+  await joinRoom(cai, room);
+  const text = await waitForAlert(cai, /full/i);
+  assert.ok(text.includes(room), `the notice names the room: ${text}`);
+  await roomDialog(cai).waitFor({ timeout: WAIT });
+
+  // The two inside are undisturbed.
+  await waitForPlayingVideo(ana);
+  await waitForPlayingVideo(ben);
+  await waitForStatus(ana, /Connected/i);
+
+  // The third person can go and make another room.
+  await joinRoom(cai, uniqueRoom('Overflow'));
+  await waitForStatus(cai, /Waiting for your friend/i);
+});
+
+test('story 6: anyone can create or join any room, several rooms at once', async (t) => {
+  const rooms = [uniqueRoom('Kitchen'), uniqueRoom('Garden')];
+  const people = [];
+  for (let i = 0; i < 4; i += 1) people.push(await person(t));
+  const [a1, a2, b1, b2] = people;
+
+  await joinRoom(a1, rooms[0]);
+  await joinRoom(b1, rooms[1]);
+  await waitForStatus(a1, /Waiting for your friend/i);
+  await waitForStatus(b1, /Waiting for your friend/i);
+  await joinRoom(a2, rooms[0]);
+  await joinRoom(b2, rooms[1]);
+  for (const page of people) {
+    await waitForStatus(page, /Connected/i);
+    await waitForPlayingVideo(page);
+  }
+});

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test: lint, the protocol and service tests, the browser-side tests in headless
+# Chromium, the release build, and the user stories end to end (two and three real Chromiums
+# over the real service). Installs what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/toolchain.sh
+toolchain_test
+export CHROMEDRIVER=/usr/bin/chromedriver
+
+say "format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --exclude duet-frontend --all-targets -- -D warnings
+cargo clippy -p duet-frontend --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+say "protocol and signaling service tests"
+cargo test --workspace --exclude duet-frontend
+
+say "browser-side tests (wasm-bindgen-test in headless Chromium)"
+cargo test -p duet-frontend --target wasm32-unknown-unknown
+
+say "release build of the app"
+trunk build --release
+cargo build -p duet-signaling
+
+say "user stories end to end (headless Chromium)"
+cd e2e
+DUET_SIGNALING_BIN="$PWD/../target/debug/duet-signaling" DUET_DIST="$PWD/../dist" \
+  node --test --test-concurrency=1 tests/

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Installs what building and testing Duet needs, skipping whatever is already there at the
+# right version, so a second run takes seconds. Sourced by run.sh and test.sh:
+#   toolchain_build   wasm target, trunk, wasm-bindgen-cli, wasm-opt (npm binaryen)
+#   toolchain_test    the above, plus Chromium, ChromeDriver and the e2e npm packages
+# Versions come from the repository (Cargo.lock, Trunk.toml, e2e/package-lock.json), never from
+# "latest", so the crate, the CLI and the test runner cannot drift apart.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TRUNK_VERSION="0.21.14" # 0.22 needs a newer rustc than this machine's 1.95
+TOOLS_DIR="${DUET_TOOLS_DIR:-$HOME/.cache/duet}"
+export PATH="$TOOLS_DIR/binaryen/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# The version of a package as Cargo.lock pins it.
+locked_version() {
+  awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' \
+    "$ROOT/Cargo.lock"
+}
+
+# The value of a key in Trunk.toml's [tools] table.
+trunk_tool() {
+  sed -n "s/^$1 *= *\"\(.*\)\"/\1/p" "$ROOT/Trunk.toml" | head -n 1
+}
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_trunk() {
+  if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+    say "installing trunk $TRUNK_VERSION (a few minutes, once)"
+    cargo install --locked trunk --version "$TRUNK_VERSION"
+  fi
+}
+
+ensure_wasm_bindgen() {
+  local want
+  want="$(locked_version wasm-bindgen)"
+  if [ -z "$want" ]; then
+    echo "Cargo.lock has no wasm-bindgen" >&2
+    return 1
+  fi
+  if [ "$(trunk_tool wasm_bindgen)" != "$want" ]; then
+    echo "Trunk.toml pins wasm_bindgen $(trunk_tool wasm_bindgen) but Cargo.lock has $want" >&2
+    return 1
+  fi
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $want" ] ||
+    ! command -v wasm-bindgen-test-runner >/dev/null; then
+    say "installing wasm-bindgen-cli $want (a couple of minutes, once)"
+    # Not --locked: its lock file pins a crate version the registry no longer serves.
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+}
+
+ensure_wasm_opt() {
+  # Debian's binaryen is too old to read current wasm; npm's is current and runs under node.
+  local tag version
+  tag="$(trunk_tool wasm_opt)" # e.g. version_132
+  version="${tag#version_}"
+  if [ "$(wasm-opt --version 2>/dev/null)" != "wasm-opt version $version ($tag)" ]; then
+    say "installing wasm-opt $version (npm binaryen)"
+    mkdir -p "$TOOLS_DIR/binaryen"
+    npm install --prefix "$TOOLS_DIR/binaryen" --no-audit --no-fund --silent "binaryen@$version.0.0"
+  fi
+}
+
+ensure_chromium() {
+  if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
+    say "installing Chromium and ChromeDriver from Debian"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
+ensure_e2e_packages() {
+  local want have
+  want="$(sed -n 's/.*"playwright-core": "\(.*\)".*/\1/p' "$ROOT/e2e/package.json")"
+  have="$(node -p 'require(process.argv[1] + "/e2e/node_modules/playwright-core/package.json").version' "$ROOT" 2>/dev/null || true)"
+  if [ "$have" != "$want" ]; then
+    say "installing the e2e packages (playwright-core $want; it never downloads a browser)"
+    (cd "$ROOT/e2e" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+  fi
+}
+
+toolchain_build() {
+  command -v cargo >/dev/null || { echo "Duet needs Rust (rustup, cargo) first" >&2; return 1; }
+  command -v npm >/dev/null || { echo "Duet needs Node.js and npm first" >&2; return 1; }
+  ensure_wasm_target && ensure_trunk && ensure_wasm_bindgen && ensure_wasm_opt
+}
+
+toolchain_test() {
+  toolchain_build && ensure_chromium && ensure_e2e_packages
+}
