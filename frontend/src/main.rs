@@ -1,1 +1,5 @@
-fn main() {}
+//! The entry point Trunk builds: mount the app.
+
+fn main() {
+    duet_frontend::run();
+}

@@ -1,0 +1,264 @@
+//! The top component: media first, then the room, then the call.
+//!
+//! The app's state is one enum in a reducer ([`Screen`]); side effects (asking for media,
+//! loading the configuration, running a call) are effects keyed on the state they serve, so
+//! a call's [`Session`] lives exactly as long as the screen that shows it.
+
+use std::rc::Rc;
+
+use shared::RoomName;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::call::EndReason;
+use crate::components::{Brand, CallScreen, MediaErrorView, RoomDialog};
+use crate::config::Config;
+use crate::media::{LocalMedia, MediaError};
+use crate::session::{CallView, Session, SessionUpdate};
+
+/// Why the room dialog is shown again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoomNotice {
+    /// The room already holds two people.
+    RoomFull(RoomName),
+    /// Another tab or window took the call over.
+    SessionReplaced,
+    /// The service refused the room (its words).
+    Refused(String),
+}
+
+impl RoomNotice {
+    /// The words of the alert.
+    pub fn text(&self) -> String {
+        match self {
+            Self::RoomFull(room) => format!(
+                "The room “{room}” is full: two people are already in it. Choose another name."
+            ),
+            Self::SessionReplaced => "Your call moved to another tab or window. To bring it back \
+                                      here, join the room again."
+                .to_owned(),
+            Self::Refused(message) => format!("The room could not be joined: {message}"),
+        }
+    }
+}
+
+/// Which screen the app shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Screen {
+    /// Waiting for the camera and microphone.
+    AcquiringMedia,
+    /// The camera and microphone cannot be used.
+    MediaFailed(MediaError),
+    /// Asking for the room's name.
+    AskingRoom {
+        /// Why the dialog is (back) here.
+        notice: Option<RoomNotice>,
+    },
+    /// In a room.
+    InCall {
+        /// The room.
+        room: RoomName,
+        /// What the call looks like.
+        view: CallView,
+    },
+}
+
+/// The app's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    /// The current screen.
+    pub screen: Screen,
+    /// The camera and microphone, once granted (kept for the whole visit).
+    pub media: Option<LocalMedia>,
+    /// Runtime configuration, once loaded.
+    pub config: Option<Rc<Config>>,
+    /// Counts requests for media, so "Try again" asks again.
+    pub media_attempt: u32,
+    /// Counts joins, so joining the same room again makes a new session.
+    pub join_attempt: u32,
+    /// The last room tried, to pre-fill the dialog.
+    pub last_room: Option<RoomName>,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self {
+            screen: Screen::AcquiringMedia,
+            media: None,
+            config: None,
+            media_attempt: 0,
+            join_attempt: 0,
+            last_room: None,
+        }
+    }
+}
+
+/// What can happen to the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The camera and microphone are ready.
+    MediaReady(LocalMedia),
+    /// The camera and microphone cannot be used.
+    MediaFailed(MediaError),
+    /// The person asked to try the camera and microphone again.
+    RetryMedia,
+    /// The configuration is loaded.
+    ConfigLoaded(Rc<Config>),
+    /// The person chose a room.
+    Join(RoomName),
+    /// The running call reported something.
+    Session(SessionUpdate),
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::MediaReady(media) => {
+                next.media = Some(media);
+                next.screen = Screen::AskingRoom { notice: None };
+            }
+            Action::MediaFailed(error) => next.screen = Screen::MediaFailed(error),
+            Action::RetryMedia => {
+                next.media_attempt += 1;
+                next.screen = Screen::AcquiringMedia;
+            }
+            Action::ConfigLoaded(config) => next.config = Some(config),
+            Action::Join(room) => {
+                if next.media.is_none() {
+                    return self;
+                }
+                next.join_attempt += 1;
+                next.last_room = Some(room.clone());
+                next.screen = Screen::InCall { room, view: CallView::joining() };
+            }
+            Action::Session(update) => {
+                let Screen::InCall { room, .. } = &self.screen else { return self };
+                next.screen = match update {
+                    SessionUpdate::View(view) => Screen::InCall { room: room.clone(), view },
+                    SessionUpdate::Ended(reason) => Screen::AskingRoom {
+                        notice: Some(match reason {
+                            EndReason::RoomFull(room) => RoomNotice::RoomFull(room),
+                            EndReason::SessionReplaced => RoomNotice::SessionReplaced,
+                            EndReason::Refused(message) => RoomNotice::Refused(message),
+                        }),
+                    },
+                };
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+/// The whole app.
+#[function_component]
+pub fn App() -> Html {
+    let state = use_reducer(AppState::default);
+
+    // Configuration is optional and small: load it while the person answers the permission
+    // prompt.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                dispatcher.dispatch(Action::ConfigLoaded(Rc::new(Config::load().await)));
+            });
+        });
+    }
+
+    // Media first: nothing else makes sense without the camera and microphone.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.media_attempt, move |_| {
+            spawn_local(async move {
+                dispatcher.dispatch(match LocalMedia::acquire().await {
+                    Ok(media) => Action::MediaReady(media),
+                    Err(error) => Action::MediaFailed(error),
+                });
+            });
+        });
+    }
+
+    // The call lives as long as the call screen for one join.
+    {
+        let room = match &state.screen {
+            Screen::InCall { room, .. } => Some(room.clone()),
+            _ => None,
+        };
+        let deps = (room, state.join_attempt, state.media.clone(), state.config.clone());
+        let dispatcher = state.dispatcher();
+        use_effect_with(deps, move |(room, _, media, config)| {
+            let session = match (room, media, config) {
+                (Some(room), Some(media), Some(config)) => Some(Session::start(
+                    room.clone(),
+                    media.clone(),
+                    config.clone(),
+                    move |update| dispatcher.dispatch(Action::Session(update)),
+                )),
+                _ => None,
+            };
+            move || drop(session)
+        });
+    }
+
+    let on_join = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |room: RoomName| dispatcher.dispatch(Action::Join(room)))
+    };
+    let on_retry = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(Action::RetryMedia))
+    };
+
+    let room_chip = match &state.screen {
+        Screen::InCall { room, .. } => html! {
+            <div class="room-chip">
+                <span class="room-chip-label">{ "Room" }</span>
+                <span class="room-chip-name">{ room.as_str() }</span>
+            </div>
+        },
+        _ => html! {},
+    };
+
+    let body = match &state.screen {
+        Screen::AcquiringMedia => html! {
+            <section class="card notice-card" aria-labelledby="acquiring-title">
+                <div class="spinner" aria-hidden="true" />
+                <h1 id="acquiring-title">{ "Camera and microphone" }</h1>
+                <p class="muted-text" role="status">
+                    { "Waiting for your camera and microphone… If your browser asks, allow both." }
+                </p>
+            </section>
+        },
+        Screen::MediaFailed(error) => html! {
+            <MediaErrorView error={error.clone()} on_retry={on_retry} />
+        },
+        Screen::AskingRoom { notice } => html! {
+            <RoomDialog
+                on_join={on_join}
+                notice={notice.as_ref().map(|n| AttrValue::from(n.text()))}
+                initial={state.last_room.as_ref().map(|r| AttrValue::from(r.to_string()))
+                    .unwrap_or_default()}
+                local={state.media.clone()}
+            />
+        },
+        Screen::InCall { room, view } => match &state.media {
+            Some(local) => html! {
+                <CallScreen room={room.clone()} view={view.clone()} local={local.clone()} />
+            },
+            None => html! {},
+        },
+    };
+
+    html! {
+        <div class="app">
+            <header class="topbar">
+                <Brand />
+                { room_chip }
+            </header>
+            <main class="main">{ body }</main>
+        </div>
+    }
+}

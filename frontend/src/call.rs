@@ -1,0 +1,412 @@
+//! The call's state machine: what to do when the service, the friend or the peer connection
+//! says something. Pure: inputs in, commands out, no browser objects, so every rule here is
+//! tested without a network. [`crate::session`] runs it against the real things.
+//!
+//! The rules (decided for Duet):
+//! - Pairing: when the friend is there (`joined` with `peer_present`, or `peer_joined`), send
+//!   `Hello { live_call }`, `live_call` being "I still have a usable peer connection". On the
+//!   friend's `Hello`, keep the connection if both said `true` (only the signaling blinked);
+//!   otherwise both start a fresh one. Both decide from the same two values, so they agree.
+//! - The signaling connection dropping never touches the peer connection: media goes on.
+//! - The friend hanging up closes the peer connection; the friend's connection being lost
+//!   keeps it while it still works.
+//! - ICE `failed` → ICE restart; still not connected after [`ICE_RESTART_TIMEOUT_MS`] →
+//!   close the peer connection and rejoin the room, which pairs again from scratch.
+
+use shared::{ClientMsg, ErrorCode, LeaveReason, ResumeToken, Role, RoomName, ServerMsg, Signal};
+
+use crate::peer::PeerState;
+
+/// How long an ICE restart may take before the call is rebuilt from a fresh join.
+pub const ICE_RESTART_TIMEOUT_MS: u32 = 10_000;
+
+/// The most peer signals kept while the service is unreachable.
+const OUTBOX_LIMIT: usize = 256;
+
+/// Something that happened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// A signaling connection opened (the first one, or a reconnection).
+    SignalingOpen,
+    /// The signaling connection dropped; the signaling client is already redialling.
+    SignalingLost,
+    /// A message from the service.
+    Server(ServerMsg),
+    /// The current peer connection changed state.
+    PeerState(PeerState),
+    /// The current peer connection produced a signal for the friend.
+    PeerSignal(Signal),
+    /// The ICE restart timer of the given generation ran out.
+    IceRestartTimeout(u32),
+}
+
+/// Something to do, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Send this to the service.
+    Send(ClientMsg),
+    /// Keep this resume token for the room.
+    SaveToken(ResumeToken),
+    /// Forget the room's resume token.
+    ForgetToken,
+    /// Close the current peer connection (if any) and make a fresh one with this role.
+    CreatePeer(Role),
+    /// Close the current peer connection, if any.
+    ClosePeer,
+    /// Give this signal from the friend to the peer connection.
+    ToPeer(Signal),
+    /// Update the peer connection's politeness.
+    SetRole(Role),
+    /// Start an ICE restart on the peer connection.
+    RestartIce,
+    /// Start the ICE restart timer; it reports [`Input::IceRestartTimeout`] with this number.
+    StartIceTimer(u32),
+    /// Drop the signaling connection and connect again now (to rejoin from scratch).
+    Reconnect,
+    /// The call is over on this page: stop signaling and tell the person.
+    End(EndReason),
+}
+
+/// Why the call ended on this page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndReason {
+    /// The room already holds two people.
+    RoomFull(RoomName),
+    /// Another tab or window took this call over with the same resume token.
+    SessionReplaced,
+    /// The service refused the join for another reason (its words).
+    Refused(String),
+}
+
+/// The call's state as the person sees it (the `role="status"` line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallStatus {
+    /// Opening the first signaling connection.
+    Joining,
+    /// In the room, alone.
+    WaitingForFriend,
+    /// The friend is there; the peer connection is being set up.
+    Connecting,
+    /// Media flows.
+    Connected,
+    /// The peer connection is interrupted and recovering (ICE).
+    ReconnectingPeer,
+    /// The signaling connection dropped and is being re-established.
+    Reconnecting {
+        /// Whether the peer connection still carries the call meanwhile.
+        call_continues: bool,
+    },
+    /// The friend hung up; they can come back.
+    FriendLeft,
+    /// The friend's connection to the service was lost; they may come back.
+    FriendDropped,
+}
+
+impl CallStatus {
+    /// The words shown, which end-to-end tests look for.
+    pub fn text(&self) -> &'static str {
+        match self {
+            Self::Joining => "Connecting to the room…",
+            Self::WaitingForFriend => "Waiting for your friend to join",
+            Self::Connecting => "Connecting to your friend…",
+            Self::Connected => "Connected",
+            Self::ReconnectingPeer => "Reconnecting to your friend…",
+            Self::Reconnecting { call_continues: true } => {
+                "Reconnecting to the service… your call continues"
+            }
+            Self::Reconnecting { call_continues: false } => "Reconnecting to the service…",
+            Self::FriendLeft => "Your friend left. Waiting for them to return…",
+            Self::FriendDropped => "Your friend's connection dropped. Waiting for them to return…",
+        }
+    }
+}
+
+/// Where the signaling link stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    /// Waiting for a connection to open (first time, or after [`Command::Reconnect`]).
+    Dialling,
+    /// Connected and `join` sent; waiting for `joined`.
+    Joining,
+    /// In the room.
+    Joined,
+    /// The connection dropped; the client redials.
+    Lost,
+    /// Over.
+    Ended,
+}
+
+/// Whether the friend is in the room, as far as this side knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Friend {
+    /// Not there (or not known to be).
+    Absent,
+    /// There; pairing with `Hello` is under way or done.
+    Present,
+    /// Gone, for this reason.
+    Gone(LeaveReason),
+}
+
+/// A non-fatal problem to show in the call view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice(pub String);
+
+/// The call in one room.
+#[derive(Debug, Clone)]
+pub struct Call {
+    room: RoomName,
+    resume: Option<ResumeToken>,
+    role: Option<Role>,
+    link: Link,
+    ever_joined: bool,
+    friend: Friend,
+    /// The `live_call` this side sent in its last `Hello` (what the friend decides with).
+    sent_hello: Option<bool>,
+    /// The current peer connection's state; `None` when there is none.
+    peer: Option<PeerState>,
+    /// Peer signals made while the service was unreachable, sent if the call is kept.
+    outbox: Vec<Signal>,
+    ice_generation: u32,
+    ice_restarting: bool,
+    notice: Option<Notice>,
+}
+
+impl Call {
+    /// A call about to join `room`, with the resume token kept from an earlier visit.
+    pub fn new(room: RoomName, resume: Option<ResumeToken>) -> Self {
+        Self {
+            room,
+            resume,
+            role: None,
+            link: Link::Dialling,
+            ever_joined: false,
+            friend: Friend::Absent,
+            sent_hello: None,
+            peer: None,
+            outbox: Vec::new(),
+            ice_generation: 0,
+            ice_restarting: false,
+            notice: None,
+        }
+    }
+
+    /// The room.
+    pub fn room(&self) -> &RoomName {
+        &self.room
+    }
+
+    /// What the status line says.
+    pub fn status(&self) -> CallStatus {
+        let peer_connected = self.peer == Some(PeerState::Connected);
+        match self.link {
+            Link::Dialling | Link::Joining if !self.ever_joined => return CallStatus::Joining,
+            Link::Dialling | Link::Joining | Link::Lost => {
+                return CallStatus::Reconnecting { call_continues: peer_connected }
+            }
+            Link::Joined | Link::Ended => {}
+        }
+        match (self.friend, self.peer) {
+            (Friend::Gone(LeaveReason::HungUp), _) => CallStatus::FriendLeft,
+            (Friend::Gone(LeaveReason::ConnectionLost), _) => CallStatus::FriendDropped,
+            (_, Some(PeerState::Connected)) => CallStatus::Connected,
+            (_, Some(PeerState::Disconnected | PeerState::Failed)) => CallStatus::ReconnectingPeer,
+            (Friend::Present, _) => CallStatus::Connecting,
+            (Friend::Absent, _) => CallStatus::WaitingForFriend,
+        }
+    }
+
+    /// Whether the friend's video is shown: only while the peer connection is connected (a
+    /// momentary `disconnected` keeps the last picture rather than flashing).
+    pub fn shows_remote(&self) -> bool {
+        matches!(self.peer, Some(PeerState::Connected | PeerState::Disconnected))
+    }
+
+    /// Whether the call is over on this page.
+    pub fn is_ended(&self) -> bool {
+        self.link == Link::Ended
+    }
+
+    /// A problem to show, if any.
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    fn peer_live(&self) -> bool {
+        self.peer.is_some_and(PeerState::is_live)
+    }
+
+    fn join(&self) -> Command {
+        Command::Send(ClientMsg::Join { room: self.room.clone(), resume: self.resume.clone() })
+    }
+
+    fn hello(&mut self, out: &mut Vec<Command>) {
+        let live_call = self.peer_live();
+        self.sent_hello = Some(live_call);
+        self.friend = Friend::Present;
+        out.push(Command::Send(ClientMsg::Signal { signal: Signal::Hello { live_call } }));
+    }
+
+    fn close_peer(&mut self, out: &mut Vec<Command>) {
+        if self.peer.take().is_some() {
+            out.push(Command::ClosePeer);
+        }
+        self.outbox.clear();
+        self.ice_restarting = false;
+    }
+
+    fn end(&mut self, reason: EndReason, out: &mut Vec<Command>) {
+        self.close_peer(out);
+        self.link = Link::Ended;
+        out.push(Command::End(reason));
+    }
+
+    /// Applies one input; returns what to do, in order.
+    pub fn handle(&mut self, input: Input) -> Vec<Command> {
+        let mut out = Vec::new();
+        if self.link == Link::Ended {
+            return out;
+        }
+        match input {
+            Input::SignalingOpen => {
+                self.link = Link::Joining;
+                out.push(self.join());
+            }
+            Input::SignalingLost => {
+                // The peer connection is left alone: media keeps flowing without the service.
+                self.link = Link::Lost;
+            }
+            Input::Server(msg) => self.on_server(msg, &mut out),
+            Input::PeerState(state) => self.on_peer_state(state, &mut out),
+            Input::PeerSignal(signal) => {
+                if self.peer.is_none() {
+                    // A late signal from a connection already closed.
+                } else if self.link == Link::Joined {
+                    out.push(Command::Send(ClientMsg::Signal { signal }));
+                } else if self.outbox.len() < OUTBOX_LIMIT {
+                    self.outbox.push(signal);
+                }
+            }
+            Input::IceRestartTimeout(generation) => {
+                let stuck = self.peer.is_some() && self.peer != Some(PeerState::Connected);
+                if generation == self.ice_generation && self.ice_restarting && stuck {
+                    // The restart did not help: rebuild the call from a fresh join, which
+                    // makes both sides pair again with `live_call: false`.
+                    self.close_peer(&mut out);
+                    self.link = Link::Dialling;
+                    out.push(Command::Reconnect);
+                }
+            }
+        }
+        out
+    }
+
+    fn on_server(&mut self, msg: ServerMsg, out: &mut Vec<Command>) {
+        match msg {
+            ServerMsg::Joined { room: _, role, resume, peer_present } => {
+                self.link = Link::Joined;
+                self.ever_joined = true;
+                self.notice = None;
+                if self.role != Some(role) && self.peer.is_some() {
+                    // After a service restart the roles may be dealt anew.
+                    out.push(Command::SetRole(role));
+                }
+                self.role = Some(role);
+                if self.resume.as_ref() != Some(&resume) {
+                    out.push(Command::SaveToken(resume.clone()));
+                    self.resume = Some(resume);
+                }
+                if peer_present {
+                    self.hello(out);
+                } else {
+                    self.friend = match self.friend {
+                        Friend::Gone(reason) => Friend::Gone(reason),
+                        _ => Friend::Absent,
+                    };
+                }
+            }
+            ServerMsg::PeerJoined => self.hello(out),
+            ServerMsg::PeerLeft { reason } => {
+                self.friend = Friend::Gone(reason);
+                self.sent_hello = None;
+                let keep = reason == LeaveReason::ConnectionLost
+                    && matches!(self.peer, Some(PeerState::Connected | PeerState::Disconnected));
+                if !keep {
+                    self.close_peer(out);
+                }
+            }
+            ServerMsg::Signal { signal: Signal::Hello { live_call: theirs } } => {
+                let ours = match self.sent_hello {
+                    Some(ours) => ours,
+                    None => {
+                        // Their hello came first (we missed the pairing event): answer it.
+                        self.hello(out);
+                        self.sent_hello.unwrap_or(false)
+                    }
+                };
+                self.friend = Friend::Present;
+                if ours && theirs && self.peer_live() {
+                    for signal in std::mem::take(&mut self.outbox) {
+                        out.push(Command::Send(ClientMsg::Signal { signal }));
+                    }
+                    if self.peer == Some(PeerState::Failed) {
+                        self.start_ice_restart(out);
+                    }
+                } else if let Some(role) = self.role {
+                    self.close_peer(out);
+                    self.peer = Some(PeerState::New);
+                    out.push(Command::CreatePeer(role));
+                }
+            }
+            ServerMsg::Signal { signal } => {
+                if self.peer.is_some() {
+                    out.push(Command::ToPeer(signal));
+                }
+            }
+            ServerMsg::Left => {}
+            ServerMsg::Error { code, message } => self.on_error(code, message, out),
+        }
+    }
+
+    fn on_error(&mut self, code: ErrorCode, message: String, out: &mut Vec<Command>) {
+        match code {
+            ErrorCode::RoomFull => self.end(EndReason::RoomFull(self.room.clone()), out),
+            ErrorCode::SessionReplaced => self.end(EndReason::SessionReplaced, out),
+            ErrorCode::InvalidResumeToken => {
+                // A token from another room or an old format: join as a newcomer.
+                self.resume = None;
+                out.push(Command::ForgetToken);
+                out.push(self.join());
+            }
+            ErrorCode::InvalidRoomName => self.end(EndReason::Refused(message), out),
+            // Races around reconnection (a signal after the room was left, a duplicate join)
+            // need no action: the next `joined` sets things straight.
+            ErrorCode::AlreadyInRoom | ErrorCode::NotInRoom => {}
+            _ => self.notice = Some(Notice(message)),
+        }
+    }
+
+    fn on_peer_state(&mut self, state: PeerState, out: &mut Vec<Command>) {
+        if self.peer.is_none() {
+            return;
+        }
+        self.peer = Some(state);
+        match state {
+            PeerState::Connected => self.ice_restarting = false,
+            PeerState::Failed if self.friend == Friend::Present => self.start_ice_restart(out),
+            // Failed with nobody to renegotiate with, or closed: the call on this connection
+            // is over; a fresh one starts when the friend is back.
+            PeerState::Failed | PeerState::Closed => self.close_peer(out),
+            PeerState::New | PeerState::Connecting | PeerState::Disconnected => {}
+        }
+    }
+
+    fn start_ice_restart(&mut self, out: &mut Vec<Command>) {
+        if self.ice_restarting {
+            return;
+        }
+        self.ice_restarting = true;
+        self.ice_generation = self.ice_generation.wrapping_add(1);
+        out.push(Command::RestartIce);
+        out.push(Command::StartIceTimer(self.ice_generation));
+    }
+}

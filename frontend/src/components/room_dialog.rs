@@ -1,0 +1,149 @@
+//! The room step: a modal dialog asking for the room's name.
+//!
+//! The name is checked with [`RoomName::parse`], the same rule the service applies, so what
+//! the dialog accepts the service accepts. Cancelling, or an empty or blank name, keeps the
+//! dialog open and says that a name is needed: there is nothing else to do on this page
+//! without one.
+
+use shared::{RoomName, RoomNameError, MAX_ROOM_NAME_CHARS};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::components::Video;
+use crate::media::LocalMedia;
+
+/// Shown when the dialog is cancelled or submitted without a name.
+pub const NAME_NEEDED: &str =
+    "A room name is needed to start or join a call. Type the name you agreed on with your friend.";
+
+/// What to tell a person whose input is not a room name.
+pub fn problem_text(error: &RoomNameError) -> String {
+    match error {
+        RoomNameError::Empty => NAME_NEEDED.to_owned(),
+        RoomNameError::TooLong(n) => format!(
+            "That name is too long ({n} characters). A room name can have at most \
+             {MAX_ROOM_NAME_CHARS} characters."
+        ),
+        RoomNameError::ControlCharacter => {
+            "A room name cannot contain tabs, line breaks or other control characters.".to_owned()
+        }
+    }
+}
+
+/// Props of [`RoomDialog`].
+#[derive(Properties, PartialEq)]
+pub struct RoomDialogProps {
+    /// Called with a valid room name when the person joins.
+    pub on_join: Callback<RoomName>,
+    /// Why the dialog is back (the room was full, ...), if it is.
+    #[prop_or_default]
+    pub notice: Option<AttrValue>,
+    /// What the input starts with (the last room tried).
+    #[prop_or_default]
+    pub initial: AttrValue,
+    /// The person's camera, previewed in the dialog.
+    #[prop_or_default]
+    pub local: Option<LocalMedia>,
+}
+
+/// The room-name dialog.
+#[function_component]
+pub fn RoomDialog(props: &RoomDialogProps) -> Html {
+    let input = use_node_ref();
+    let problem = use_state(|| None::<String>);
+
+    // The text box is the only thing to do here: put the cursor in it.
+    {
+        let input = input.clone();
+        use_effect_with(props.notice.clone(), move |_| {
+            if let Some(input) = input.cast::<HtmlInputElement>() {
+                let _ = input.focus();
+                input.select();
+            }
+        });
+    }
+
+    let on_submit = {
+        let input = input.clone();
+        let problem = problem.clone();
+        let on_join = props.on_join.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let Some(field) = input.cast::<HtmlInputElement>() else { return };
+            match RoomName::parse(&field.value()) {
+                Ok(name) => {
+                    problem.set(None);
+                    on_join.emit(name);
+                }
+                Err(error) => {
+                    problem.set(Some(problem_text(&error)));
+                    let _ = field.focus();
+                }
+            }
+        })
+    };
+    let on_cancel = {
+        let input = input.clone();
+        let problem = problem.clone();
+        Callback::from(move |_: MouseEvent| {
+            problem.set(Some(NAME_NEEDED.to_owned()));
+            if let Some(field) = input.cast::<HtmlInputElement>() {
+                field.set_value("");
+                let _ = field.focus();
+            }
+        })
+    };
+    let on_input = {
+        let problem = problem.clone();
+        Callback::from(move |_: InputEvent| problem.set(None))
+    };
+
+    // One alert at a time: the input's problem, else the reason the dialog is back.
+    let message = problem.as_ref().map(|p| AttrValue::from(p.clone())).or(props.notice.clone());
+    let invalid = problem.is_some();
+
+    html! {
+        <div class="backdrop">
+            <div class="card dialog" role="dialog" aria-modal="true"
+                aria-labelledby="room-dialog-title" aria-describedby="room-dialog-help">
+                if let Some(local) = &props.local {
+                    <div class="preview">
+                        <Video class="mirror" label="Local video" stream={Some(local.stream().clone())}
+                            muted=true />
+                    </div>
+                }
+                <h1 id="room-dialog-title">{ "Join a room" }</h1>
+                <p id="room-dialog-help" class="muted-text">
+                    { "Choose a name and share it with your friend. Whoever enters the same name \
+                       joins your call." }
+                </p>
+                <form class="room-form" onsubmit={on_submit} novalidate=true>
+                    <label for="room-name">{ "Room name" }</label>
+                    <input
+                        ref={input}
+                        id="room-name"
+                        name="room"
+                        type="text"
+                        value={props.initial.clone()}
+                        placeholder="e.g. Sunday with Grandma"
+                        autocomplete="off"
+                        autocapitalize="off"
+                        spellcheck="false"
+                        enterkeyhint="go"
+                        aria-invalid={if invalid { "true" } else { "false" }}
+                        oninput={on_input}
+                    />
+                    if let Some(message) = message {
+                        <p class="alert" role="alert">{ message }</p>
+                    }
+                    <div class="actions">
+                        <button type="button" class="button secondary" onclick={on_cancel}>
+                            { "Cancel" }
+                        </button>
+                        <button type="submit" class="button primary">{ "Join" }</button>
+                    </div>
+                </form>
+            </div>
+        </div>
+    }
+}

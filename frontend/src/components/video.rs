@@ -1,0 +1,88 @@
+//! A `<video>` showing a `MediaStream`.
+//!
+//! `srcObject` and `muted` are DOM properties, not attributes, so they are set on the
+//! element after rendering. `play()` may be refused by an autoplay policy; then a button
+//! offers to start the video by hand instead of leaving a silent black box.
+
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{HtmlVideoElement, MediaStream};
+use yew::prelude::*;
+
+/// Props of [`Video`].
+#[derive(Properties, PartialEq)]
+pub struct VideoProps {
+    /// The stream to show; `None` shows nothing (`srcObject = null`).
+    pub stream: Option<MediaStream>,
+    /// The accessible name, e.g. "Local video".
+    pub label: AttrValue,
+    /// Silence the element (the person's own microphone: no echo).
+    #[prop_or_default]
+    pub muted: bool,
+    /// Extra classes for the element.
+    #[prop_or_default]
+    pub class: Classes,
+}
+
+/// Starts playback; reports whether the browser refused it.
+async fn play(video: HtmlVideoElement) -> bool {
+    match video.play() {
+        Ok(promise) => match JsFuture::from(promise).await {
+            Ok(_) => true,
+            // An `AbortError` only means a newer `srcObject` replaced this one.
+            Err(e) => js_sys::Reflect::get(&e, &"name".into())
+                .ok()
+                .and_then(|n| n.as_string())
+                .is_some_and(|name| name == "AbortError"),
+        },
+        Err(_) => false,
+    }
+}
+
+/// A video element bound to a stream.
+#[function_component]
+pub fn Video(props: &VideoProps) -> Html {
+    let node = use_node_ref();
+    let blocked = use_state(|| false);
+    {
+        let node = node.clone();
+        let blocked = blocked.clone();
+        use_effect_with((props.stream.clone(), props.muted), move |(stream, muted)| {
+            if let Some(video) = node.cast::<HtmlVideoElement>() {
+                video.set_muted(*muted);
+                video.set_src_object(stream.as_ref());
+                if stream.is_some() {
+                    spawn_local(async move { blocked.set(!play(video).await) });
+                } else {
+                    blocked.set(false);
+                }
+            }
+        });
+    }
+    let on_play = {
+        let node = node.clone();
+        let blocked = blocked.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(video) = node.cast::<HtmlVideoElement>() {
+                let blocked = blocked.clone();
+                spawn_local(async move { blocked.set(!play(video).await) });
+            }
+        })
+    };
+    html! {
+        <>
+            <video
+                ref={node}
+                class={props.class.clone()}
+                aria-label={props.label.clone()}
+                autoplay=true
+                muted={props.muted}
+                playsinline=true
+            />
+            if *blocked {
+                <button type="button" class="button primary play-button" onclick={on_play}>
+                    { "Start video" }
+                </button>
+            }
+        </>
+    }
+}

@@ -1,0 +1,193 @@
+//! The local camera and microphone: `getUserMedia` behind a typed result.
+//!
+//! Everything the browser can say when it refuses media is mapped to [`MediaError`], so the
+//! interface can tell a person what happened and what to do, in words, without touching a
+//! `JsValue`.
+
+use js_sys::Reflect;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{MediaStream, MediaStreamConstraints, MediaStreamTrack};
+
+/// Why the camera and microphone could not be used.
+///
+/// One variant per cause a person can act on; the names in the comments are the
+/// `DOMException` names browsers use for them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MediaError {
+    /// The page is not in a secure context (plain `http://` on another host), so
+    /// `navigator.mediaDevices` does not exist at all.
+    #[error("camera and microphone need a secure page (https or localhost)")]
+    InsecureContext,
+    /// The person or the browser refused access (`NotAllowedError`).
+    #[error("access to the camera and microphone was refused")]
+    Refused,
+    /// There is no camera or no microphone (`NotFoundError`).
+    #[error("no camera or microphone was found")]
+    NotFound,
+    /// The device exists but could not be started: in use by another app, or a driver or
+    /// hardware fault (`NotReadableError`, older `TrackStartError`).
+    #[error("the camera or microphone could not be started")]
+    NotReadable,
+    /// No device satisfies the requested constraints (`OverconstrainedError`).
+    #[error("no camera or microphone matches what the call needs")]
+    Overconstrained,
+    /// The browser blocks media on this page, e.g. by a permissions policy or inside an
+    /// iframe without `allow` (`SecurityError`, or a `TypeError` for unusable constraints).
+    #[error("this page is not allowed to use the camera and microphone")]
+    Blocked,
+    /// The request was interrupted (`AbortError`).
+    #[error("starting the camera and microphone was interrupted")]
+    Aborted,
+    /// Anything else, with the browser's own name and message for the record.
+    #[error("the camera and microphone could not be used ({name}: {message})")]
+    Other {
+        /// The exception's `name`.
+        name: String,
+        /// The exception's `message`.
+        message: String,
+    },
+}
+
+impl MediaError {
+    /// Maps an exception by its `name` (and its `message`, kept only for unknown names).
+    pub fn from_name(name: &str, message: &str) -> Self {
+        match name {
+            "NotAllowedError" | "PermissionDeniedError" => Self::Refused,
+            "NotFoundError" | "DevicesNotFoundError" => Self::NotFound,
+            "NotReadableError" | "TrackStartError" => Self::NotReadable,
+            "OverconstrainedError" | "ConstraintNotSatisfiedError" => Self::Overconstrained,
+            "SecurityError" | "TypeError" => Self::Blocked,
+            "AbortError" => Self::Aborted,
+            _ => Self::Other { name: name.to_owned(), message: message.to_owned() },
+        }
+    }
+
+    /// Maps whatever a rejected `getUserMedia` promise carried: a `DOMException`, an
+    /// `OverconstrainedError` (not a `DOMException` in every browser), a `TypeError`, or, in
+    /// theory, anything at all.
+    pub fn from_js(error: &JsValue) -> Self {
+        let text = |key: &str| {
+            Reflect::get(error, &JsValue::from_str(key)).ok().and_then(|v| v.as_string())
+        };
+        match text("name") {
+            Some(name) => Self::from_name(&name, &text("message").unwrap_or_default()),
+            None => Self::Other {
+                name: "unknown".to_owned(),
+                message: error.as_string().unwrap_or_else(|| format!("{error:?}")),
+            },
+        }
+    }
+}
+
+/// The person's own camera and microphone, live.
+///
+/// A cheap handle (clones share the stream). The tracks stop when [`LocalMedia::stop`] is
+/// called; the app keeps one for the whole visit so the camera light does not flicker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalMedia(MediaStream);
+
+impl LocalMedia {
+    /// Asks for the camera and the microphone together (`{audio: true, video: true}`).
+    pub async fn acquire() -> Result<Self, MediaError> {
+        let window = web_sys::window().ok_or(MediaError::InsecureContext)?;
+        let navigator = window.navigator();
+        // `navigator.mediaDevices` is `undefined` outside a secure context; web-sys would
+        // still hand out a (broken) object, so look before touching it.
+        let devices = Reflect::get(&navigator, &JsValue::from_str("mediaDevices"))
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
+            .ok_or(MediaError::InsecureContext)?
+            .unchecked_into::<web_sys::MediaDevices>();
+        let constraints = MediaStreamConstraints::new();
+        constraints.set_audio(&JsValue::TRUE);
+        constraints.set_video(&JsValue::TRUE);
+        let promise = devices
+            .get_user_media_with_constraints(&constraints)
+            .map_err(|e| MediaError::from_js(&e))?;
+        let stream = JsFuture::from(promise).await.map_err(|e| MediaError::from_js(&e))?;
+        stream
+            .dyn_into::<MediaStream>()
+            .map(Self)
+            .map_err(|v| MediaError::Other { name: "TypeError".into(), message: format!("{v:?}") })
+    }
+
+    /// The stream, for a `<video>` element's `srcObject`.
+    pub fn stream(&self) -> &MediaStream {
+        &self.0
+    }
+
+    /// The live tracks (one audio, one video), to send to the friend.
+    pub fn tracks(&self) -> Vec<MediaStreamTrack> {
+        tracks_of(&self.0)
+    }
+
+    /// Stops every track: the camera light goes out.
+    pub fn stop(&self) {
+        for track in self.tracks() {
+            track.stop();
+        }
+    }
+}
+
+/// The tracks of a stream, typed.
+pub(crate) fn tracks_of(stream: &MediaStream) -> Vec<MediaStreamTrack> {
+    stream.get_tracks().iter().filter_map(|t| t.dyn_into::<MediaStreamTrack>().ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+    use web_sys::DomException;
+
+    fn dom_exception(name: &str) -> JsValue {
+        match DomException::new_with_message_and_name("test", name) {
+            Ok(e) => e.into(),
+            Err(e) => panic!("DOMException({name}) could not be made: {e:?}"),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn real_dom_exceptions_map_by_name() {
+        let cases = [
+            ("NotAllowedError", MediaError::Refused),
+            ("NotFoundError", MediaError::NotFound),
+            ("NotReadableError", MediaError::NotReadable),
+            ("OverconstrainedError", MediaError::Overconstrained),
+            ("SecurityError", MediaError::Blocked),
+            ("AbortError", MediaError::Aborted),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(MediaError::from_js(&dom_exception(name)), expected, "{name}");
+        }
+        assert_eq!(
+            MediaError::from_js(&dom_exception("WeirdError")),
+            MediaError::Other { name: "WeirdError".into(), message: "test".into() }
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn a_type_error_means_the_page_may_not_use_media() {
+        let error: JsValue = js_sys::TypeError::new("bad constraints").into();
+        assert_eq!(MediaError::from_js(&error), MediaError::Blocked);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_thrown_string_is_still_an_error() {
+        let error = MediaError::from_js(&JsValue::from_str("boom"));
+        assert!(matches!(error, MediaError::Other { ref message, .. } if message == "boom"));
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_fake_camera_and_microphone_are_acquired() {
+        let media = match LocalMedia::acquire().await {
+            Ok(media) => media,
+            Err(e) => panic!("getUserMedia with the fake device failed: {e}"),
+        };
+        let kinds: Vec<String> = media.tracks().iter().map(MediaStreamTrack::kind).collect();
+        media.stop();
+        assert!(kinds.contains(&"audio".to_owned()), "{kinds:?}");
+        assert!(kinds.contains(&"video".to_owned()), "{kinds:?}");
+    }
+}

@@ -1,0 +1,346 @@
+//! The peer connection: one `RTCPeerConnection` behind a typed interface, negotiating by
+//! MDN's "perfect negotiation" pattern.
+//!
+//! Either side may start a negotiation at any time (`negotiationneeded`: adding tracks, an
+//! ICE restart). When both offer at once, the *polite* side rolls its offer back and answers
+//! the other; the *impolite* side ignores the colliding offer and waits for its answer. The
+//! service hands out the two roles, so a collision cannot wedge the call.
+//!
+//! In: [`Signal`]s from the friend ([`Peer::handle_signal`]). Out: [`PeerEvent`]s through a
+//! callback (signals to send, connection state, the remote stream). Incoming signals are
+//! applied strictly one after the other, in the order the friend sent them.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use js_sys::{Function, Promise, Reflect};
+use shared::{IceCandidate, Role, SdpKind, SessionDescription, Signal};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{
+    MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit, RtcPeerConnection,
+    RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcSdpType, RtcSessionDescriptionInit,
+    RtcSignalingState, RtcTrackEvent,
+};
+
+/// The connection's state, as `RTCPeerConnection.connectionState`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeerState {
+    /// Just made; nothing negotiated yet.
+    New,
+    /// ICE and DTLS are working on it.
+    Connecting,
+    /// Media can flow.
+    Connected,
+    /// Connectivity was lost for a moment; it may come back by itself.
+    Disconnected,
+    /// Connectivity is lost; only an ICE restart can bring it back.
+    Failed,
+    /// Closed for good.
+    Closed,
+}
+
+impl PeerState {
+    /// Whether this connection can still carry (or recover to carry) the call: the
+    /// `live_call` of a `Hello`.
+    pub fn is_live(self) -> bool {
+        !matches!(self, Self::Failed | Self::Closed)
+    }
+
+    fn from_browser(state: RtcPeerConnectionState) -> Self {
+        match state {
+            RtcPeerConnectionState::New => Self::New,
+            RtcPeerConnectionState::Connecting => Self::Connecting,
+            RtcPeerConnectionState::Connected => Self::Connected,
+            RtcPeerConnectionState::Disconnected => Self::Disconnected,
+            RtcPeerConnectionState::Failed => Self::Failed,
+            _ => Self::Closed,
+        }
+    }
+}
+
+/// What the peer connection tells its owner.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PeerEvent {
+    /// A description or candidate to send to the friend.
+    Signal(Signal),
+    /// The connection state changed.
+    State(PeerState),
+    /// The friend's media arrived (a stream with their tracks).
+    RemoteStream(MediaStream),
+}
+
+/// The browser refused to make a peer connection.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the browser could not create a peer connection: {0}")]
+pub struct PeerError(String);
+
+struct Inner {
+    pc: RtcPeerConnection,
+    polite: Cell<bool>,
+    making_offer: Cell<bool>,
+    ignore_offer: Cell<bool>,
+    incoming: RefCell<VecDeque<Signal>>,
+    draining: Cell<bool>,
+    remote: RefCell<Option<MediaStream>>,
+    closed: Cell<bool>,
+    on_event: Box<dyn Fn(PeerEvent)>,
+}
+
+impl Inner {
+    fn emit(&self, event: PeerEvent) {
+        if !self.closed.get() {
+            (self.on_event)(event);
+        }
+    }
+}
+
+/// One peer connection to the friend. Dropping it closes the connection.
+pub struct Peer {
+    inner: Rc<Inner>,
+    _listeners: [EventListener; 4],
+}
+
+impl Peer {
+    /// Makes a peer connection with the given ICE configuration, sending `tracks` (the local
+    /// camera and microphone, in `stream`). Negotiation starts by itself: adding the tracks
+    /// fires `negotiationneeded`.
+    pub fn new(
+        config: &RtcConfiguration,
+        role: Role,
+        stream: &MediaStream,
+        tracks: &[MediaStreamTrack],
+        on_event: impl Fn(PeerEvent) + 'static,
+    ) -> Result<Self, PeerError> {
+        let pc = RtcPeerConnection::new_with_configuration(config)
+            .map_err(|e| PeerError(format!("{e:?}")))?;
+        let inner = Rc::new(Inner {
+            pc: pc.clone(),
+            polite: Cell::new(role == Role::Polite),
+            making_offer: Cell::new(false),
+            ignore_offer: Cell::new(false),
+            incoming: RefCell::new(VecDeque::new()),
+            draining: Cell::new(false),
+            remote: RefCell::new(None),
+            closed: Cell::new(false),
+            on_event: Box::new(on_event),
+        });
+        // Listeners hold weak references: the connection's owner decides its lifetime.
+        let weak = Rc::downgrade(&inner);
+        let on_negotiation = EventListener::new(&pc, "negotiationneeded", {
+            let weak = weak.clone();
+            move |_| {
+                if let Some(inner) = weak.upgrade() {
+                    spawn_local(make_offer(inner));
+                }
+            }
+        });
+        let on_candidate = EventListener::new(&pc, "icecandidate", {
+            let weak = weak.clone();
+            move |event| {
+                let Some(inner) = weak.upgrade() else { return };
+                let Some(candidate) =
+                    event.dyn_ref::<RtcPeerConnectionIceEvent>().and_then(|e| e.candidate())
+                else {
+                    return; // `null`: gathering finished; nothing to send.
+                };
+                let username_fragment = Reflect::get(&candidate, &"usernameFragment".into())
+                    .ok()
+                    .and_then(|v| v.as_string());
+                inner.emit(PeerEvent::Signal(Signal::Candidate {
+                    candidate: IceCandidate {
+                        candidate: candidate.candidate(),
+                        sdp_mid: candidate.sdp_mid(),
+                        sdp_m_line_index: candidate.sdp_m_line_index(),
+                        username_fragment,
+                    },
+                }));
+            }
+        });
+        let on_state = EventListener::new(&pc, "connectionstatechange", {
+            let weak = weak.clone();
+            move |_| {
+                if let Some(inner) = weak.upgrade() {
+                    let state = PeerState::from_browser(inner.pc.connection_state());
+                    inner.emit(PeerEvent::State(state));
+                }
+            }
+        });
+        let on_track = EventListener::new(&pc, "track", move |event| {
+            let Some(inner) = weak.upgrade() else { return };
+            let Some(event) = event.dyn_ref::<RtcTrackEvent>() else { return };
+            let stream = match event.streams().get(0).dyn_into::<MediaStream>() {
+                Ok(stream) => stream,
+                // A track sent without a stream: gather such tracks into one of our own.
+                Err(_) => {
+                    let existing = inner.remote.borrow().clone();
+                    match existing.map_or_else(MediaStream::new, Ok) {
+                        Ok(stream) => {
+                            stream.add_track(&event.track());
+                            stream
+                        }
+                        Err(_) => return,
+                    }
+                }
+            };
+            *inner.remote.borrow_mut() = Some(stream.clone());
+            inner.emit(PeerEvent::RemoteStream(stream));
+        });
+        for track in tracks {
+            pc.add_track_0(track, stream);
+        }
+        Ok(Self { inner, _listeners: [on_negotiation, on_candidate, on_state, on_track] })
+    }
+
+    /// Applies a signal from the friend. Signals are applied in arrival order; this returns
+    /// at once and the work happens in a browser task.
+    pub fn handle_signal(&self, signal: Signal) {
+        self.inner.incoming.borrow_mut().push_back(signal);
+        if !self.inner.draining.replace(true) {
+            spawn_local(drain(self.inner.clone()));
+        }
+    }
+
+    /// Changes this side's politeness (the service may hand out new roles after a restart
+    /// while the media kept flowing).
+    pub fn set_role(&self, role: Role) {
+        self.inner.polite.set(role == Role::Polite);
+    }
+
+    /// Starts an ICE restart: the next offer (made by `negotiationneeded`) carries new ICE
+    /// credentials.
+    pub fn restart_ice(&self) {
+        if let Err(e) = call_method(&self.inner.pc, "restartIce") {
+            gloo::console::warn!(format!("restartIce failed: {e:?}"));
+        }
+    }
+
+    /// The connection's current state.
+    pub fn state(&self) -> PeerState {
+        PeerState::from_browser(self.inner.pc.connection_state())
+    }
+
+    /// The friend's stream, once their first track arrived.
+    pub fn remote_stream(&self) -> Option<MediaStream> {
+        self.inner.remote.borrow().clone()
+    }
+
+    /// Whether no negotiation is in progress (`signalingState` is `stable`).
+    pub fn is_stable(&self) -> bool {
+        self.inner.pc.signaling_state() == RtcSignalingState::Stable
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        self.inner.closed.set(true);
+        self.inner.pc.close();
+    }
+}
+
+/// `negotiationneeded`: make an offer with the implicit `setLocalDescription()` and send it.
+async fn make_offer(inner: Rc<Inner>) {
+    inner.making_offer.set(true);
+    let result = set_local_description(&inner.pc).await;
+    inner.making_offer.set(false);
+    match result {
+        Ok(()) => send_local_description(&inner),
+        Err(e) => gloo::console::warn!(format!("could not make an offer: {e:?}")),
+    }
+}
+
+/// Applies queued signals one at a time, so an answer or candidate never overtakes the
+/// description it belongs to.
+async fn drain(inner: Rc<Inner>) {
+    loop {
+        let next = inner.incoming.borrow_mut().pop_front();
+        let Some(signal) = next else { break };
+        if inner.closed.get() {
+            break;
+        }
+        match signal {
+            Signal::Description { description } => apply_description(&inner, description).await,
+            Signal::Candidate { candidate } => apply_candidate(&inner, candidate).await,
+            // Pairing is the owner's business; a peer connection has nothing to do with it.
+            Signal::Hello { .. } => {}
+        }
+    }
+    inner.draining.set(false);
+}
+
+async fn apply_description(inner: &Inner, description: SessionDescription) {
+    let is_offer = description.kind == SdpKind::Offer;
+    let collision = is_offer
+        && (inner.making_offer.get() || inner.pc.signaling_state() != RtcSignalingState::Stable);
+    inner.ignore_offer.set(!inner.polite.get() && collision);
+    if inner.ignore_offer.get() {
+        return;
+    }
+    // On a collision the polite side gets here too: setting the remote offer rolls its own
+    // pending offer back implicitly.
+    let init = RtcSessionDescriptionInit::new(sdp_type(description.kind));
+    init.set_sdp(&description.sdp);
+    if let Err(e) = JsFuture::from(inner.pc.set_remote_description(&init)).await {
+        gloo::console::warn!(format!("could not apply the friend's description: {e:?}"));
+        return;
+    }
+    if is_offer {
+        match set_local_description(&inner.pc).await {
+            Ok(()) => send_local_description(inner),
+            Err(e) => gloo::console::warn!(format!("could not answer: {e:?}")),
+        }
+    }
+}
+
+async fn apply_candidate(inner: &Inner, candidate: IceCandidate) {
+    let init = RtcIceCandidateInit::new(&candidate.candidate);
+    init.set_sdp_mid(candidate.sdp_mid.as_deref());
+    init.set_sdp_m_line_index(candidate.sdp_m_line_index);
+    if let Some(ufrag) = &candidate.username_fragment {
+        let _ = Reflect::set(&init, &"usernameFragment".into(), &JsValue::from_str(ufrag));
+    }
+    let promise = inner.pc.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init));
+    if let Err(e) = JsFuture::from(promise).await {
+        // Candidates of an offer we chose to ignore are expected to fail.
+        if !inner.ignore_offer.get() {
+            gloo::console::warn!(format!("could not add a candidate: {e:?}"));
+        }
+    }
+}
+
+fn send_local_description(inner: &Inner) {
+    let Some(local) = inner.pc.local_description() else { return };
+    let kind = match local.type_() {
+        RtcSdpType::Offer => SdpKind::Offer,
+        RtcSdpType::Answer => SdpKind::Answer,
+        RtcSdpType::Pranswer => SdpKind::Pranswer,
+        _ => return,
+    };
+    inner.emit(PeerEvent::Signal(Signal::Description {
+        description: SessionDescription { kind, sdp: local.sdp() },
+    }));
+}
+
+fn sdp_type(kind: SdpKind) -> RtcSdpType {
+    match kind {
+        SdpKind::Offer => RtcSdpType::Offer,
+        SdpKind::Answer => RtcSdpType::Answer,
+        SdpKind::Pranswer => RtcSdpType::Pranswer,
+        SdpKind::Rollback => RtcSdpType::Rollback,
+    }
+}
+
+/// The argument-less `setLocalDescription()`, which makes the right offer or answer for the
+/// current state. web-sys only has the form with an explicit description.
+async fn set_local_description(pc: &RtcPeerConnection) -> Result<(), JsValue> {
+    let promise = call_method(pc, "setLocalDescription")?.dyn_into::<Promise>()?;
+    JsFuture::from(promise).await.map(drop)
+}
+
+/// Calls a method web-sys does not bind (`restartIce`, argument-less `setLocalDescription`).
+fn call_method(pc: &RtcPeerConnection, name: &str) -> Result<JsValue, JsValue> {
+    let method = Reflect::get(pc, &JsValue::from_str(name))?.dyn_into::<Function>()?;
+    method.call0(pc)
+}

@@ -1,0 +1,236 @@
+//! Runs a [`Call`] against the real things: the signaling client, the peer connection,
+//! the resume-token storage and timers. The only place where the call's commands meet the
+//! browser; the interface sees nothing but [`SessionUpdate`]s.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+
+use gloo::timers::callback::Timeout;
+use shared::RoomName;
+use web_sys::MediaStream;
+
+use crate::call::{Call, CallStatus, Command, EndReason, Input, ICE_RESTART_TIMEOUT_MS};
+use crate::config::Config;
+use crate::media::LocalMedia;
+use crate::peer::{Peer, PeerEvent};
+use crate::signaling::{Signaling, SignalingEvent};
+use crate::storage;
+
+/// What the call view shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallView {
+    /// The status line.
+    pub status: CallStatus,
+    /// The friend's stream, only while the peer connection is connected.
+    pub remote: Option<MediaStream>,
+    /// A problem worth telling (shown as an alert), if any.
+    pub notice: Option<String>,
+}
+
+impl CallView {
+    /// The view before anything happened.
+    pub fn joining() -> Self {
+        Self { status: CallStatus::Joining, remote: None, notice: None }
+    }
+}
+
+/// What a session tells the interface.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionUpdate {
+    /// The call view changed.
+    View(CallView),
+    /// The call is over on this page.
+    Ended(EndReason),
+}
+
+struct Inner {
+    call: RefCell<Call>,
+    media: LocalMedia,
+    config: Rc<Config>,
+    signaling: RefCell<Option<Signaling>>,
+    /// The current peer connection and its generation (events of older ones are ignored).
+    peer: RefCell<Option<(u32, Peer)>>,
+    peer_generation: Cell<u32>,
+    ice_timer: RefCell<Option<Timeout>>,
+    queue: RefCell<VecDeque<Input>>,
+    busy: Cell<bool>,
+    last_view: RefCell<Option<CallView>>,
+    ended: RefCell<Option<EndReason>>,
+    on_update: Box<dyn Fn(SessionUpdate)>,
+}
+
+/// A call in progress. Dropping it hangs up: the WebSocket and the peer connection close.
+pub struct Session {
+    _inner: Rc<Inner>,
+}
+
+impl Session {
+    /// Joins `room` and keeps the call going until dropped.
+    pub fn start(
+        room: RoomName,
+        media: LocalMedia,
+        config: Rc<Config>,
+        on_update: impl Fn(SessionUpdate) + 'static,
+    ) -> Self {
+        let resume = storage::load_token(room.key());
+        let url = config.signaling_url();
+        let inner = Rc::new(Inner {
+            call: RefCell::new(Call::new(room, resume)),
+            media,
+            config,
+            signaling: RefCell::new(None),
+            peer: RefCell::new(None),
+            peer_generation: Cell::new(0),
+            ice_timer: RefCell::new(None),
+            queue: RefCell::new(VecDeque::new()),
+            busy: Cell::new(false),
+            last_view: RefCell::new(None),
+            ended: RefCell::new(None),
+            on_update: Box::new(on_update),
+        });
+        let weak = Rc::downgrade(&inner);
+        let signaling = Signaling::connect(url, move |event| {
+            let input = match event {
+                SignalingEvent::Open => Input::SignalingOpen,
+                SignalingEvent::Message(msg) => Input::Server(msg),
+                SignalingEvent::Lost => Input::SignalingLost,
+            };
+            dispatch(&weak, input);
+        });
+        *inner.signaling.borrow_mut() = Some(signaling);
+        Self { _inner: inner }
+    }
+}
+
+/// Feeds one input to the call and carries out its commands. Inputs that arrive while
+/// commands run (none should, but a browser may surprise) wait in the queue, so the call is
+/// never borrowed twice.
+fn dispatch(weak: &Weak<Inner>, input: Input) {
+    let Some(inner) = weak.upgrade() else { return };
+    inner.queue.borrow_mut().push_back(input);
+    if inner.busy.replace(true) {
+        return;
+    }
+    loop {
+        let next = inner.queue.borrow_mut().pop_front();
+        let Some(input) = next else { break };
+        let commands = inner.call.borrow_mut().handle(input);
+        for command in commands {
+            run(&inner, command);
+        }
+    }
+    inner.busy.set(false);
+    publish(&inner);
+}
+
+fn run(inner: &Rc<Inner>, command: Command) {
+    match command {
+        Command::Send(msg) => {
+            if let Some(signaling) = inner.signaling.borrow().as_ref() {
+                if let Err(e) = signaling.send(&msg) {
+                    gloo::console::warn!(format!("not sent: {e}"));
+                }
+            }
+        }
+        Command::SaveToken(token) => storage::save_token(inner.call.borrow().room().key(), &token),
+        Command::ForgetToken => storage::forget_token(inner.call.borrow().room().key()),
+        Command::CreatePeer(role) => {
+            inner.peer.borrow_mut().take();
+            let generation = inner.peer_generation.get().wrapping_add(1);
+            inner.peer_generation.set(generation);
+            let weak = Rc::downgrade(inner);
+            let made = Peer::new(
+                &inner.config.rtc_configuration(),
+                role,
+                inner.media.stream(),
+                &inner.media.tracks(),
+                move |event| on_peer_event(&weak, generation, event),
+            );
+            match made {
+                Ok(peer) => *inner.peer.borrow_mut() = Some((generation, peer)),
+                Err(e) => gloo::console::error!(e.to_string()),
+            }
+        }
+        Command::ClosePeer => {
+            inner.peer.borrow_mut().take();
+            inner.ice_timer.borrow_mut().take();
+        }
+        Command::ToPeer(signal) => {
+            if let Some((_, peer)) = inner.peer.borrow().as_ref() {
+                peer.handle_signal(signal);
+            }
+        }
+        Command::SetRole(role) => {
+            if let Some((_, peer)) = inner.peer.borrow().as_ref() {
+                peer.set_role(role);
+            }
+        }
+        Command::RestartIce => {
+            if let Some((_, peer)) = inner.peer.borrow().as_ref() {
+                peer.restart_ice();
+            }
+        }
+        Command::StartIceTimer(generation) => {
+            let weak = Rc::downgrade(inner);
+            *inner.ice_timer.borrow_mut() = Some(Timeout::new(ICE_RESTART_TIMEOUT_MS, move || {
+                dispatch(&weak, Input::IceRestartTimeout(generation));
+            }));
+        }
+        Command::Reconnect => {
+            if let Some(signaling) = inner.signaling.borrow().as_ref() {
+                signaling.reconnect_now();
+            }
+        }
+        Command::End(reason) => {
+            if let Some(signaling) = inner.signaling.borrow().as_ref() {
+                signaling.stop();
+            }
+            inner.peer.borrow_mut().take();
+            inner.ice_timer.borrow_mut().take();
+            *inner.ended.borrow_mut() = Some(reason);
+        }
+    }
+}
+
+fn on_peer_event(weak: &Weak<Inner>, generation: u32, event: PeerEvent) {
+    let Some(inner) = weak.upgrade() else { return };
+    let current = inner.peer.borrow().as_ref().map(|(g, _)| *g);
+    if current != Some(generation) {
+        return; // From a connection already replaced.
+    }
+    match event {
+        PeerEvent::Signal(signal) => dispatch(weak, Input::PeerSignal(signal)),
+        PeerEvent::State(state) => dispatch(weak, Input::PeerState(state)),
+        PeerEvent::RemoteStream(_) => {
+            if !inner.busy.get() {
+                publish(&inner);
+            }
+        }
+    }
+}
+
+/// Tells the interface what changed, if anything did.
+fn publish(inner: &Inner) {
+    if let Some(reason) = inner.ended.borrow_mut().take() {
+        (inner.on_update)(SessionUpdate::Ended(reason));
+        return;
+    }
+    let view = {
+        let call = inner.call.borrow();
+        if call.is_ended() {
+            return;
+        }
+        let remote = if call.shows_remote() {
+            inner.peer.borrow().as_ref().and_then(|(_, peer)| peer.remote_stream())
+        } else {
+            None
+        };
+        CallView { status: call.status(), remote, notice: call.notice().map(|n| n.0.clone()) }
+    };
+    let changed = inner.last_view.borrow().as_ref() != Some(&view);
+    if changed {
+        *inner.last_view.borrow_mut() = Some(view.clone());
+        (inner.on_update)(SessionUpdate::View(view));
+    }
+}

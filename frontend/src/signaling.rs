@@ -1,0 +1,242 @@
+//! The WebSocket to the signaling service: typed messages out and in, and reconnection.
+//!
+//! The connection is expected to drop (service restarts, network blips, a laptop waking up).
+//! When it does, [`Signaling`] reports [`SignalingEvent::Lost`] and dials again after an
+//! exponential backoff with jitter, until it is stopped. What to say on a fresh connection
+//! (joining the room again) is the caller's business: it gets [`SignalingEvent::Open`].
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use std::time::Duration;
+
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
+use shared::{ClientMsg, ServerMsg};
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, WebSocket};
+
+/// What happens on the signaling connection.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignalingEvent {
+    /// A (new) connection is open: time to join.
+    Open,
+    /// A message from the service.
+    Message(ServerMsg),
+    /// The connection is gone; a new one is on its way.
+    Lost,
+}
+
+/// A message could not be sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// There is no open connection right now (it is reconnecting, or stopped).
+    #[error("the signaling connection is not open")]
+    NotOpen,
+    /// The browser refused to send.
+    #[error("the browser could not send: {0}")]
+    Browser(String),
+}
+
+/// Reconnection delays: 250 ms doubling to at most 5 s, each with jitter, so that after a
+/// service restart every browser does not knock at the same instant.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Backoff {
+    attempt: u32,
+}
+
+impl Backoff {
+    /// The first delay's upper bound.
+    pub const BASE: Duration = Duration::from_millis(250);
+    /// The largest delay.
+    pub const MAX: Duration = Duration::from_secs(5);
+
+    /// The next delay. `random` is uniform in `[0, 1)`; the delay is uniform in the upper
+    /// half of the current step ("equal jitter"): never zero, never above the step.
+    pub fn next_delay(&mut self, random: f64) -> Duration {
+        let step = Self::BASE.saturating_mul(1 << self.attempt.min(8)).min(Self::MAX);
+        self.attempt = self.attempt.saturating_add(1);
+        let half = step / 2;
+        half + half.mul_f64(random.clamp(0.0, 1.0))
+    }
+
+    /// Starts again from the shortest delay (after a connection proved healthy).
+    pub fn reset(&mut self) {
+        self.attempt = 0;
+    }
+}
+
+/// One open (or opening) WebSocket and its listeners; dropping it closes the socket quietly.
+struct Connection {
+    socket: WebSocket,
+    _listeners: [EventListener; 3],
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        // The listeners go with this struct, so the close this causes is not reported.
+        let _ = self.socket.close();
+    }
+}
+
+struct Inner {
+    url: String,
+    on_event: Box<dyn Fn(SignalingEvent)>,
+    connection: RefCell<Option<Connection>>,
+    retry: RefCell<Option<Timeout>>,
+    backoff: RefCell<Backoff>,
+    stopped: Cell<bool>,
+}
+
+/// The signaling client. Dropping it closes the connection and stops reconnecting.
+pub struct Signaling {
+    inner: Rc<Inner>,
+}
+
+impl Signaling {
+    /// Connects to `url` and keeps connected until dropped or [`Signaling::stop`]ped.
+    /// Events arrive through `on_event`, always from a browser task (never re-entrantly from
+    /// a method of this type).
+    pub fn connect(url: String, on_event: impl Fn(SignalingEvent) + 'static) -> Self {
+        let inner = Rc::new(Inner {
+            url,
+            on_event: Box::new(on_event),
+            connection: RefCell::new(None),
+            retry: RefCell::new(None),
+            backoff: RefCell::new(Backoff::default()),
+            stopped: Cell::new(false),
+        });
+        dial(&inner);
+        Self { inner }
+    }
+
+    /// Sends a message on the open connection.
+    pub fn send(&self, msg: &ClientMsg) -> Result<(), SendError> {
+        let connection = self.inner.connection.borrow();
+        let socket = match connection.as_ref() {
+            Some(c) if c.socket.ready_state() == WebSocket::OPEN => &c.socket,
+            _ => return Err(SendError::NotOpen),
+        };
+        socket.send_with_str(&msg.encode()).map_err(|e| SendError::Browser(format!("{e:?}")))
+    }
+
+    /// Drops the current connection and dials again at once (used to rejoin from scratch).
+    pub fn reconnect_now(&self) {
+        if self.inner.stopped.get() {
+            return;
+        }
+        self.inner.retry.borrow_mut().take();
+        self.inner.connection.borrow_mut().take();
+        self.inner.backoff.borrow_mut().reset();
+        let weak = Rc::downgrade(&self.inner);
+        // Dial from a fresh task, so the `Open` that follows never re-enters the caller.
+        *self.inner.retry.borrow_mut() = Some(Timeout::new(0, move || {
+            if let Some(inner) = weak.upgrade() {
+                dial(&inner);
+            }
+        }));
+    }
+
+    /// Closes the connection for good.
+    pub fn stop(&self) {
+        self.inner.stopped.set(true);
+        self.inner.retry.borrow_mut().take();
+        self.inner.connection.borrow_mut().take();
+    }
+}
+
+impl Drop for Signaling {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn dial(inner: &Rc<Inner>) {
+    if inner.stopped.get() {
+        return;
+    }
+    let socket = match WebSocket::new(&inner.url) {
+        Ok(socket) => socket,
+        Err(e) => {
+            gloo::console::error!(format!("cannot open the signaling WebSocket: {e:?}"));
+            schedule_retry(inner);
+            return;
+        }
+    };
+    let weak = Rc::downgrade(inner);
+    let on_open = EventListener::new(&socket, "open", {
+        let weak = weak.clone();
+        move |_| emit(&weak, SignalingEvent::Open)
+    });
+    let on_message = EventListener::new(&socket, "message", {
+        let weak = weak.clone();
+        move |event| {
+            let Some(text) = event.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string())
+            else {
+                return;
+            };
+            match ServerMsg::decode(&text) {
+                Ok(msg) => {
+                    if let Some(inner) = weak.upgrade() {
+                        // A message means the service is really there: short delays again.
+                        inner.backoff.borrow_mut().reset();
+                    }
+                    emit(&weak, SignalingEvent::Message(msg));
+                }
+                Err(e) => gloo::console::warn!(format!("ignoring a message from the service: {e}")),
+            }
+        }
+    });
+    // `error` is always followed by `close`, so `close` alone drives reconnection.
+    let on_close = EventListener::new(&socket, "close", move |_| {
+        let Some(inner) = weak.upgrade() else { return };
+        inner.connection.borrow_mut().take();
+        schedule_retry(&inner);
+        (inner.on_event)(SignalingEvent::Lost);
+    });
+    *inner.connection.borrow_mut() =
+        Some(Connection { socket, _listeners: [on_open, on_message, on_close] });
+}
+
+fn schedule_retry(inner: &Rc<Inner>) {
+    if inner.stopped.get() {
+        return;
+    }
+    let delay = inner.backoff.borrow_mut().next_delay(js_sys::Math::random());
+    let weak = Rc::downgrade(inner);
+    let millis = u32::try_from(delay.as_millis()).unwrap_or(u32::MAX);
+    *inner.retry.borrow_mut() = Some(Timeout::new(millis, move || {
+        if let Some(inner) = weak.upgrade() {
+            dial(&inner);
+        }
+    }));
+}
+
+fn emit(weak: &Weak<Inner>, event: SignalingEvent) {
+    if let Some(inner) = weak.upgrade() {
+        if !inner.stopped.get() {
+            (inner.on_event)(event);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn backoff_doubles_from_a_quarter_second_to_five_seconds_with_jitter() {
+        let mut backoff = Backoff::default();
+        let highs: Vec<u128> = (0..8).map(|_| backoff.next_delay(1.0).as_millis()).collect();
+        assert_eq!(highs, [250, 500, 1000, 2000, 4000, 5000, 5000, 5000]);
+        let mut backoff = Backoff::default();
+        let lows: Vec<u128> = (0..3).map(|_| backoff.next_delay(0.0).as_millis()).collect();
+        assert_eq!(lows, [125, 250, 500]);
+        backoff.reset();
+        assert_eq!(backoff.next_delay(0.5).as_millis(), 187);
+        // Many failures in a row do not overflow.
+        for _ in 0..100 {
+            assert!(backoff.next_delay(0.99) <= Backoff::MAX);
+        }
+    }
+}
