@@ -1,0 +1,78 @@
+//! The HTTP routes: the WebSocket upgrade, the health check and, optionally, the web app.
+
+use std::path::{Path, PathBuf};
+
+use actix::Addr;
+use actix_files::{Files, NamedFile};
+use actix_web::dev::{fn_service, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web_actors::ws;
+use shared::MAX_MESSAGE_BYTES;
+
+use crate::lobby::Lobby;
+use crate::origin::OriginPolicy;
+use crate::session::{Session, SessionSettings};
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The lobby every session talks to.
+    pub lobby: Addr<Lobby>,
+    /// Who may open a WebSocket.
+    pub origins: OriginPolicy,
+    /// Heartbeat and rate-limit settings for new sessions.
+    pub session: SessionSettings,
+}
+
+/// Registers the routes. The web app, when there is one, goes last: it answers every path the
+/// others do not.
+pub fn routes(cfg: &mut web::ServiceConfig, state: AppState, static_dir: Option<&Path>) {
+    cfg.app_data(web::Data::new(state))
+        .route("/ws", web::get().to(websocket))
+        .route("/healthz", web::get().to(healthz));
+    if let Some(dir) = static_dir {
+        cfg.service(spa(dir));
+    }
+}
+
+async fn websocket(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, actix_web::Error> {
+    let headers = req.headers();
+    // A header that is not visible ASCII cannot be a real origin: treat it as a foreign one.
+    let origin = headers.get(header::ORIGIN).map(|v| v.to_str().unwrap_or("\u{0}"));
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    if !state.origins.allows(origin, host) {
+        tracing::info!("websocket refused: origin not allowed");
+        tracing::debug!(?origin, ?host, peer = ?req.peer_addr(), "refused origin");
+        return Ok(HttpResponse::Forbidden().body("origin not allowed\n"));
+    }
+    tracing::debug!(peer = ?req.peer_addr(), "websocket upgrade");
+    let session = Session::new(state.lobby.clone(), state.session);
+    // The codec refuses bigger frames itself, surfacing as `ProtocolError::Overflow`.
+    ws::WsResponseBuilder::new(session, &req, payload).frame_size(MAX_MESSAGE_BYTES).start()
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ok\n")
+}
+
+/// The single-page app: files from `dir`, and its `index.html` for any other path, since
+/// paths like `/r/casa-azul` are routes of the app, not files.
+fn spa(dir: &Path) -> Files {
+    let index: PathBuf = dir.join("index.html");
+    Files::new("/", dir).index_file("index.html").default_handler(fn_service(
+        move |req: ServiceRequest| {
+            let index = index.clone();
+            async move {
+                let (req, _) = req.into_parts();
+                let file = NamedFile::open_async(&index).await?;
+                let response = file.into_response(&req);
+                Ok(ServiceResponse::new(req, response))
+            }
+        },
+    ))
+}

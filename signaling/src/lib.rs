@@ -1,0 +1,180 @@
+//! Duet's signaling service.
+//!
+//! Browsers connect to `GET /ws` and speak the JSON protocol of the `shared` crate (see
+//! `docs/protocol.md`). The service pairs at most two browsers per room and relays their
+//! WebRTC negotiation between them; the media itself never passes through here.
+//!
+//! The shape follows actix's chat example: a [`lobby::Lobby`] actor maps room names to
+//! [`room_actor::RoomActor`]s, each of which applies the occupancy rules of [`room::Room`] to
+//! the [`session::Session`] actors (one per WebSocket) in it.
+
+pub mod config;
+pub mod http;
+pub mod lobby;
+pub mod messages;
+pub mod origin;
+pub mod rate_limit;
+pub mod room;
+pub mod room_actor;
+pub mod session;
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use actix::{Actor, Addr};
+use actix_web::dev::ServerHandle;
+use actix_web::{App, HttpServer};
+
+pub use crate::config::{Config, ConfigError};
+use crate::http::AppState;
+use crate::lobby::{GetStats, Lobby, Shutdown, Stats};
+use crate::origin::{InvalidOrigin, OriginPolicy};
+use crate::session::SessionSettings;
+
+/// Why the service could not start or stopped with a failure.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Settings that make no sense together.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// An `--allowed-origin` that is not an origin.
+    #[error("--allowed-origin: {0}")]
+    Origin(#[from] InvalidOrigin),
+    /// `--static-dir` is not a directory with an `index.html`.
+    #[error("--static-dir {}: {reason}", path.display())]
+    StaticDir {
+        /// The directory given.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: io::Error,
+    },
+    /// The HTTP server failed while running.
+    #[error("HTTP server failed: {0}")]
+    Serve(#[source] io::Error),
+    /// The stop signals could not be listened for.
+    #[error("cannot listen for SIGTERM: {0}")]
+    Signal(#[source] io::Error),
+    /// An actor went away unexpectedly.
+    #[error("internal error: the lobby is gone")]
+    LobbyGone,
+}
+
+/// How long connections get to finish after the service is asked to stop.
+const SHUTDOWN_TIMEOUT_SECS: u64 = 5;
+
+/// A running service.
+pub struct Server {
+    addr: SocketAddr,
+    handle: ServerHandle,
+    lobby: Addr<Lobby>,
+    task: tokio::task::JoinHandle<io::Result<()>>,
+}
+
+/// Starts the service and returns once it is listening. Must run inside an actix system
+/// (`#[actix_web::main]`, `#[actix_web::test]`).
+pub async fn start(config: Config) -> Result<Server, Error> {
+    config.validate()?;
+    let origins = OriginPolicy::new(&config.allowed_origins)?;
+    if let Some(dir) = &config.static_dir {
+        if !dir.join("index.html").is_file() {
+            return Err(Error::StaticDir { path: dir.clone(), reason: "no index.html in it".into() });
+        }
+    }
+    let lobby = Lobby::default().start();
+    let state = AppState {
+        lobby: lobby.clone(),
+        origins,
+        session: SessionSettings {
+            heartbeat_interval: config.heartbeat_interval,
+            client_timeout: config.client_timeout,
+            rate_limit: config.rate_limit(),
+        },
+    };
+    let static_dir = config.static_dir.clone();
+    let mut server = HttpServer::new(move || {
+        let state = state.clone();
+        let static_dir = static_dir.clone();
+        App::new()
+            .wrap(actix_web::middleware::Compress::default())
+            .configure(move |cfg| http::routes(cfg, state, static_dir.as_deref()))
+    })
+    // Signals are handled in `run`, which closes the WebSockets before stopping the server:
+    // a graceful stop alone would wait for long-lived sockets until the timeout.
+    .disable_signals()
+    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS);
+    if config.workers > 0 {
+        server = server.workers(config.workers);
+    }
+    let server = server
+        .bind(config.bind)
+        .map_err(|source| Error::Bind { addr: config.bind, source })?;
+    let addr = server
+        .addrs()
+        .first()
+        .copied()
+        .ok_or_else(|| Error::Bind { addr: config.bind, source: io::Error::other("no address bound") })?;
+    let server = server.run();
+    let handle = server.handle();
+    let task = actix_web::rt::spawn(server);
+    tracing::info!("listening on http://{addr}");
+    Ok(Server { addr, handle, lobby, task })
+}
+
+impl Server {
+    /// The address the service listens on (with the real port when port 0 was asked for).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The lobby's bookkeeping: rooms, live tokens and sessions.
+    pub async fn stats(&self) -> Result<Stats, Error> {
+        self.lobby.send(GetStats).await.map_err(|_| Error::LobbyGone)
+    }
+
+    /// Closes every WebSocket (code 1001), then stops the HTTP server gracefully.
+    pub async fn stop(self) -> Result<(), Error> {
+        match self.lobby.send(Shutdown).await {
+            Ok(sessions) => tracing::info!(sessions, "shutting down"),
+            Err(_) => tracing::warn!("shutting down without the lobby"),
+        }
+        self.handle.stop(true).await;
+        match self.task.await {
+            Ok(result) => result.map_err(Error::Serve),
+            // The server task cannot be cancelled from outside; a panic in it is a bug.
+            Err(e) => Err(Error::Serve(io::Error::other(e))),
+        }
+    }
+}
+
+/// Runs the service until SIGINT or SIGTERM, then shuts it down gracefully.
+pub async fn run(config: Config) -> Result<(), Error> {
+    let mut server = start(config).await?;
+    let mut terminate = terminate_signal()?;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT received"),
+        _ = terminate.recv() => tracing::info!("SIGTERM received"),
+        result = &mut server.task => {
+            // The server ended by itself, which only an error does.
+            return match result {
+                Ok(result) => result.map_err(Error::Serve),
+                Err(e) => Err(Error::Serve(io::Error::other(e))),
+            };
+        }
+    }
+    server.stop().await
+}
+
+#[cfg(unix)]
+fn terminate_signal() -> Result<tokio::signal::unix::Signal, Error> {
+    use tokio::signal::unix::{signal, SignalKind};
+    signal(SignalKind::terminate()).map_err(Error::Signal)
+}

@@ -1,0 +1,350 @@
+//! One browser's WebSocket connection.
+//!
+//! The only module that knows about actix-web-actors: it turns frames into protocol messages
+//! for the lobby and rooms, and their answers back into frames. Moving to another WebSocket
+//! library means rewriting this file alone.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use actix::{Actor, ActorContext, Addr, AsyncContext, Handler, StreamHandler};
+use actix_http::ws::Item;
+use actix_web_actors::ws::{self, CloseCode, CloseReason};
+use shared::{
+    ClientMsg, DecodeError, ErrorCode, LeaveReason, RawSignal, RoomKey, ServerMsg,
+    MAX_MESSAGE_BYTES,
+};
+
+use crate::lobby::{Connect, Disconnect, Lobby, Withdraw};
+use crate::messages::{room_hint, Join, JoinId, RoomId, ToSession};
+use crate::rate_limit::{RateLimit, RateLimiter, Verdict};
+use crate::room::SessionId;
+use crate::room_actor::{Leave, Relay, RoomActor};
+
+/// Settings every session shares.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionSettings {
+    /// How often to ping the browser.
+    pub heartbeat_interval: Duration,
+    /// How long the browser may stay silent before the connection counts as lost.
+    pub client_timeout: Duration,
+    /// How fast the browser may send.
+    pub rate_limit: RateLimit,
+}
+
+static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
+
+/// Where a session stands.
+enum State {
+    /// In no room.
+    Idle,
+    /// Waiting for the answer to a join.
+    Joining { join: JoinId, key: RoomKey },
+    /// In a room.
+    InRoom { room: Addr<RoomActor>, room_id: RoomId, key: RoomKey },
+}
+
+/// A text message arriving in pieces (continuation frames), assembled up to the size cap.
+enum Partial {
+    Text(Vec<u8>),
+    Binary,
+}
+
+/// A data message, whole.
+enum Data<'a> {
+    Text(&'a str),
+    Binary,
+}
+
+/// The actor behind one WebSocket connection.
+pub struct Session {
+    id: SessionId,
+    lobby: Addr<Lobby>,
+    settings: SessionSettings,
+    state: State,
+    last_heard: Instant,
+    limiter: RateLimiter,
+    partial: Option<Partial>,
+    next_join: u64,
+    /// What the peer is told if this connection ends now: a close frame from the browser
+    /// makes it a hang-up; anything else is a lost connection.
+    departure: LeaveReason,
+    /// Set once the close frame is queued: nothing more is read or written after it.
+    closing: bool,
+}
+
+impl Session {
+    /// A session for a connection that has just been upgraded.
+    pub fn new(lobby: Addr<Lobby>, settings: SessionSettings) -> Self {
+        let now = Instant::now();
+        Self {
+            id: SessionId(NEXT_SESSION.fetch_add(1, Ordering::Relaxed)),
+            lobby,
+            settings,
+            state: State::Idle,
+            last_heard: now,
+            limiter: RateLimiter::new(settings.rate_limit, now),
+            partial: None,
+            next_join: 0,
+            departure: LeaveReason::ConnectionLost,
+            closing: false,
+        }
+    }
+
+    /// This session's id, for logs.
+    pub fn id(&self) -> SessionId {
+        self.id
+    }
+
+    fn send(&self, ctx: &mut ws::WebsocketContext<Self>, msg: &ServerMsg<RawSignal>) {
+        ctx.text(msg.encode());
+    }
+
+    fn send_error(&self, ctx: &mut ws::WebsocketContext<Self>, code: ErrorCode, message: impl Into<String>) {
+        let message = message.into();
+        tracing::debug!(session = %self.id, %code, %message, "error sent");
+        self.send(ctx, &ServerMsg::Error { code, message });
+    }
+
+    /// Closes the connection with a close frame and stops the actor.
+    fn close(&mut self, ctx: &mut ws::WebsocketContext<Self>, code: CloseCode, why: &str) {
+        self.closing = true;
+        ctx.close(Some(CloseReason { code, description: Some(why.to_owned()) }));
+        ctx.stop();
+    }
+
+    /// Leaves the room (or abandons the join) so that the peer is told exactly once.
+    fn leave_room(&mut self, reason: LeaveReason) {
+        match std::mem::replace(&mut self.state, State::Idle) {
+            State::Idle => {}
+            State::Joining { key, .. } => {
+                self.lobby.do_send(Withdraw { key, session: self.id, reason });
+            }
+            State::InRoom { room, key, .. } => {
+                tracing::debug!(session = %self.id, room = %room_hint(&key), ?reason, "leaving");
+                room.do_send(Leave { session: self.id, reason });
+            }
+        }
+    }
+
+    fn on_data(&mut self, data: Data<'_>, ctx: &mut ws::WebsocketContext<Self>) {
+        match self.limiter.check(Instant::now()) {
+            Verdict::Allowed => {}
+            Verdict::Limited => {
+                self.send_error(ctx, ErrorCode::RateLimited, "too many messages; this one was dropped");
+                return;
+            }
+            Verdict::Exceeded => {
+                tracing::info!(session = %self.id, "closing: rate limit exceeded");
+                self.send_error(ctx, ErrorCode::RateLimited, "too many messages; closing");
+                self.close(ctx, CloseCode::Policy, "rate limit exceeded");
+                return;
+            }
+        }
+        let text = match data {
+            Data::Text(text) => text,
+            Data::Binary => {
+                self.send_error(ctx, ErrorCode::UnsupportedFrame, "binary frames are not supported; send JSON text");
+                return;
+            }
+        };
+        match ClientMsg::<RawSignal>::decode(text) {
+            Ok(msg) => self.on_message(msg, ctx),
+            Err(e @ DecodeError::TooLarge(_)) => self.too_large(ctx, &e.to_string()),
+            Err(e) => self.send_error(ctx, e.code(), e.to_string()),
+        }
+    }
+
+    fn too_large(&mut self, ctx: &mut ws::WebsocketContext<Self>, why: &str) {
+        tracing::info!(session = %self.id, "closing: message too large");
+        self.send_error(ctx, ErrorCode::MessageTooLarge, why);
+        self.close(ctx, CloseCode::Size, "message too large");
+    }
+
+    fn on_message(&mut self, msg: ClientMsg<RawSignal>, ctx: &mut ws::WebsocketContext<Self>) {
+        match msg {
+            ClientMsg::Join { room, resume } => {
+                if !matches!(self.state, State::Idle) {
+                    self.send_error(ctx, ErrorCode::AlreadyInRoom, "already in a room (or joining one): leave first");
+                    return;
+                }
+                self.next_join += 1;
+                let join = JoinId(self.next_join);
+                tracing::debug!(session = %self.id, room = %room, "join");
+                self.state = State::Joining { join, key: room.key().clone() };
+                self.lobby.do_send(Join {
+                    session: self.id,
+                    join,
+                    recipient: ctx.address().recipient(),
+                    room,
+                    resume,
+                });
+            }
+            ClientMsg::Signal { signal } => match &self.state {
+                State::InRoom { room, .. } => room.do_send(Relay { from: self.id, signal }),
+                State::Idle | State::Joining { .. } => {
+                    self.send_error(ctx, ErrorCode::NotInRoom, "join a room before signalling");
+                }
+            },
+            ClientMsg::Leave => {
+                if matches!(self.state, State::Idle) {
+                    self.send_error(ctx, ErrorCode::NotInRoom, "not in a room");
+                    return;
+                }
+                self.leave_room(LeaveReason::HungUp);
+                self.send(ctx, &ServerMsg::Left);
+            }
+        }
+    }
+
+    fn on_fragment(&mut self, item: Item, ctx: &mut ws::WebsocketContext<Self>) {
+        let (piece, last) = match item {
+            Item::FirstText(bytes) => {
+                self.partial = Some(Partial::Text(Vec::with_capacity(bytes.len())));
+                (bytes, false)
+            }
+            Item::FirstBinary(bytes) => {
+                self.partial = Some(Partial::Binary);
+                (bytes, false)
+            }
+            Item::Continue(bytes) => (bytes, false),
+            Item::Last(bytes) => (bytes, true),
+        };
+        if let Some(Partial::Text(buffer)) = &mut self.partial {
+            if buffer.len() + piece.len() > MAX_MESSAGE_BYTES {
+                self.partial = None;
+                self.too_large(ctx, &format!("message is over the {MAX_MESSAGE_BYTES}-byte limit"));
+                return;
+            }
+            buffer.extend_from_slice(&piece);
+        }
+        if !last {
+            return;
+        }
+        match self.partial.take() {
+            Some(Partial::Text(buffer)) => match std::str::from_utf8(&buffer) {
+                Ok(text) => self.on_data(Data::Text(text), ctx),
+                Err(_) => self.close(ctx, CloseCode::Invalid, "text message is not UTF-8"),
+            },
+            Some(Partial::Binary) => self.on_data(Data::Binary, ctx),
+            // The codec refuses a continuation without a first frame, so this cannot happen.
+            None => {}
+        }
+    }
+
+    fn heartbeat(&mut self, ctx: &mut ws::WebsocketContext<Self>) {
+        if self.last_heard.elapsed() > self.settings.client_timeout {
+            tracing::info!(session = %self.id, "closing: heartbeat timeout");
+            self.departure = LeaveReason::ConnectionLost;
+            self.close(ctx, CloseCode::Away, "heartbeat timeout");
+        } else {
+            ctx.ping(b"");
+        }
+    }
+}
+
+impl Actor for Session {
+    type Context = ws::WebsocketContext<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        tracing::info!(session = %self.id, "connected");
+        self.lobby.do_send(Connect { session: self.id, recipient: ctx.address().recipient() });
+        ctx.run_interval(self.settings.heartbeat_interval, Self::heartbeat);
+    }
+
+    fn stopped(&mut self, _ctx: &mut Self::Context) {
+        tracing::info!(session = %self.id, reason = ?self.departure, "disconnected");
+        self.leave_room(self.departure);
+        self.lobby.do_send(Disconnect { session: self.id });
+    }
+}
+
+impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for Session {
+    fn handle(&mut self, item: Result<ws::Message, ws::ProtocolError>, ctx: &mut Self::Context) {
+        if self.closing {
+            return;
+        }
+        let msg = match item {
+            Ok(msg) => msg,
+            Err(ws::ProtocolError::Overflow) => {
+                self.too_large(ctx, &format!("frame is over the {MAX_MESSAGE_BYTES}-byte limit"));
+                return;
+            }
+            Err(e) => {
+                tracing::info!(session = %self.id, "closing: protocol error: {e}");
+                self.close(ctx, CloseCode::Protocol, "protocol error");
+                return;
+            }
+        };
+        self.last_heard = Instant::now();
+        match msg {
+            ws::Message::Text(text) => self.on_data(Data::Text(&text), ctx),
+            ws::Message::Binary(_) => self.on_data(Data::Binary, ctx),
+            ws::Message::Continuation(item) => self.on_fragment(item, ctx),
+            ws::Message::Ping(payload) => ctx.pong(&payload),
+            ws::Message::Pong(_) | ws::Message::Nop => {}
+            ws::Message::Close(reason) => {
+                self.departure = LeaveReason::HungUp;
+                self.closing = true;
+                // Echo the browser's close, as the protocol asks, then end.
+                ctx.close(reason);
+                ctx.stop();
+            }
+        }
+    }
+
+    fn finished(&mut self, ctx: &mut Self::Context) {
+        // The stream ended without a close frame: the TCP connection is gone.
+        ctx.stop();
+    }
+}
+
+impl Handler<ToSession> for Session {
+    type Result = ();
+
+    fn handle(&mut self, msg: ToSession, ctx: &mut Self::Context) {
+        if self.closing {
+            return;
+        }
+        match msg {
+            ToSession::Admitted { join, room, room_id, joined } => match &self.state {
+                State::Joining { join: current, key } if *current == join => {
+                    tracing::debug!(session = %self.id, room = %room_hint(key), "admitted");
+                    let key = key.clone();
+                    self.state = State::InRoom { room, room_id, key };
+                    self.send(ctx, &joined);
+                }
+                // The browser gave this join up: its withdrawal reaches the room after the
+                // join, so the room frees the slot by itself.
+                _ => tracing::debug!(session = %self.id, "stale admission ignored"),
+            },
+            ToSession::Refused { join, code, message } => match &self.state {
+                State::Joining { join: current, .. } if *current == join => {
+                    self.state = State::Idle;
+                    self.send_error(ctx, code, message);
+                }
+                _ => tracing::debug!(session = %self.id, "stale refusal ignored"),
+            },
+            ToSession::Failed { join } => {
+                if matches!(&self.state, State::Joining { join: current, .. } if *current == join) {
+                    self.state = State::Idle;
+                    self.close(ctx, CloseCode::Error, "internal error");
+                }
+            }
+            ToSession::Deliver { room_id, msg } => match &self.state {
+                State::InRoom { room_id: current, .. } if *current == room_id => self.send(ctx, &msg),
+                _ => tracing::debug!(session = %self.id, "delivery from a room left behind dropped"),
+            },
+            ToSession::Replaced { room_id } => {
+                if matches!(&self.state, State::InRoom { room_id: current, .. } if *current == room_id) {
+                    tracing::info!(session = %self.id, "closing: replaced by a newer connection");
+                    // The slot is not ours any more: nothing to tell the room on the way out.
+                    self.state = State::Idle;
+                    self.send_error(ctx, ErrorCode::SessionReplaced, "this room was joined again from another connection");
+                    self.close(ctx, CloseCode::Normal, "session replaced");
+                }
+            }
+            ToSession::Shutdown => self.close(ctx, CloseCode::Away, "server shutting down"),
+        }
+    }
+}

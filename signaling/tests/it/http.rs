@@ -1,0 +1,143 @@
+//! The HTTP side: origin checks on the upgrade, the health check, the web app.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use tokio_tungstenite::tungstenite;
+
+use crate::support::{finish, http_get, start, Client};
+
+fn refused_status(result: Result<Client, tungstenite::Error>) -> u16 {
+    match result {
+        Err(tungstenite::Error::Http(response)) => response.status().as_u16(),
+        Err(e) => panic!("expected an HTTP refusal, got {e}"),
+        Ok(_) => panic!("expected a refusal, the upgrade was accepted"),
+    }
+}
+
+#[actix_web::test]
+async fn a_foreign_origin_is_refused_with_403() {
+    let server = start(&[]).await;
+    let addr = server.addr();
+    for origin in ["https://evil.example", "null", "http://localhost.evil.example"] {
+        let status = refused_status(Client::connect_with(addr, &[("Origin", origin)]).await);
+        assert_eq!(status, 403, "{origin}");
+    }
+    finish!(server);
+}
+
+#[actix_web::test]
+async fn localhost_same_origin_and_configured_origins_are_allowed() {
+    let server = start(&["--allowed-origin", "https://duet.example"]).await;
+    let addr = server.addr();
+    let port = addr.port();
+    let allowed: [&[(&str, &str)]; 5] = [
+        &[("Origin", "http://localhost:3000")],
+        &[("Origin", &format!("http://127.0.0.1:{port}"))],
+        &[("Origin", "http://[::1]:8080")],
+        // Same origin: the page came from the host the browser is talking to.
+        &[("Origin", "https://calls.example"), ("Host", "calls.example")],
+        &[("Origin", "https://duet.example")],
+    ];
+    for headers in allowed {
+        let mut client = Client::connect_with(addr, headers)
+            .await
+            .unwrap_or_else(|e| panic!("{headers:?} refused: {e}"));
+        // A round trip proves the session is up.
+        client.send(&shared::ClientMsg::Leave).await;
+        client.expect_error(shared::ErrorCode::NotInRoom).await;
+        client.ws.close(None).await.ok();
+    }
+    let status = refused_status(
+        Client::connect_with(addr, &[("Origin", "https://calls.example"), ("Host", "other.example")]).await,
+    );
+    assert_eq!(status, 403);
+    finish!(server);
+}
+
+#[actix_web::test]
+async fn healthz_answers() {
+    let server = start(&[]).await;
+    let response = http_get(server.addr(), "/healthz", &[]).await;
+    assert_eq!(response.status, 200);
+    assert_eq!(response.text(), "ok\n");
+    // Without --static-dir there is no web app.
+    assert_eq!(http_get(server.addr(), "/", &[]).await.status, 404);
+    finish!(server);
+}
+
+/// A scratch directory removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Self {
+        static COUNT: AtomicU32 = AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "duet-signaling-test-{}-{}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        Self(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[actix_web::test]
+async fn the_web_app_is_served_with_a_fallback_to_index_html() {
+    let dir = TempDir::new();
+    let index = "<!doctype html><title>Duet</title>";
+    std::fs::write(dir.0.join("index.html"), index).expect("write");
+    std::fs::write(dir.0.join("duet_bg.wasm"), b"\0asm\x01\0\0\0").expect("write");
+    std::fs::write(dir.0.join("duet.js"), "export {};").expect("write");
+    let static_dir = dir.0.to_string_lossy().into_owned();
+    let server = start(&["--static-dir", &static_dir]).await;
+    let addr = server.addr();
+
+    let root = http_get(addr, "/", &[]).await;
+    assert_eq!(root.status, 200);
+    assert_eq!(root.text(), index);
+    assert!(root.header("content-type").is_some_and(|t| t.starts_with("text/html")), "{root:?}");
+
+    let route = http_get(addr, "/r/some-room", &[]).await;
+    assert_eq!(route.status, 200);
+    assert_eq!(route.text(), index);
+
+    let wasm = http_get(addr, "/duet_bg.wasm", &[]).await;
+    assert_eq!(wasm.status, 200);
+    assert_eq!(wasm.header("content-type"), Some("application/wasm"));
+    assert_eq!(wasm.body, b"\0asm\x01\0\0\0");
+
+    let js = http_get(addr, "/duet.js", &[]).await;
+    assert!(js.header("content-type").is_some_and(|t| t.starts_with("text/javascript")), "{js:?}");
+
+    // The service's own routes still win over the fallback.
+    assert_eq!(http_get(addr, "/healthz", &[]).await.text(), "ok\n");
+    let mut client = Client::connect(addr).await;
+    client.join("with an app").await;
+    finish!(server, client);
+}
+
+#[actix_web::test]
+async fn a_static_dir_without_index_html_is_refused_at_start() {
+    let dir = TempDir::new();
+    let static_dir = dir.0.to_string_lossy().into_owned();
+    let config = <signaling::Config as clap::Parser>::try_parse_from([
+        "duet-signaling",
+        "--bind",
+        "127.0.0.1:0",
+        "--static-dir",
+        &static_dir,
+    ])
+    .expect("flags");
+    match signaling::start(config).await {
+        Err(signaling::Error::StaticDir { .. }) => {}
+        Err(e) => panic!("wrong error: {e}"),
+        Ok(_) => panic!("started without an index.html"),
+    }
+}
