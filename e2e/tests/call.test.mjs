@@ -45,8 +45,8 @@ test('story 4: two friends meet in a video call', async (t) => {
   const seenByAna = await waitForPlayingVideo(ana);
   assert.ok(seenByAna.width > 0 && seenByAna.height > 0);
   assert.ok(seenByBen.width > 0 && seenByBen.height > 0);
-  await waitForStatus(ana, /Connected/i);
-  await waitForStatus(ben, /Connected/i);
+  await waitForStatus(ana, /\bConnected\b/i);
+  await waitForStatus(ben, /\bConnected\b/i);
 
   // The remote person is heard: the remote stream carries an audio track, and it is not muted.
   const remote = await ana.getByLabel('Remote video', { exact: true }).evaluate((v) => ({

@@ -52,7 +52,7 @@ test('story 9: a closed tab comes back to the same room and the call continues',
   await joinRoom(again, room);
   await waitForPlayingVideo(again);
   await waitForPlayingVideo(ana);
-  await waitForStatus(ana, /Connected/i);
+  await waitForStatus(ana, /\bConnected\b/i);
   await noFullAlert(again);
 });
 
@@ -71,8 +71,8 @@ test('story 9: after a network drop, a reload gets back in, never "full" because
 
   await waitForPlayingVideo(ben);
   await waitForPlayingVideo(ana);
-  await waitForStatus(ben, /Connected/i);
-  await waitForStatus(ana, /Connected/i);
+  await waitForStatus(ben, /\bConnected\b/i);
+  await waitForStatus(ana, /\bConnected\b/i);
   await noFullAlert(ben);
 });
 
@@ -88,8 +88,8 @@ test('story 9: the service restarts mid-call; media goes on and both are back in
   await waitForPlayingVideo(ben);
 
   await service.restart();
-  await waitForStatus(ana, /Connected/i);
-  await waitForStatus(ben, /Connected/i);
+  await waitForStatus(ana, /\bConnected\b/i);
+  await waitForStatus(ben, /\bConnected\b/i);
   await waitForPlayingVideo(ana);
   await waitForPlayingVideo(ben);
 

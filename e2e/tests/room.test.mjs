@@ -57,8 +57,8 @@ test('story 3+5: a new name creates a room; a third person is told it is full', 
   await waitForStatus(ana, /Waiting for your friend/i);
   // Case and surrounding spaces do not make another room.
   await joinRoom(ben, `  ${room.toUpperCase()} `);
-  await waitForStatus(ben, /Connected/i);
-  await waitForStatus(ana, /Connected/i);
+  await waitForStatus(ben, /\bConnected\b/i);
+  await waitForStatus(ana, /\bConnected\b/i);
 
   await joinRoom(cai, room);
   const text = await waitForAlert(cai, /full/i);
@@ -68,7 +68,7 @@ test('story 3+5: a new name creates a room; a third person is told it is full', 
   // The two inside are undisturbed.
   await waitForPlayingVideo(ana);
   await waitForPlayingVideo(ben);
-  await waitForStatus(ana, /Connected/i);
+  await waitForStatus(ana, /\bConnected\b/i);
 
   // The third person can go and make another room.
   await joinRoom(cai, uniqueRoom('Overflow'));
@@ -88,7 +88,7 @@ test('story 6: anyone can create or join any room, several rooms at once', async
   await joinRoom(a2, rooms[0]);
   await joinRoom(b2, rooms[1]);
   for (const page of people) {
-    await waitForStatus(page, /Connected/i);
+    await waitForStatus(page, /\bConnected\b/i);
     await waitForPlayingVideo(page);
   }
 });
