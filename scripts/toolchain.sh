@@ -94,7 +94,10 @@ ensure_e2e_packages() {
 toolchain_build() {
   command -v cargo >/dev/null || { echo "Duet needs Rust (rustup, cargo) first" >&2; return 1; }
   command -v npm >/dev/null || { echo "Duet needs Node.js and npm first" >&2; return 1; }
-  ensure_wasm_target && ensure_trunk && ensure_wasm_bindgen && ensure_wasm_opt
+  ensure_wasm_target && ensure_trunk && ensure_wasm_bindgen && ensure_wasm_opt &&
+    # Trunk.toml builds offline (so trunk never downloads tools), which makes cargo offline
+    # too: fetch the locked crates for every target first.
+    (cd "$ROOT" && cargo fetch --locked --quiet)
 }
 
 toolchain_test() {
