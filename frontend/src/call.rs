@@ -410,3 +410,299 @@ impl Call {
         out.push(Command::StartIceTimer(self.ice_generation));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::{IceCandidate, SdpKind, SessionDescription};
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn room() -> RoomName {
+        match RoomName::parse("Casa Azul") {
+            Ok(room) => room,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn token(byte: u8) -> ResumeToken {
+        ResumeToken::from_bytes([byte; 16])
+    }
+
+    fn joined(role: Role, resume: ResumeToken, peer_present: bool) -> Input {
+        Input::Server(ServerMsg::Joined { room: room(), role, resume, peer_present })
+    }
+
+    fn hello(live_call: bool) -> Input {
+        Input::Server(ServerMsg::Signal { signal: Signal::Hello { live_call } })
+    }
+
+    fn sent_hello(live_call: bool) -> Command {
+        Command::Send(ClientMsg::Signal { signal: Signal::Hello { live_call } })
+    }
+
+    fn offer() -> Signal {
+        Signal::Description {
+            description: SessionDescription { kind: SdpKind::Offer, sdp: "v=0".into() },
+        }
+    }
+
+    fn candidate() -> Signal {
+        Signal::Candidate {
+            candidate: IceCandidate {
+                candidate: "candidate:1 1 udp 1 127.0.0.1 9 typ host".into(),
+                sdp_mid: Some("0".into()),
+                sdp_m_line_index: Some(0),
+                username_fragment: None,
+            },
+        }
+    }
+
+    /// A call that joined alone and then met its friend: fresh peer, connected.
+    fn connected_call() -> Call {
+        let mut call = Call::new(room(), None);
+        call.handle(Input::SignalingOpen);
+        call.handle(joined(Role::Polite, token(1), false));
+        call.handle(Input::Server(ServerMsg::PeerJoined));
+        call.handle(hello(false));
+        call.handle(Input::PeerState(PeerState::Connecting));
+        call.handle(Input::PeerState(PeerState::Connected));
+        assert_eq!(call.status(), CallStatus::Connected);
+        call
+    }
+
+    #[wasm_bindgen_test]
+    fn opening_the_connection_joins_with_the_kept_token() {
+        let mut call = Call::new(room(), Some(token(9)));
+        assert_eq!(call.status(), CallStatus::Joining);
+        assert_eq!(
+            call.handle(Input::SignalingOpen),
+            [Command::Send(ClientMsg::Join { room: room(), resume: Some(token(9)) })]
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn alone_in_the_room_it_keeps_the_token_and_waits() {
+        let mut call = Call::new(room(), None);
+        call.handle(Input::SignalingOpen);
+        assert_eq!(
+            call.handle(joined(Role::Impolite, token(1), false)),
+            [Command::SaveToken(token(1))]
+        );
+        assert_eq!(call.status(), CallStatus::WaitingForFriend);
+        assert!(!call.shows_remote());
+    }
+
+    #[wasm_bindgen_test]
+    fn a_peer_connection_is_made_only_after_the_friends_hello() {
+        let mut call = Call::new(room(), None);
+        call.handle(Input::SignalingOpen);
+        call.handle(joined(Role::Polite, token(1), false));
+        assert_eq!(call.handle(Input::Server(ServerMsg::PeerJoined)), [sent_hello(false)]);
+        assert_eq!(call.status(), CallStatus::Connecting);
+        // Signals before the hello have no connection to go to.
+        assert_eq!(call.handle(Input::Server(ServerMsg::Signal { signal: offer() })), []);
+        assert_eq!(call.handle(hello(false)), [Command::CreatePeer(Role::Polite)]);
+        assert_eq!(
+            call.handle(Input::Server(ServerMsg::Signal { signal: offer() })),
+            [Command::ToPeer(offer())]
+        );
+        assert_eq!(
+            call.handle(Input::PeerSignal(candidate())),
+            [Command::Send(ClientMsg::Signal { signal: candidate() })]
+        );
+        call.handle(Input::PeerState(PeerState::Connected));
+        assert_eq!(call.status(), CallStatus::Connected);
+        assert!(call.shows_remote());
+    }
+
+    #[wasm_bindgen_test]
+    fn joining_a_room_with_the_friend_in_it_says_hello_at_once() {
+        let mut call = Call::new(room(), None);
+        call.handle(Input::SignalingOpen);
+        assert_eq!(
+            call.handle(joined(Role::Impolite, token(2), true)),
+            [Command::SaveToken(token(2)), sent_hello(false)]
+        );
+        assert_eq!(call.handle(hello(false)), [Command::CreatePeer(Role::Impolite)]);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_signaling_blip_leaves_the_media_alone_and_keeps_the_call_if_both_are_live() {
+        let mut call = connected_call();
+        assert_eq!(call.handle(Input::SignalingLost), []);
+        assert_eq!(call.status(), CallStatus::Reconnecting { call_continues: true });
+        assert!(call.status().text().contains("Reconnecting"));
+        assert!(call.shows_remote(), "media keeps flowing");
+        // A candidate made meanwhile waits for the service.
+        assert_eq!(call.handle(Input::PeerSignal(candidate())), []);
+        assert_eq!(
+            call.handle(Input::SignalingOpen),
+            [Command::Send(ClientMsg::Join { room: room(), resume: Some(token(1)) })]
+        );
+        assert_eq!(call.handle(joined(Role::Polite, token(1), true)), [sent_hello(true)]);
+        // Both live: keep the connection, deliver what waited.
+        assert_eq!(
+            call.handle(hello(true)),
+            [Command::Send(ClientMsg::Signal { signal: candidate() })]
+        );
+        assert_eq!(call.status(), CallStatus::Connected);
+    }
+
+    #[wasm_bindgen_test]
+    fn if_either_side_has_no_live_call_both_start_afresh() {
+        let mut call = connected_call();
+        call.handle(Input::SignalingLost);
+        call.handle(Input::PeerSignal(candidate()));
+        call.handle(Input::SignalingOpen);
+        call.handle(joined(Role::Polite, token(1), true));
+        // The friend reloaded: their hello says they have no call. Stale signals are dropped.
+        assert_eq!(
+            call.handle(hello(false)),
+            [Command::ClosePeer, Command::CreatePeer(Role::Polite)]
+        );
+        assert_eq!(call.status(), CallStatus::Connecting);
+        assert!(!call.shows_remote());
+    }
+
+    #[wasm_bindgen_test]
+    fn roles_dealt_anew_after_a_service_restart_reach_the_kept_connection() {
+        let mut call = connected_call();
+        call.handle(Input::SignalingLost);
+        call.handle(Input::SignalingOpen);
+        // The restarted service does not know the token: a new one, and maybe a new role.
+        assert_eq!(
+            call.handle(joined(Role::Impolite, token(3), false)),
+            [Command::SetRole(Role::Impolite), Command::SaveToken(token(3))]
+        );
+        assert_eq!(call.status(), CallStatus::Connected, "the media never stopped");
+        assert_eq!(call.handle(Input::Server(ServerMsg::PeerJoined)), [sent_hello(true)]);
+        assert_eq!(call.handle(hello(true)), []);
+    }
+
+    #[wasm_bindgen_test]
+    fn the_friend_hanging_up_clears_the_call_but_not_the_room() {
+        let mut call = connected_call();
+        assert_eq!(
+            call.handle(Input::Server(ServerMsg::PeerLeft { reason: LeaveReason::HungUp })),
+            [Command::ClosePeer]
+        );
+        assert_eq!(call.status(), CallStatus::FriendLeft);
+        assert!(call.status().text().starts_with("Your friend left"));
+        assert!(!call.shows_remote());
+        // They come back: a fresh negotiation starts by itself.
+        assert_eq!(call.handle(Input::Server(ServerMsg::PeerJoined)), [sent_hello(false)]);
+        assert_eq!(call.handle(hello(false)), [Command::CreatePeer(Role::Polite)]);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_lost_friend_keeps_the_media_until_the_connection_fails() {
+        let mut call = connected_call();
+        let left = ServerMsg::PeerLeft { reason: LeaveReason::ConnectionLost };
+        assert_eq!(call.handle(Input::Server(left)), []);
+        assert_eq!(call.status(), CallStatus::FriendDropped);
+        assert!(call.shows_remote());
+        assert_eq!(call.handle(Input::PeerState(PeerState::Failed)), [Command::ClosePeer]);
+        assert!(!call.shows_remote());
+        assert_eq!(call.status(), CallStatus::FriendDropped);
+    }
+
+    #[wasm_bindgen_test]
+    fn ice_failure_restarts_ice_and_then_rejoins() {
+        let mut call = connected_call();
+        assert_eq!(
+            call.handle(Input::PeerState(PeerState::Failed)),
+            [Command::RestartIce, Command::StartIceTimer(1)]
+        );
+        assert_eq!(call.status(), CallStatus::ReconnectingPeer);
+        // A second `failed` does not stack restarts.
+        assert_eq!(call.handle(Input::PeerState(PeerState::Failed)), []);
+        assert_eq!(call.handle(Input::IceRestartTimeout(0)), [], "a stale timer");
+        assert_eq!(
+            call.handle(Input::IceRestartTimeout(1)),
+            [Command::ClosePeer, Command::Reconnect]
+        );
+        assert_eq!(
+            call.handle(Input::SignalingOpen),
+            [Command::Send(ClientMsg::Join { room: room(), resume: Some(token(1)) })]
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn a_successful_ice_restart_cancels_the_rejoin() {
+        let mut call = connected_call();
+        call.handle(Input::PeerState(PeerState::Failed));
+        call.handle(Input::PeerState(PeerState::Connected));
+        assert_eq!(call.handle(Input::IceRestartTimeout(1)), []);
+        assert_eq!(call.status(), CallStatus::Connected);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_full_room_ends_the_attempt_naming_the_room() {
+        let mut call = Call::new(room(), None);
+        call.handle(Input::SignalingOpen);
+        let full = ServerMsg::Error { code: ErrorCode::RoomFull, message: "full".into() };
+        assert_eq!(call.handle(Input::Server(full)), [Command::End(EndReason::RoomFull(room()))]);
+        assert!(call.is_ended());
+        assert_eq!(call.handle(Input::SignalingLost), [], "nothing happens after the end");
+    }
+
+    #[wasm_bindgen_test]
+    fn a_newer_tab_takes_the_call_over() {
+        let mut call = connected_call();
+        let replaced = ServerMsg::Error { code: ErrorCode::SessionReplaced, message: "".into() };
+        assert_eq!(
+            call.handle(Input::Server(replaced)),
+            [Command::ClosePeer, Command::End(EndReason::SessionReplaced)]
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn a_refused_token_is_forgotten_and_the_join_retried_without_it() {
+        let mut call = Call::new(room(), Some(token(4)));
+        call.handle(Input::SignalingOpen);
+        let bad = ServerMsg::Error { code: ErrorCode::InvalidResumeToken, message: "".into() };
+        assert_eq!(
+            call.handle(Input::Server(bad)),
+            [Command::ForgetToken, Command::Send(ClientMsg::Join { room: room(), resume: None })]
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn other_errors_become_a_notice_and_the_call_goes_on() {
+        let mut call = connected_call();
+        let limited = ServerMsg::Error { code: ErrorCode::RateLimited, message: "slow down".into() };
+        assert_eq!(call.handle(Input::Server(limited)), []);
+        assert_eq!(call.notice(), Some(&Notice("slow down".into())));
+        assert_eq!(call.status(), CallStatus::Connected);
+    }
+
+    #[wasm_bindgen_test]
+    fn status_words_match_the_interface_contract() {
+        let connected = CallStatus::Connected.text();
+        assert!(connected.contains("Connected"));
+        assert!(CallStatus::WaitingForFriend.text().contains("Waiting for your friend"));
+        assert!(CallStatus::Connecting.text().contains("Connecting"));
+        assert!(CallStatus::FriendLeft.text().contains("Your friend left"));
+        assert!(CallStatus::FriendLeft.text().contains("return"));
+        for status in [
+            CallStatus::Reconnecting { call_continues: true },
+            CallStatus::Reconnecting { call_continues: false },
+            CallStatus::ReconnectingPeer,
+        ] {
+            assert!(status.text().contains("Reconnecting"));
+        }
+        // Only the connected state may say "connected" as a word.
+        for status in [
+            CallStatus::Joining,
+            CallStatus::WaitingForFriend,
+            CallStatus::Connecting,
+            CallStatus::ReconnectingPeer,
+            CallStatus::Reconnecting { call_continues: true },
+            CallStatus::FriendLeft,
+            CallStatus::FriendDropped,
+        ] {
+            let text = status.text().to_lowercase();
+            assert!(!text.split(|c: char| !c.is_alphanumeric()).any(|w| w == "connected"));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! The whole app mounted with the fake camera: media first, the dialog only after it.
+
+use std::time::Duration;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::HtmlVideoElement;
+
+use super::{find, mount_point, text_of, tick, until};
+use crate::app::App;
+
+#[wasm_bindgen_test]
+async fn media_comes_first_then_the_room_dialog_with_a_muted_preview() {
+    let root = mount_point();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    // Look as often as the browser lets us: the first render must ask for media, not a room.
+    let start = js_sys::Date::now();
+    while find(&root, ".brand").is_none() && js_sys::Date::now() - start < 5000.0 {
+        tick(0).await;
+    }
+    assert!(find(&root, "[role=dialog]").is_none(), "no dialog before media succeeded");
+    assert!(text_of(&root, "[role=status]").contains("camera and microphone"));
+    until("the room dialog", Duration::from_secs(10), || find(&root, "[role=dialog]").is_some())
+        .await;
+    assert!(text_of(&root, "h1").contains("Join a room"));
+    let video: Option<HtmlVideoElement> =
+        find(&root, "video[aria-label='Local video']").and_then(|v| v.dyn_into().ok());
+    let Some(video) = video else { panic!("no local preview") };
+    until("the preview's stream", Duration::from_secs(5), || video.src_object().is_some()).await;
+    assert!(video.muted(), "the local video is muted as a property: no echo");
+    assert!(video.has_attribute("playsinline"));
+    assert!(video.has_attribute("autoplay"));
+    // Leave no camera running for the next tests.
+    if let Some(stream) = video.src_object() {
+        for track in crate::media::tracks_of(&stream) {
+            track.stop();
+        }
+    }
+    handle.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn without_media_there_is_no_room_to_join() {
+    use std::rc::Rc;
+    use yew::Reducible;
+
+    use crate::app::{Action, AppState, Screen};
+
+    let start = Rc::new(AppState::default());
+    assert_eq!(start.screen, Screen::AcquiringMedia);
+    let room = shared::RoomName::parse("x").unwrap_or_else(|e| panic!("{e}"));
+    let after = start.clone().reduce(Action::Join(room));
+    assert_eq!(after.screen, Screen::AcquiringMedia, "a join before media is ignored");
+    let failed = start.reduce(Action::MediaFailed(crate::media::MediaError::Refused));
+    let retried = failed.reduce(Action::RetryMedia);
+    assert_eq!(retried.screen, Screen::AcquiringMedia);
+    assert_eq!(retried.media_attempt, 1, "Try again asks again");
+}

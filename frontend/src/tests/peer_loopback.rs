@@ -1,0 +1,193 @@
+//! Two real `RTCPeerConnection`s in one page, talking through the peer layer. Every signal
+//! travels the way it does in a call: encoded as the browser's `ClientMsg`, relayed as the
+//! service's raw payload, decoded as a `ServerMsg`.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use shared::{ClientMsg, RawSignal, Role, SdpKind, ServerMsg, Signal};
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::MediaStream;
+
+use super::until;
+use crate::config::Config;
+use crate::media::{tracks_of, LocalMedia};
+use crate::peer::{Peer, PeerEvent, PeerState};
+
+/// The wire, as the service sees it: typed out, raw through the service, typed in.
+fn over_the_wire(signal: Signal) -> Signal {
+    let sent = ClientMsg::Signal { signal }.encode();
+    let relayed = match ClientMsg::<RawSignal>::decode(&sent) {
+        Ok(ClientMsg::Signal { signal }) => ServerMsg::Signal { signal }.encode(),
+        other => panic!("the service would not relay {sent}: {other:?}"),
+    };
+    match ServerMsg::decode(&relayed) {
+        Ok(ServerMsg::Signal { signal }) => signal,
+        other => panic!("the browser could not read {relayed}: {other:?}"),
+    }
+}
+
+/// What one side saw.
+#[derive(Default)]
+struct Log {
+    offers: Cell<u32>,
+    answers: Cell<u32>,
+    candidates: Cell<u32>,
+    state: Cell<Option<PeerState>>,
+    remote: RefCell<Option<MediaStream>>,
+}
+
+struct Side {
+    peer: Rc<RefCell<Option<Peer>>>,
+    log: Rc<Log>,
+}
+
+impl Side {
+    fn connected(&self) -> bool {
+        self.log.state.get() == Some(PeerState::Connected)
+    }
+
+    fn stable(&self) -> bool {
+        self.peer.borrow().as_ref().is_some_and(Peer::is_stable)
+    }
+
+    fn remote_kinds(&self) -> Vec<String> {
+        let remote = self.log.remote.borrow();
+        let mut kinds: Vec<String> =
+            remote.iter().flat_map(tracks_of).map(|t| t.kind()).collect();
+        kinds.sort();
+        kinds
+    }
+}
+
+/// Two peers wired to each other. Both are made before either can fire an event (events
+/// come from browser tasks), so no signal is lost.
+fn pair(a_media: Option<&LocalMedia>, b_media: Option<&LocalMedia>) -> (Side, Side) {
+    let slots = [Rc::new(RefCell::new(None::<Peer>)), Rc::new(RefCell::new(None::<Peer>))];
+    let logs = [Rc::new(Log::default()), Rc::new(Log::default())];
+    let roles = [Role::Polite, Role::Impolite];
+    let media = [a_media, b_media];
+    let config = Config::default().rtc_configuration();
+    for me in 0..2 {
+        let other = slots[1 - me].clone();
+        let log = logs[me].clone();
+        let on_event = move |event: PeerEvent| match event {
+            PeerEvent::Signal(signal) => {
+                match &signal {
+                    Signal::Description { description } => match description.kind {
+                        SdpKind::Offer => log.offers.set(log.offers.get() + 1),
+                        _ => log.answers.set(log.answers.get() + 1),
+                    },
+                    Signal::Candidate { .. } => log.candidates.set(log.candidates.get() + 1),
+                    Signal::Hello { .. } => {}
+                }
+                if let Some(peer) = other.borrow().as_ref() {
+                    peer.handle_signal(over_the_wire(signal));
+                }
+            }
+            PeerEvent::State(state) => log.state.set(Some(state)),
+            PeerEvent::RemoteStream(stream) => *log.remote.borrow_mut() = Some(stream),
+        };
+        let (stream, tracks) = match media[me] {
+            Some(media) => (media.stream().clone(), media.tracks()),
+            None => match MediaStream::new() {
+                Ok(empty) => (empty, Vec::new()),
+                Err(e) => panic!("MediaStream: {e:?}"),
+            },
+        };
+        match Peer::new(&config, roles[me], &stream, &tracks, on_event) {
+            Ok(peer) => *slots[me].borrow_mut() = Some(peer),
+            Err(e) => panic!("{e}"),
+        }
+    }
+    let [a_peer, b_peer] = slots;
+    let [a_log, b_log] = logs;
+    (Side { peer: a_peer, log: a_log }, Side { peer: b_peer, log: b_log })
+}
+
+async fn media() -> LocalMedia {
+    match LocalMedia::acquire().await {
+        Ok(media) => media,
+        Err(e) => panic!("fake media: {e}"),
+    }
+}
+
+const LIMIT: Duration = Duration::from_secs(15);
+
+#[wasm_bindgen_test]
+async fn an_offer_an_answer_and_trickled_candidates_connect_two_peers() {
+    let media = media().await;
+    // Only the first side sends media, so only it offers: the plain, collision-free case.
+    let (a, b) = pair(Some(&media), None);
+    until("both connected", LIMIT, || a.connected() && b.connected()).await;
+    assert_eq!((a.log.offers.get(), b.log.offers.get()), (1, 0));
+    assert_eq!((a.log.answers.get(), b.log.answers.get()), (0, 1));
+    assert!(a.log.candidates.get() > 0 && b.log.candidates.get() > 0, "trickle ICE both ways");
+    until("the camera and microphone at the far end", LIMIT, || {
+        b.remote_kinds() == ["audio", "video"]
+    })
+    .await;
+    media.stop();
+}
+
+#[wasm_bindgen_test]
+async fn simultaneous_offers_do_not_wedge_the_call() {
+    let (media_a, media_b) = (media().await, media().await);
+    // Both sides add tracks at once: both fire `negotiationneeded` and both offer.
+    let (a, b) = pair(Some(&media_a), Some(&media_b));
+    until("both connected", LIMIT, || a.connected() && b.connected()).await;
+    until("both stable", LIMIT, || a.stable() && b.stable()).await;
+    assert!(a.log.offers.get() >= 1 && b.log.offers.get() >= 1, "a real collision happened");
+    until("media both ways", LIMIT, || {
+        a.remote_kinds() == ["audio", "video"] && b.remote_kinds() == ["audio", "video"]
+    })
+    .await;
+
+    // An ICE restart from the polite side renegotiates and stays connected.
+    let offers_before = a.log.offers.get();
+    if let Some(peer) = a.peer.borrow().as_ref() {
+        peer.restart_ice();
+    }
+    until("the restart offer", LIMIT, || a.log.offers.get() > offers_before).await;
+    until("stable and connected again", LIMIT, || {
+        a.stable() && b.stable() && a.connected() && b.connected()
+    })
+    .await;
+
+    // Closing one side is seen as the connection going away, and nothing throws.
+    b.peer.borrow_mut().take();
+    media_a.stop();
+    media_b.stop();
+}
+
+#[wasm_bindgen_test]
+async fn roles_swapped_under_a_live_connection_still_resolve_a_collision() {
+    // After a service restart the roles can change under a kept connection; set_role must
+    // take effect for the next negotiation. Start both impolite, fix one, then collide.
+    let (media_a, media_b) = (media().await, media().await);
+    let (a, b) = pair(Some(&media_a), Some(&media_b));
+    until("both connected", LIMIT, || a.connected() && b.connected()).await;
+    until("both stable", LIMIT, || a.stable() && b.stable()).await;
+    if let Some(peer) = a.peer.borrow().as_ref() {
+        peer.set_role(Role::Impolite);
+    }
+    if let Some(peer) = b.peer.borrow().as_ref() {
+        peer.set_role(Role::Polite);
+    }
+    let before = (a.log.offers.get(), b.log.offers.get());
+    // Both restart ICE at once: a second collision, now with swapped roles.
+    for side in [&a, &b] {
+        if let Some(peer) = side.peer.borrow().as_ref() {
+            peer.restart_ice();
+        }
+    }
+    until("both offered", LIMIT, || a.log.offers.get() > before.0 && b.log.offers.get() > before.1)
+        .await;
+    until("stable and connected", LIMIT, || {
+        a.stable() && b.stable() && a.connected() && b.connected()
+    })
+    .await;
+    media_a.stop();
+    media_b.stop();
+}

@@ -1,0 +1,159 @@
+//! The room dialog, mounted for real: the same validation as the service, and "a room name is
+//! needed" on cancel, empty and blank names.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use shared::RoomName;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+use yew::{AppHandle, Callback};
+
+use super::{find, mount_point, text_of, until};
+use crate::components::room_dialog::{RoomDialog, RoomDialogProps};
+
+struct Mounted {
+    root: Element,
+    handle: Option<AppHandle<RoomDialog>>,
+    joined: Rc<RefCell<Vec<RoomName>>>,
+}
+
+impl Mounted {
+    async fn new(notice: Option<&str>) -> Self {
+        let root = mount_point();
+        let joined = Rc::new(RefCell::new(Vec::new()));
+        let on_join = {
+            let joined = joined.clone();
+            Callback::from(move |room: RoomName| joined.borrow_mut().push(room))
+        };
+        let props = RoomDialogProps {
+            on_join,
+            notice: notice.map(|n| n.to_owned().into()),
+            initial: "".into(),
+            local: None,
+        };
+        let handle = yew::Renderer::<RoomDialog>::with_root_and_props(root.clone(), props).render();
+        until("the dialog", Duration::from_secs(5), || find(&root, "[role=dialog]").is_some())
+            .await;
+        Self { root, handle: Some(handle), joined }
+    }
+
+    fn input(&self) -> HtmlInputElement {
+        match find(&self.root, "input").and_then(|e| e.dyn_into().ok()) {
+            Some(input) => input,
+            None => panic!("no text box"),
+        }
+    }
+
+    fn click(&self, label: &str) {
+        let buttons = self.root.query_selector_all("button").ok();
+        let count = buttons.as_ref().map_or(0, |b| b.length());
+        for i in 0..count {
+            let button = buttons.as_ref().and_then(|b| b.item(i)).and_then(|n| n.dyn_into().ok());
+            if let Some(button) = button.filter(|b: &HtmlElement| b.text_content().as_deref() == Some(label)) {
+                button.click();
+                return;
+            }
+        }
+        panic!("no button {label:?}");
+    }
+
+    fn alert(&self) -> String {
+        text_of(&self.root, "[role=alert]")
+    }
+
+    async fn alert_says(&self, what: &str) {
+        until(what, Duration::from_secs(5), || self.alert().contains(what)).await;
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_dialog_is_a_labelled_modal_with_a_room_name_box_and_two_buttons() {
+    let dialog = Mounted::new(None).await;
+    let element = find(&dialog.root, "[role=dialog]");
+    let Some(element) = element else { panic!("no dialog") };
+    assert_eq!(element.get_attribute("aria-modal").as_deref(), Some("true"));
+    let title_id = element.get_attribute("aria-labelledby").unwrap_or_default();
+    assert!(!text_of(&dialog.root, &format!("#{title_id}")).is_empty(), "labelled by its title");
+    // The text box's accessible name comes from its <label for=…>.
+    let input = dialog.input();
+    assert_eq!(text_of(&dialog.root, &format!("label[for={}]", input.id())), "Room name");
+    assert_eq!(input.type_(), "text");
+    dialog.click("Join");
+    dialog.alert_says("room name is needed").await;
+}
+
+#[wasm_bindgen_test]
+async fn cancel_keeps_asking_with_a_message() {
+    let dialog = Mounted::new(None).await;
+    assert_eq!(dialog.alert(), "", "no alert before anything happened");
+    dialog.input().set_value("half typed");
+    dialog.click("Cancel");
+    dialog.alert_says("A room name is needed").await;
+    assert!(find(&dialog.root, "[role=dialog]").is_some(), "the dialog stays");
+    assert_eq!(dialog.input().value(), "");
+    assert!(dialog.joined.borrow().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn empty_and_blank_names_are_refused_with_a_message() {
+    for typed in ["", "   ", "\u{3000}\u{a0} \t"] {
+        let dialog = Mounted::new(None).await;
+        dialog.input().set_value(typed);
+        dialog.click("Join");
+        dialog.alert_says("A room name is needed").await;
+        assert!(find(&dialog.root, "[role=dialog]").is_some());
+        assert_eq!(
+            dialog.input().get_attribute("aria-invalid").as_deref(),
+            Some("true"),
+            "{typed:?}"
+        );
+        assert!(dialog.joined.borrow().is_empty(), "{typed:?} must not join");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn too_long_and_control_characters_are_explained() {
+    let dialog = Mounted::new(None).await;
+    dialog.input().set_value(&"x".repeat(65));
+    dialog.click("Join");
+    dialog.alert_says("at most 64 characters").await;
+    dialog.input().set_value("a\u{7}b");
+    dialog.click("Join");
+    dialog.alert_says("control characters").await;
+    assert!(dialog.joined.borrow().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_valid_name_joins_trimmed_and_the_same_room_whatever_the_case() {
+    let dialog = Mounted::new(None).await;
+    dialog.input().set_value("  Casa Azul ");
+    dialog.click("Join");
+    until("the join", Duration::from_secs(5), || !dialog.joined.borrow().is_empty()).await;
+    let joined = dialog.joined.borrow().clone();
+    assert_eq!(joined.len(), 1);
+    assert_eq!(joined[0].as_str(), "Casa Azul");
+    assert_eq!(joined[0], RoomName::parse("casa azul").unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(dialog.alert(), "");
+}
+
+#[wasm_bindgen_test]
+async fn a_notice_is_shown_as_the_alert_and_a_fresh_problem_replaces_it() {
+    let dialog = Mounted::new(Some("The room “Casa Azul” is full")).await;
+    dialog.alert_says("is full").await;
+    dialog.click("Cancel");
+    dialog.alert_says("room name is needed").await;
+    let alerts = dialog.root.query_selector_all("[role=alert]").map(|l| l.length()).unwrap_or(0);
+    assert_eq!(alerts, 1, "one alert at a time");
+}
