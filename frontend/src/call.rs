@@ -10,15 +10,17 @@
 //! - The signaling connection dropping never touches the peer connection: media goes on.
 //! - The friend hanging up closes the peer connection; the friend's connection being lost
 //!   keeps it while it still works.
-//! - ICE `failed` → ICE restart; still not connected after [`ICE_RESTART_TIMEOUT_MS`] →
-//!   close the peer connection and rejoin the room, which pairs again from scratch.
+//! - ICE `failed` → ICE restart. A peer connection not connected [`CONNECT_TIMEOUT_MS`]
+//!   after it was made or after an ICE restart → close it and rejoin the room, which pairs
+//!   again from scratch.
 
 use shared::{ClientMsg, ErrorCode, LeaveReason, ResumeToken, Role, RoomName, ServerMsg, Signal};
 
 use crate::peer::PeerState;
 
-/// How long an ICE restart may take before the call is rebuilt from a fresh join.
-pub const ICE_RESTART_TIMEOUT_MS: u32 = 10_000;
+/// How long a new peer connection, or an ICE restart, may take to connect before the call
+/// is rebuilt from a fresh join.
+pub const CONNECT_TIMEOUT_MS: u32 = 12_000;
 
 /// The most peer signals kept while the service is unreachable.
 const OUTBOX_LIMIT: usize = 256;
@@ -36,8 +38,8 @@ pub enum Input {
     PeerState(PeerState),
     /// The current peer connection produced a signal for the friend.
     PeerSignal(Signal),
-    /// The ICE restart timer of the given generation ran out.
-    IceRestartTimeout(u32),
+    /// The connect deadline of the given generation passed.
+    ConnectTimeout(u32),
 }
 
 /// Something to do, in order.
@@ -59,8 +61,9 @@ pub enum Command {
     SetRole(Role),
     /// Start an ICE restart on the peer connection.
     RestartIce,
-    /// Start the ICE restart timer; it reports [`Input::IceRestartTimeout`] with this number.
-    StartIceTimer(u32),
+    /// Start the connect deadline ([`CONNECT_TIMEOUT_MS`]); it reports
+    /// [`Input::ConnectTimeout`] with this number. A new deadline replaces the old one.
+    StartConnectTimer(u32),
     /// Drop the signaling connection and connect again now (to rejoin from scratch).
     Reconnect,
     /// The call is over on this page: stop signaling and tell the person.
@@ -166,7 +169,10 @@ pub struct Call {
     peer: Option<PeerState>,
     /// Peer signals made while the service was unreachable, sent if the call is kept.
     outbox: Vec<Signal>,
-    ice_generation: u32,
+    /// The generation of the current connect deadline.
+    deadline: u32,
+    /// Whether the current peer connection is expected to connect before the deadline.
+    awaiting_connection: bool,
     ice_restarting: bool,
     notice: Option<Notice>,
 }
@@ -184,7 +190,8 @@ impl Call {
             sent_hello: None,
             peer: None,
             outbox: Vec::new(),
-            ice_generation: 0,
+            deadline: 0,
+            awaiting_connection: false,
             ice_restarting: false,
             notice: None,
         }
@@ -252,6 +259,13 @@ impl Call {
         }
         self.outbox.clear();
         self.ice_restarting = false;
+        self.awaiting_connection = false;
+    }
+
+    fn arm_deadline(&mut self, out: &mut Vec<Command>) {
+        self.deadline = self.deadline.wrapping_add(1);
+        self.awaiting_connection = true;
+        out.push(Command::StartConnectTimer(self.deadline));
     }
 
     fn end(&mut self, reason: EndReason, out: &mut Vec<Command>) {
@@ -286,11 +300,11 @@ impl Call {
                     self.outbox.push(signal);
                 }
             }
-            Input::IceRestartTimeout(generation) => {
+            Input::ConnectTimeout(generation) => {
                 let stuck = self.peer.is_some() && self.peer != Some(PeerState::Connected);
-                if generation == self.ice_generation && self.ice_restarting && stuck {
-                    // The restart did not help: rebuild the call from a fresh join, which
-                    // makes both sides pair again with `live_call: false`.
+                if generation == self.deadline && self.awaiting_connection && stuck {
+                    // Rebuild the call from a fresh join: the friend hears that this side
+                    // hung up, and both pair again with `live_call: false`.
                     self.close_peer(&mut out);
                     self.link = Link::Dialling;
                     out.push(Command::Reconnect);
@@ -355,6 +369,7 @@ impl Call {
                     self.close_peer(out);
                     self.peer = Some(PeerState::New);
                     out.push(Command::CreatePeer(role));
+                    self.arm_deadline(out);
                 }
             }
             ServerMsg::Signal { signal } => {
@@ -391,7 +406,10 @@ impl Call {
         }
         self.peer = Some(state);
         match state {
-            PeerState::Connected => self.ice_restarting = false,
+            PeerState::Connected => {
+                self.ice_restarting = false;
+                self.awaiting_connection = false;
+            }
             PeerState::Failed if self.friend == Friend::Present => self.start_ice_restart(out),
             // Failed with nobody to renegotiate with, or closed: the call on this connection
             // is over; a fresh one starts when the friend is back.
@@ -405,9 +423,8 @@ impl Call {
             return;
         }
         self.ice_restarting = true;
-        self.ice_generation = self.ice_generation.wrapping_add(1);
         out.push(Command::RestartIce);
-        out.push(Command::StartIceTimer(self.ice_generation));
+        self.arm_deadline(out);
     }
 }
 
@@ -501,7 +518,7 @@ mod tests {
         assert_eq!(call.status(), CallStatus::Connecting);
         // Signals before the hello have no connection to go to.
         assert_eq!(call.handle(Input::Server(ServerMsg::Signal { signal: offer() })), []);
-        assert_eq!(call.handle(hello(false)), [Command::CreatePeer(Role::Polite)]);
+        assert_eq!(call.handle(hello(false)), [Command::CreatePeer(Role::Polite), Command::StartConnectTimer(1)]);
         assert_eq!(
             call.handle(Input::Server(ServerMsg::Signal { signal: offer() })),
             [Command::ToPeer(offer())]
@@ -523,7 +540,10 @@ mod tests {
             call.handle(joined(Role::Impolite, token(2), true)),
             [Command::SaveToken(token(2)), sent_hello(false)]
         );
-        assert_eq!(call.handle(hello(false)), [Command::CreatePeer(Role::Impolite)]);
+        assert_eq!(
+            call.handle(hello(false)),
+            [Command::CreatePeer(Role::Impolite), Command::StartConnectTimer(1)]
+        );
     }
 
     #[wasm_bindgen_test]
@@ -558,7 +578,7 @@ mod tests {
         // The friend reloaded: their hello says they have no call. Stale signals are dropped.
         assert_eq!(
             call.handle(hello(false)),
-            [Command::ClosePeer, Command::CreatePeer(Role::Polite)]
+            [Command::ClosePeer, Command::CreatePeer(Role::Polite), Command::StartConnectTimer(2)]
         );
         assert_eq!(call.status(), CallStatus::Connecting);
         assert!(!call.shows_remote());
@@ -591,7 +611,10 @@ mod tests {
         assert!(!call.shows_remote());
         // They come back: a fresh negotiation starts by itself.
         assert_eq!(call.handle(Input::Server(ServerMsg::PeerJoined)), [sent_hello(false)]);
-        assert_eq!(call.handle(hello(false)), [Command::CreatePeer(Role::Polite)]);
+        assert_eq!(
+            call.handle(hello(false)),
+            [Command::CreatePeer(Role::Polite), Command::StartConnectTimer(2)]
+        );
     }
 
     #[wasm_bindgen_test]
@@ -609,16 +632,17 @@ mod tests {
     #[wasm_bindgen_test]
     fn ice_failure_restarts_ice_and_then_rejoins() {
         let mut call = connected_call();
+        assert_eq!(call.handle(Input::ConnectTimeout(1)), [], "connected in time");
         assert_eq!(
             call.handle(Input::PeerState(PeerState::Failed)),
-            [Command::RestartIce, Command::StartIceTimer(1)]
+            [Command::RestartIce, Command::StartConnectTimer(2)]
         );
         assert_eq!(call.status(), CallStatus::ReconnectingPeer);
         // A second `failed` does not stack restarts.
         assert_eq!(call.handle(Input::PeerState(PeerState::Failed)), []);
-        assert_eq!(call.handle(Input::IceRestartTimeout(0)), [], "a stale timer");
+        assert_eq!(call.handle(Input::ConnectTimeout(1)), [], "a stale timer");
         assert_eq!(
-            call.handle(Input::IceRestartTimeout(1)),
+            call.handle(Input::ConnectTimeout(2)),
             [Command::ClosePeer, Command::Reconnect]
         );
         assert_eq!(
@@ -632,8 +656,19 @@ mod tests {
         let mut call = connected_call();
         call.handle(Input::PeerState(PeerState::Failed));
         call.handle(Input::PeerState(PeerState::Connected));
-        assert_eq!(call.handle(Input::IceRestartTimeout(1)), []);
+        assert_eq!(call.handle(Input::ConnectTimeout(2)), []);
         assert_eq!(call.status(), CallStatus::Connected);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_connection_that_never_connects_is_rebuilt_from_a_fresh_join() {
+        let mut call = Call::new(room(), None);
+        call.handle(Input::SignalingOpen);
+        call.handle(joined(Role::Polite, token(1), true));
+        call.handle(hello(false));
+        call.handle(Input::PeerState(PeerState::Connecting));
+        assert_eq!(call.handle(Input::ConnectTimeout(1)), [Command::ClosePeer, Command::Reconnect]);
+        assert_eq!(call.status(), CallStatus::Reconnecting { call_continues: false });
     }
 
     #[wasm_bindgen_test]

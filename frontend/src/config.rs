@@ -52,6 +52,11 @@ impl Config {
             Ok(response) if response.ok() => response,
             _ => return Self::default(),
         };
+        // A service without a config file answers with the app's own index.html.
+        let content_type = response.headers().get("content-type").unwrap_or_default();
+        if !content_type.contains("json") {
+            return Self::default();
+        }
         match response.text().await.map(|text| Self::parse(&text)) {
             Ok(Ok(config)) => config,
             Ok(Err(e)) => {

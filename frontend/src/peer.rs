@@ -6,6 +6,13 @@
 //! the other; the *impolite* side ignores the colliding offer and waits for its answer. The
 //! service hands out the two roles, so a collision cannot wedge the call.
 //!
+//! A fresh pair of connections would always start with a collision (both sides add their
+//! camera at once), and Chromium sometimes never gathers ICE candidates on the polite side
+//! when its first offer is rolled back right after being set. So a fresh polite connection
+//! holds its tracks back and adds them to the friend's first offer just before answering
+//! (they ride the answer; no second round trip). If no offer comes within
+//! [`POLITE_OFFER_WAIT_MS`], it adds them anyway and negotiates itself.
+//!
 //! In: [`Signal`]s from the friend ([`Peer::handle_signal`]). Out: [`PeerEvent`]s through a
 //! callback (signals to send, connection state, the remote stream). Incoming signals are
 //! applied strictly one after the other, in the order the friend sent them.
@@ -15,6 +22,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
 use js_sys::{Function, Promise, Reflect};
 use shared::{IceCandidate, Role, SdpKind, SessionDescription, Signal};
 use wasm_bindgen::{JsCast, JsValue};
@@ -24,6 +32,20 @@ use web_sys::{
     RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcSdpType, RtcSessionDescriptionInit,
     RtcSignalingState, RtcTrackEvent,
 };
+
+/// Logs negotiation steps in debug builds (they are the first thing to look at when a call
+/// does not connect); release builds compile this away.
+macro_rules! trace {
+    ($($arg:tt)*) => {
+        if cfg!(debug_assertions) {
+            gloo::console::debug!(format!($($arg)*));
+        }
+    };
+}
+
+/// How long a fresh polite connection waits for the friend's first offer before offering
+/// its own media itself.
+pub const POLITE_OFFER_WAIT_MS: u32 = 3_000;
 
 /// The connection's state, as `RTCPeerConnection.connectionState`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +107,9 @@ struct Inner {
     incoming: RefCell<VecDeque<Signal>>,
     draining: Cell<bool>,
     remote: RefCell<Option<MediaStream>>,
+    /// Local tracks not added yet (a fresh polite connection), with their stream.
+    held_back: RefCell<Option<(MediaStream, Vec<MediaStreamTrack>)>>,
+    held_back_timer: RefCell<Option<Timeout>>,
     closed: Cell<bool>,
     on_event: Box<dyn Fn(PeerEvent)>,
 }
@@ -93,6 +118,19 @@ impl Inner {
     fn emit(&self, event: PeerEvent) {
         if !self.closed.get() {
             (self.on_event)(event);
+        }
+    }
+
+    /// Adds the held-back local tracks, if any. Right after a remote offer is set, `addTrack`
+    /// takes over the offer's receive-only transceivers, so the answer carries them.
+    fn add_held_back_tracks(&self) {
+        self.held_back_timer.borrow_mut().take();
+        let held_back = self.held_back.borrow_mut().take();
+        if let Some((stream, tracks)) = held_back {
+            trace!("peer: adding {} local tracks", tracks.len());
+            for track in &tracks {
+                self.pc.add_track_0(track, &stream);
+            }
         }
     }
 }
@@ -124,6 +162,8 @@ impl Peer {
             incoming: RefCell::new(VecDeque::new()),
             draining: Cell::new(false),
             remote: RefCell::new(None),
+            held_back: RefCell::new(Some((stream.clone(), tracks.to_vec()))),
+            held_back_timer: RefCell::new(None),
             closed: Cell::new(false),
             on_event: Box::new(on_event),
         });
@@ -144,8 +184,10 @@ impl Peer {
                 let Some(candidate) =
                     event.dyn_ref::<RtcPeerConnectionIceEvent>().and_then(|e| e.candidate())
                 else {
+                    trace!("peer: gathering complete");
                     return; // `null`: gathering finished; nothing to send.
                 };
+                trace!("peer: local candidate {}", candidate.candidate());
                 let username_fragment = Reflect::get(&candidate, &"usernameFragment".into())
                     .ok()
                     .and_then(|v| v.as_string());
@@ -164,6 +206,7 @@ impl Peer {
             move |_| {
                 if let Some(inner) = weak.upgrade() {
                     let state = PeerState::from_browser(inner.pc.connection_state());
+                    trace!("peer: connection {state:?}, ice {:?}", inner.pc.ice_connection_state());
                     inner.emit(PeerEvent::State(state));
                 }
             }
@@ -188,8 +231,15 @@ impl Peer {
             *inner.remote.borrow_mut() = Some(stream.clone());
             inner.emit(PeerEvent::RemoteStream(stream));
         });
-        for track in tracks {
-            pc.add_track_0(track, stream);
+        if role == Role::Polite {
+            let weak = Rc::downgrade(&inner);
+            *inner.held_back_timer.borrow_mut() = Some(Timeout::new(POLITE_OFFER_WAIT_MS, move || {
+                if let Some(inner) = weak.upgrade() {
+                    inner.add_held_back_tracks();
+                }
+            }));
+        } else {
+            inner.add_held_back_tracks();
         }
         Ok(Self { inner, _listeners: [on_negotiation, on_candidate, on_state, on_track] })
     }
@@ -236,12 +286,14 @@ impl Peer {
 impl Drop for Peer {
     fn drop(&mut self) {
         self.inner.closed.set(true);
+        self.inner.held_back_timer.borrow_mut().take();
         self.inner.pc.close();
     }
 }
 
 /// `negotiationneeded`: make an offer with the implicit `setLocalDescription()` and send it.
 async fn make_offer(inner: Rc<Inner>) {
+    trace!("peer: negotiationneeded in {:?}", inner.pc.signaling_state());
     inner.making_offer.set(true);
     let result = set_local_description(&inner.pc).await;
     inner.making_offer.set(false);
@@ -275,6 +327,13 @@ async fn apply_description(inner: &Inner, description: SessionDescription) {
     let collision = is_offer
         && (inner.making_offer.get() || inner.pc.signaling_state() != RtcSignalingState::Stable);
     inner.ignore_offer.set(!inner.polite.get() && collision);
+    trace!(
+        "peer: remote {:?} in {:?}, making offer {}, collision {collision}, ignored {}",
+        description.kind,
+        inner.pc.signaling_state(),
+        inner.making_offer.get(),
+        inner.ignore_offer.get()
+    );
     if inner.ignore_offer.get() {
         return;
     }
@@ -287,6 +346,7 @@ async fn apply_description(inner: &Inner, description: SessionDescription) {
         return;
     }
     if is_offer {
+        inner.add_held_back_tracks();
         match set_local_description(&inner.pc).await {
             Ok(()) => send_local_description(inner),
             Err(e) => gloo::console::warn!(format!("could not answer: {e:?}")),
@@ -302,7 +362,9 @@ async fn apply_candidate(inner: &Inner, candidate: IceCandidate) {
         let _ = Reflect::set(&init, &"usernameFragment".into(), &JsValue::from_str(ufrag));
     }
     let promise = inner.pc.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init));
-    if let Err(e) = JsFuture::from(promise).await {
+    let result = JsFuture::from(promise).await;
+    trace!("peer: remote candidate {} -> {}", candidate.candidate, result.is_ok());
+    if let Err(e) = result {
         // Candidates of an offer we chose to ignore are expected to fail.
         if !inner.ignore_offer.get() {
             gloo::console::warn!(format!("could not add a candidate: {e:?}"));

@@ -6,11 +6,12 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
+use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use shared::RoomName;
 use web_sys::MediaStream;
 
-use crate::call::{Call, CallStatus, Command, EndReason, Input, ICE_RESTART_TIMEOUT_MS};
+use crate::call::{Call, CallStatus, Command, EndReason, Input, CONNECT_TIMEOUT_MS};
 use crate::config::Config;
 use crate::media::LocalMedia;
 use crate::peer::{Peer, PeerEvent};
@@ -52,7 +53,7 @@ struct Inner {
     /// The current peer connection and its generation (events of older ones are ignored).
     peer: RefCell<Option<(u32, Peer)>>,
     peer_generation: Cell<u32>,
-    ice_timer: RefCell<Option<Timeout>>,
+    connect_timer: RefCell<Option<Timeout>>,
     queue: RefCell<VecDeque<Input>>,
     busy: Cell<bool>,
     last_view: RefCell<Option<CallView>>,
@@ -63,6 +64,8 @@ struct Inner {
 /// A call in progress. Dropping it hangs up: the WebSocket and the peer connection close.
 pub struct Session {
     _inner: Rc<Inner>,
+    /// Says goodbye when the page goes away (tab closed, reload, navigation).
+    _on_page_hide: Option<EventListener>,
 }
 
 impl Session {
@@ -82,7 +85,7 @@ impl Session {
             signaling: RefCell::new(None),
             peer: RefCell::new(None),
             peer_generation: Cell::new(0),
-            ice_timer: RefCell::new(None),
+            connect_timer: RefCell::new(None),
             queue: RefCell::new(VecDeque::new()),
             busy: Cell::new(false),
             last_view: RefCell::new(None),
@@ -99,7 +102,18 @@ impl Session {
             dispatch(&weak, input);
         });
         *inner.signaling.borrow_mut() = Some(signaling);
-        Self { _inner: inner }
+        let weak = Rc::downgrade(&inner);
+        let on_page_hide = web_sys::window().map(|window| {
+            EventListener::new(&window, "pagehide", move |_| {
+                if let Some(inner) = weak.upgrade() {
+                    if let Some(signaling) = inner.signaling.borrow().as_ref() {
+                        signaling.hang_up();
+                    }
+                    inner.peer.borrow_mut().take();
+                }
+            })
+        });
+        Self { _inner: inner, _on_page_hide: on_page_hide }
     }
 }
 
@@ -154,7 +168,7 @@ fn run(inner: &Rc<Inner>, command: Command) {
         }
         Command::ClosePeer => {
             inner.peer.borrow_mut().take();
-            inner.ice_timer.borrow_mut().take();
+            inner.connect_timer.borrow_mut().take();
         }
         Command::ToPeer(signal) => {
             if let Some((_, peer)) = inner.peer.borrow().as_ref() {
@@ -171,10 +185,12 @@ fn run(inner: &Rc<Inner>, command: Command) {
                 peer.restart_ice();
             }
         }
-        Command::StartIceTimer(generation) => {
+        Command::StartConnectTimer(generation) => {
             let weak = Rc::downgrade(inner);
-            *inner.ice_timer.borrow_mut() = Some(Timeout::new(ICE_RESTART_TIMEOUT_MS, move || {
-                dispatch(&weak, Input::IceRestartTimeout(generation));
+            // Jitter, so that two stuck sides do not both rejoin at the same instant.
+            let jitter = (js_sys::Math::random() * 2000.0) as u32;
+            *inner.connect_timer.borrow_mut() = Some(Timeout::new(CONNECT_TIMEOUT_MS + jitter, move || {
+                dispatch(&weak, Input::ConnectTimeout(generation));
             }));
         }
         Command::Reconnect => {
@@ -187,7 +203,7 @@ fn run(inner: &Rc<Inner>, command: Command) {
                 signaling.stop();
             }
             inner.peer.borrow_mut().take();
-            inner.ice_timer.borrow_mut().take();
+            inner.connect_timer.borrow_mut().take();
             *inner.ended.borrow_mut() = Some(reason);
         }
     }

@@ -136,6 +136,14 @@ impl Signaling {
         }));
     }
 
+    /// Says goodbye (`leave`) and closes for good: the friend hears "hung up" at once rather
+    /// than "connection lost" when the service notices the silence.
+    pub fn hang_up(&self) {
+        // Queued data goes out before the close frame, so the goodbye is not cut off.
+        let _ = self.send(&ClientMsg::Leave);
+        self.stop();
+    }
+
     /// Closes the connection for good.
     pub fn stop(&self) {
         self.inner.stopped.set(true);

@@ -52,11 +52,14 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
     let input = use_node_ref();
     let problem = use_state(|| None::<String>);
 
-    // The text box is the only thing to do here: put the cursor in it.
+    // The text box is the only thing to do here: put the cursor in it. Its value is the
+    // DOM's own (an uncontrolled input), so re-renders never overwrite what is typed; the
+    // initial text is put in once.
     {
         let input = input.clone();
-        use_effect_with(props.notice.clone(), move |_| {
+        use_effect_with(props.initial.clone(), move |initial| {
             if let Some(input) = input.cast::<HtmlInputElement>() {
+                input.set_value(initial);
                 let _ = input.focus();
                 input.select();
             }
@@ -124,7 +127,6 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
                         id="room-name"
                         name="room"
                         type="text"
-                        value={props.initial.clone()}
                         placeholder="e.g. Sunday with Grandma"
                         autocomplete="off"
                         autocapitalize="off"

@@ -7,7 +7,6 @@ mod room_dialog;
 
 use std::time::Duration;
 
-use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Document, Element};
 
@@ -60,8 +59,4 @@ pub fn find(root: &Element, selector: &str) -> Option<Element> {
 /// The text of the first element matching `selector`, or "" if there is none.
 pub fn text_of(root: &Element, selector: &str) -> String {
     find(root, selector).and_then(|e| e.text_content()).unwrap_or_default()
-}
-
-pub fn js_error(e: JsValue) -> String {
-    format!("{e:?}")
 }
