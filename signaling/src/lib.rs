@@ -61,7 +61,7 @@ pub enum Error {
     #[error("HTTP server failed: {0}")]
     Serve(#[source] io::Error),
     /// The stop signals could not be listened for.
-    #[error("cannot listen for SIGTERM: {0}")]
+    #[error("cannot listen for SIGINT/SIGTERM: {0}")]
     Signal(#[source] io::Error),
     /// An actor went away unexpectedly.
     #[error("internal error: the lobby is gone")]
@@ -157,11 +157,12 @@ impl Server {
 
 /// Runs the service until SIGINT or SIGTERM, then shuts it down gracefully.
 pub async fn run(config: Config) -> Result<(), Error> {
+    // Listen for the signals before announcing the address: a script that sends SIGTERM as
+    // soon as it reads "listening on" must not kill the process outright.
+    let mut stop_signals = StopSignals::new()?;
     let mut server = start(config).await?;
-    let mut terminate = terminate_signal()?;
     tokio::select! {
-        _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT received"),
-        _ = terminate.recv() => tracing::info!("SIGTERM received"),
+        name = stop_signals.recv() => tracing::info!("{name} received"),
         result = &mut server.task => {
             // The server ended by itself, which only an error does.
             return match result {
@@ -173,8 +174,26 @@ pub async fn run(config: Config) -> Result<(), Error> {
     server.stop().await
 }
 
-#[cfg(unix)]
-fn terminate_signal() -> Result<tokio::signal::unix::Signal, Error> {
-    use tokio::signal::unix::{signal, SignalKind};
-    signal(SignalKind::terminate()).map_err(Error::Signal)
+/// SIGINT and SIGTERM.
+struct StopSignals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn new() -> Result<Self, Error> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt()).map_err(Error::Signal)?,
+            terminate: signal(SignalKind::terminate()).map_err(Error::Signal)?,
+        })
+    }
+
+    /// Waits for either signal and names it.
+    async fn recv(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.interrupt.recv() => "SIGINT",
+            _ = self.terminate.recv() => "SIGTERM",
+        }
+    }
 }
