@@ -104,8 +104,11 @@ export class Freezer {
     const freezer = new Freezer();
     freezer.#server = net.createServer((client) => {
       const upstream = net.connect(targetPort, '127.0.0.1');
-      const pair = { client, upstream, frozen: false };
+      const pair = { client, upstream, frozen: false, websocket: false };
       freezer.#pairs.add(pair);
+      client.once('data', (chunk) => {
+        pair.websocket = /^upgrade:\s*websocket/im.test(chunk.toString('latin1'));
+      });
       client.pipe(upstream);
       upstream.pipe(client);
       const forget = () => {
@@ -128,9 +131,18 @@ export class Freezer {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Freezes every connection open now; new connections still flow. */
-  freezeAll() {
+  /**
+   * Freezes every WebSocket open now and closes plain HTTP keep-alive connections (a dead
+   * network would stall those too, and a browser then simply opens new ones). New
+   * connections flow as usual.
+   */
+  freezeWebSockets() {
     for (const pair of this.#pairs) {
+      if (!pair.websocket) {
+        pair.client.destroy();
+        pair.upstream.destroy();
+        continue;
+      }
       pair.frozen = true;
       pair.client.unpipe(pair.upstream);
       pair.upstream.unpipe(pair.client);

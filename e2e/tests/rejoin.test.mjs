@@ -64,7 +64,7 @@ test('story 9: after a network drop, a reload gets back in, never "full" because
 
   // Ben's connection to the service goes silent without closing: the service still holds his
   // place. Then he reloads the page and asks for the same room.
-  freezer.freezeAll();
+  freezer.freezeWebSockets();
   await ben.reload();
   await roomDialog(ben).waitFor({ timeout: WAIT });
   await joinRoom(ben, room);
