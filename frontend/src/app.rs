@@ -132,12 +132,20 @@ impl Reducible for AppState {
                 }
                 next.join_attempt += 1;
                 next.last_room = Some(room.clone());
-                next.screen = Screen::InCall { room, view: CallView::joining() };
+                next.screen = Screen::InCall {
+                    room,
+                    view: CallView::joining(),
+                };
             }
             Action::Session(update) => {
-                let Screen::InCall { room, .. } = &self.screen else { return self };
+                let Screen::InCall { room, .. } = &self.screen else {
+                    return self;
+                };
                 next.screen = match update {
-                    SessionUpdate::View(view) => Screen::InCall { room: room.clone(), view },
+                    SessionUpdate::View(view) => Screen::InCall {
+                        room: room.clone(),
+                        view,
+                    },
                     SessionUpdate::Ended(reason) => Screen::AskingRoom {
                         notice: Some(match reason {
                             EndReason::RoomFull(room) => RoomNotice::RoomFull(room),
@@ -187,7 +195,12 @@ pub fn App() -> Html {
             Screen::InCall { room, .. } => Some(room.clone()),
             _ => None,
         };
-        let deps = (room, state.join_attempt, state.media.clone(), state.config.clone());
+        let deps = (
+            room,
+            state.join_attempt,
+            state.media.clone(),
+            state.config.clone(),
+        );
         let dispatcher = state.dispatcher();
         use_effect_with(deps, move |(room, _, media, config)| {
             let session = match (room, media, config) {

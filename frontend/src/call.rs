@@ -114,10 +114,12 @@ impl CallStatus {
             Self::Connecting => "Connecting to your friend…",
             Self::Connected => "Connected",
             Self::ReconnectingPeer => "Reconnecting to your friend…",
-            Self::Reconnecting { call_continues: true } => {
-                "Reconnecting to the service… your call continues"
-            }
-            Self::Reconnecting { call_continues: false } => "Reconnecting to the service…",
+            Self::Reconnecting {
+                call_continues: true,
+            } => "Reconnecting to the service… your call continues",
+            Self::Reconnecting {
+                call_continues: false,
+            } => "Reconnecting to the service…",
             Self::FriendLeft => "Your friend left. Waiting for them to return…",
             Self::FriendDropped => "Your friend's connection dropped. Waiting for them to return…",
         }
@@ -208,7 +210,9 @@ impl Call {
         match self.link {
             Link::Dialling | Link::Joining if !self.ever_joined => return CallStatus::Joining,
             Link::Dialling | Link::Joining | Link::Lost => {
-                return CallStatus::Reconnecting { call_continues: peer_connected }
+                return CallStatus::Reconnecting {
+                    call_continues: peer_connected,
+                }
             }
             Link::Joined | Link::Ended => {}
         }
@@ -225,7 +229,10 @@ impl Call {
     /// Whether the friend's video is shown: only while the peer connection is connected (a
     /// momentary `disconnected` keeps the last picture rather than flashing).
     pub fn shows_remote(&self) -> bool {
-        matches!(self.peer, Some(PeerState::Connected | PeerState::Disconnected))
+        matches!(
+            self.peer,
+            Some(PeerState::Connected | PeerState::Disconnected)
+        )
     }
 
     /// Whether the call is over on this page.
@@ -243,14 +250,19 @@ impl Call {
     }
 
     fn join(&self) -> Command {
-        Command::Send(ClientMsg::Join { room: self.room.clone(), resume: self.resume.clone() })
+        Command::Send(ClientMsg::Join {
+            room: self.room.clone(),
+            resume: self.resume.clone(),
+        })
     }
 
     fn hello(&mut self, out: &mut Vec<Command>) {
         let live_call = self.peer_live();
         self.sent_hello = Some(live_call);
         self.friend = Friend::Present;
-        out.push(Command::Send(ClientMsg::Signal { signal: Signal::Hello { live_call } }));
+        out.push(Command::Send(ClientMsg::Signal {
+            signal: Signal::Hello { live_call },
+        }));
     }
 
     fn close_peer(&mut self, out: &mut Vec<Command>) {
@@ -316,7 +328,12 @@ impl Call {
 
     fn on_server(&mut self, msg: ServerMsg, out: &mut Vec<Command>) {
         match msg {
-            ServerMsg::Joined { room: _, role, resume, peer_present } => {
+            ServerMsg::Joined {
+                room: _,
+                role,
+                resume,
+                peer_present,
+            } => {
                 self.link = Link::Joined;
                 self.ever_joined = true;
                 self.notice = None;
@@ -343,12 +360,17 @@ impl Call {
                 self.friend = Friend::Gone(reason);
                 self.sent_hello = None;
                 let keep = reason == LeaveReason::ConnectionLost
-                    && matches!(self.peer, Some(PeerState::Connected | PeerState::Disconnected));
+                    && matches!(
+                        self.peer,
+                        Some(PeerState::Connected | PeerState::Disconnected)
+                    );
                 if !keep {
                     self.close_peer(out);
                 }
             }
-            ServerMsg::Signal { signal: Signal::Hello { live_call: theirs } } => {
+            ServerMsg::Signal {
+                signal: Signal::Hello { live_call: theirs },
+            } => {
                 let ours = match self.sent_hello {
                     Some(ours) => ours,
                     None => {
@@ -446,20 +468,32 @@ mod tests {
     }
 
     fn joined(role: Role, resume: ResumeToken, peer_present: bool) -> Input {
-        Input::Server(ServerMsg::Joined { room: room(), role, resume, peer_present })
+        Input::Server(ServerMsg::Joined {
+            room: room(),
+            role,
+            resume,
+            peer_present,
+        })
     }
 
     fn hello(live_call: bool) -> Input {
-        Input::Server(ServerMsg::Signal { signal: Signal::Hello { live_call } })
+        Input::Server(ServerMsg::Signal {
+            signal: Signal::Hello { live_call },
+        })
     }
 
     fn sent_hello(live_call: bool) -> Command {
-        Command::Send(ClientMsg::Signal { signal: Signal::Hello { live_call } })
+        Command::Send(ClientMsg::Signal {
+            signal: Signal::Hello { live_call },
+        })
     }
 
     fn offer() -> Signal {
         Signal::Description {
-            description: SessionDescription { kind: SdpKind::Offer, sdp: "v=0".into() },
+            description: SessionDescription {
+                kind: SdpKind::Offer,
+                sdp: "v=0".into(),
+            },
         }
     }
 
@@ -493,7 +527,10 @@ mod tests {
         assert_eq!(call.status(), CallStatus::Joining);
         assert_eq!(
             call.handle(Input::SignalingOpen),
-            [Command::Send(ClientMsg::Join { room: room(), resume: Some(token(9)) })]
+            [Command::Send(ClientMsg::Join {
+                room: room(),
+                resume: Some(token(9))
+            })]
         );
     }
 
@@ -514,18 +551,32 @@ mod tests {
         let mut call = Call::new(room(), None);
         call.handle(Input::SignalingOpen);
         call.handle(joined(Role::Polite, token(1), false));
-        assert_eq!(call.handle(Input::Server(ServerMsg::PeerJoined)), [sent_hello(false)]);
+        assert_eq!(
+            call.handle(Input::Server(ServerMsg::PeerJoined)),
+            [sent_hello(false)]
+        );
         assert_eq!(call.status(), CallStatus::Connecting);
         // Signals before the hello have no connection to go to.
-        assert_eq!(call.handle(Input::Server(ServerMsg::Signal { signal: offer() })), []);
-        assert_eq!(call.handle(hello(false)), [Command::CreatePeer(Role::Polite), Command::StartConnectTimer(1)]);
+        assert_eq!(
+            call.handle(Input::Server(ServerMsg::Signal { signal: offer() })),
+            []
+        );
+        assert_eq!(
+            call.handle(hello(false)),
+            [
+                Command::CreatePeer(Role::Polite),
+                Command::StartConnectTimer(1)
+            ]
+        );
         assert_eq!(
             call.handle(Input::Server(ServerMsg::Signal { signal: offer() })),
             [Command::ToPeer(offer())]
         );
         assert_eq!(
             call.handle(Input::PeerSignal(candidate())),
-            [Command::Send(ClientMsg::Signal { signal: candidate() })]
+            [Command::Send(ClientMsg::Signal {
+                signal: candidate()
+            })]
         );
         call.handle(Input::PeerState(PeerState::Connected));
         assert_eq!(call.status(), CallStatus::Connected);
@@ -542,7 +593,10 @@ mod tests {
         );
         assert_eq!(
             call.handle(hello(false)),
-            [Command::CreatePeer(Role::Impolite), Command::StartConnectTimer(1)]
+            [
+                Command::CreatePeer(Role::Impolite),
+                Command::StartConnectTimer(1)
+            ]
         );
     }
 
@@ -550,20 +604,33 @@ mod tests {
     fn a_signaling_blip_leaves_the_media_alone_and_keeps_the_call_if_both_are_live() {
         let mut call = connected_call();
         assert_eq!(call.handle(Input::SignalingLost), []);
-        assert_eq!(call.status(), CallStatus::Reconnecting { call_continues: true });
+        assert_eq!(
+            call.status(),
+            CallStatus::Reconnecting {
+                call_continues: true
+            }
+        );
         assert!(call.status().text().contains("Reconnecting"));
         assert!(call.shows_remote(), "media keeps flowing");
         // A candidate made meanwhile waits for the service.
         assert_eq!(call.handle(Input::PeerSignal(candidate())), []);
         assert_eq!(
             call.handle(Input::SignalingOpen),
-            [Command::Send(ClientMsg::Join { room: room(), resume: Some(token(1)) })]
+            [Command::Send(ClientMsg::Join {
+                room: room(),
+                resume: Some(token(1))
+            })]
         );
-        assert_eq!(call.handle(joined(Role::Polite, token(1), true)), [sent_hello(true)]);
+        assert_eq!(
+            call.handle(joined(Role::Polite, token(1), true)),
+            [sent_hello(true)]
+        );
         // Both live: keep the connection, deliver what waited.
         assert_eq!(
             call.handle(hello(true)),
-            [Command::Send(ClientMsg::Signal { signal: candidate() })]
+            [Command::Send(ClientMsg::Signal {
+                signal: candidate()
+            })]
         );
         assert_eq!(call.status(), CallStatus::Connected);
     }
@@ -578,7 +645,11 @@ mod tests {
         // The friend reloaded: their hello says they have no call. Stale signals are dropped.
         assert_eq!(
             call.handle(hello(false)),
-            [Command::ClosePeer, Command::CreatePeer(Role::Polite), Command::StartConnectTimer(2)]
+            [
+                Command::ClosePeer,
+                Command::CreatePeer(Role::Polite),
+                Command::StartConnectTimer(2)
+            ]
         );
         assert_eq!(call.status(), CallStatus::Connecting);
         assert!(!call.shows_remote());
@@ -592,10 +663,20 @@ mod tests {
         // The restarted service does not know the token: a new one, and maybe a new role.
         assert_eq!(
             call.handle(joined(Role::Impolite, token(3), false)),
-            [Command::SetRole(Role::Impolite), Command::SaveToken(token(3))]
+            [
+                Command::SetRole(Role::Impolite),
+                Command::SaveToken(token(3))
+            ]
         );
-        assert_eq!(call.status(), CallStatus::Connected, "the media never stopped");
-        assert_eq!(call.handle(Input::Server(ServerMsg::PeerJoined)), [sent_hello(true)]);
+        assert_eq!(
+            call.status(),
+            CallStatus::Connected,
+            "the media never stopped"
+        );
+        assert_eq!(
+            call.handle(Input::Server(ServerMsg::PeerJoined)),
+            [sent_hello(true)]
+        );
         assert_eq!(call.handle(hello(true)), []);
     }
 
@@ -603,28 +684,41 @@ mod tests {
     fn the_friend_hanging_up_clears_the_call_but_not_the_room() {
         let mut call = connected_call();
         assert_eq!(
-            call.handle(Input::Server(ServerMsg::PeerLeft { reason: LeaveReason::HungUp })),
+            call.handle(Input::Server(ServerMsg::PeerLeft {
+                reason: LeaveReason::HungUp
+            })),
             [Command::ClosePeer]
         );
         assert_eq!(call.status(), CallStatus::FriendLeft);
         assert!(call.status().text().starts_with("Your friend left"));
         assert!(!call.shows_remote());
         // They come back: a fresh negotiation starts by itself.
-        assert_eq!(call.handle(Input::Server(ServerMsg::PeerJoined)), [sent_hello(false)]);
+        assert_eq!(
+            call.handle(Input::Server(ServerMsg::PeerJoined)),
+            [sent_hello(false)]
+        );
         assert_eq!(
             call.handle(hello(false)),
-            [Command::CreatePeer(Role::Polite), Command::StartConnectTimer(2)]
+            [
+                Command::CreatePeer(Role::Polite),
+                Command::StartConnectTimer(2)
+            ]
         );
     }
 
     #[wasm_bindgen_test]
     fn a_lost_friend_keeps_the_media_until_the_connection_fails() {
         let mut call = connected_call();
-        let left = ServerMsg::PeerLeft { reason: LeaveReason::ConnectionLost };
+        let left = ServerMsg::PeerLeft {
+            reason: LeaveReason::ConnectionLost,
+        };
         assert_eq!(call.handle(Input::Server(left)), []);
         assert_eq!(call.status(), CallStatus::FriendDropped);
         assert!(call.shows_remote());
-        assert_eq!(call.handle(Input::PeerState(PeerState::Failed)), [Command::ClosePeer]);
+        assert_eq!(
+            call.handle(Input::PeerState(PeerState::Failed)),
+            [Command::ClosePeer]
+        );
         assert!(!call.shows_remote());
         assert_eq!(call.status(), CallStatus::FriendDropped);
     }
@@ -632,7 +726,11 @@ mod tests {
     #[wasm_bindgen_test]
     fn ice_failure_restarts_ice_and_then_rejoins() {
         let mut call = connected_call();
-        assert_eq!(call.handle(Input::ConnectTimeout(1)), [], "connected in time");
+        assert_eq!(
+            call.handle(Input::ConnectTimeout(1)),
+            [],
+            "connected in time"
+        );
         assert_eq!(
             call.handle(Input::PeerState(PeerState::Failed)),
             [Command::RestartIce, Command::StartConnectTimer(2)]
@@ -647,7 +745,10 @@ mod tests {
         );
         assert_eq!(
             call.handle(Input::SignalingOpen),
-            [Command::Send(ClientMsg::Join { room: room(), resume: Some(token(1)) })]
+            [Command::Send(ClientMsg::Join {
+                room: room(),
+                resume: Some(token(1))
+            })]
         );
     }
 
@@ -667,24 +768,45 @@ mod tests {
         call.handle(joined(Role::Polite, token(1), true));
         call.handle(hello(false));
         call.handle(Input::PeerState(PeerState::Connecting));
-        assert_eq!(call.handle(Input::ConnectTimeout(1)), [Command::ClosePeer, Command::Reconnect]);
-        assert_eq!(call.status(), CallStatus::Reconnecting { call_continues: false });
+        assert_eq!(
+            call.handle(Input::ConnectTimeout(1)),
+            [Command::ClosePeer, Command::Reconnect]
+        );
+        assert_eq!(
+            call.status(),
+            CallStatus::Reconnecting {
+                call_continues: false
+            }
+        );
     }
 
     #[wasm_bindgen_test]
     fn a_full_room_ends_the_attempt_naming_the_room() {
         let mut call = Call::new(room(), None);
         call.handle(Input::SignalingOpen);
-        let full = ServerMsg::Error { code: ErrorCode::RoomFull, message: "full".into() };
-        assert_eq!(call.handle(Input::Server(full)), [Command::End(EndReason::RoomFull(room()))]);
+        let full = ServerMsg::Error {
+            code: ErrorCode::RoomFull,
+            message: "full".into(),
+        };
+        assert_eq!(
+            call.handle(Input::Server(full)),
+            [Command::End(EndReason::RoomFull(room()))]
+        );
         assert!(call.is_ended());
-        assert_eq!(call.handle(Input::SignalingLost), [], "nothing happens after the end");
+        assert_eq!(
+            call.handle(Input::SignalingLost),
+            [],
+            "nothing happens after the end"
+        );
     }
 
     #[wasm_bindgen_test]
     fn a_newer_tab_takes_the_call_over() {
         let mut call = connected_call();
-        let replaced = ServerMsg::Error { code: ErrorCode::SessionReplaced, message: "".into() };
+        let replaced = ServerMsg::Error {
+            code: ErrorCode::SessionReplaced,
+            message: "".into(),
+        };
         assert_eq!(
             call.handle(Input::Server(replaced)),
             [Command::ClosePeer, Command::End(EndReason::SessionReplaced)]
@@ -695,17 +817,29 @@ mod tests {
     fn a_refused_token_is_forgotten_and_the_join_retried_without_it() {
         let mut call = Call::new(room(), Some(token(4)));
         call.handle(Input::SignalingOpen);
-        let bad = ServerMsg::Error { code: ErrorCode::InvalidResumeToken, message: "".into() };
+        let bad = ServerMsg::Error {
+            code: ErrorCode::InvalidResumeToken,
+            message: "".into(),
+        };
         assert_eq!(
             call.handle(Input::Server(bad)),
-            [Command::ForgetToken, Command::Send(ClientMsg::Join { room: room(), resume: None })]
+            [
+                Command::ForgetToken,
+                Command::Send(ClientMsg::Join {
+                    room: room(),
+                    resume: None
+                })
+            ]
         );
     }
 
     #[wasm_bindgen_test]
     fn other_errors_become_a_notice_and_the_call_goes_on() {
         let mut call = connected_call();
-        let limited = ServerMsg::Error { code: ErrorCode::RateLimited, message: "slow down".into() };
+        let limited = ServerMsg::Error {
+            code: ErrorCode::RateLimited,
+            message: "slow down".into(),
+        };
         assert_eq!(call.handle(Input::Server(limited)), []);
         assert_eq!(call.notice(), Some(&Notice("slow down".into())));
         assert_eq!(call.status(), CallStatus::Connected);
@@ -715,13 +849,19 @@ mod tests {
     fn status_words_match_the_interface_contract() {
         let connected = CallStatus::Connected.text();
         assert!(connected.contains("Connected"));
-        assert!(CallStatus::WaitingForFriend.text().contains("Waiting for your friend"));
+        assert!(CallStatus::WaitingForFriend
+            .text()
+            .contains("Waiting for your friend"));
         assert!(CallStatus::Connecting.text().contains("Connecting"));
         assert!(CallStatus::FriendLeft.text().contains("Your friend left"));
         assert!(CallStatus::FriendLeft.text().contains("return"));
         for status in [
-            CallStatus::Reconnecting { call_continues: true },
-            CallStatus::Reconnecting { call_continues: false },
+            CallStatus::Reconnecting {
+                call_continues: true,
+            },
+            CallStatus::Reconnecting {
+                call_continues: false,
+            },
             CallStatus::ReconnectingPeer,
         ] {
             assert!(status.text().contains("Reconnecting"));
@@ -732,12 +872,16 @@ mod tests {
             CallStatus::WaitingForFriend,
             CallStatus::Connecting,
             CallStatus::ReconnectingPeer,
-            CallStatus::Reconnecting { call_continues: true },
+            CallStatus::Reconnecting {
+                call_continues: true,
+            },
             CallStatus::FriendLeft,
             CallStatus::FriendDropped,
         ] {
             let text = status.text().to_lowercase();
-            assert!(!text.split(|c: char| !c.is_alphanumeric()).any(|w| w == "connected"));
+            assert!(!text
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == "connected"));
         }
     }
 }

@@ -73,8 +73,14 @@ impl Config {
             return url.clone();
         }
         let location = web_sys::window().map(|w| w.location());
-        let protocol = location.as_ref().and_then(|l| l.protocol().ok()).unwrap_or_default();
-        let host = location.as_ref().and_then(|l| l.host().ok()).unwrap_or_default();
+        let protocol = location
+            .as_ref()
+            .and_then(|l| l.protocol().ok())
+            .unwrap_or_default();
+        let host = location
+            .as_ref()
+            .and_then(|l| l.host().ok())
+            .unwrap_or_default();
         same_origin_ws_url(&protocol, &host)
     }
 
@@ -104,7 +110,11 @@ impl Config {
 
 /// `ws://host/ws` for an `http:` page, `wss://host/ws` for an `https:` one.
 pub fn same_origin_ws_url(page_protocol: &str, host: &str) -> String {
-    let scheme = if page_protocol == "https:" { "wss" } else { "ws" };
+    let scheme = if page_protocol == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
     format!("{scheme}://{host}/ws")
 }
 
@@ -115,8 +125,14 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn the_websocket_follows_the_page_protocol() {
-        assert_eq!(same_origin_ws_url("http:", "localhost:8080"), "ws://localhost:8080/ws");
-        assert_eq!(same_origin_ws_url("https:", "duet.example"), "wss://duet.example/ws");
+        assert_eq!(
+            same_origin_ws_url("http:", "localhost:8080"),
+            "ws://localhost:8080/ws"
+        );
+        assert_eq!(
+            same_origin_ws_url("https:", "duet.example"),
+            "wss://duet.example/ws"
+        );
     }
 
     #[wasm_bindgen_test]

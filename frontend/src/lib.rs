@@ -8,6 +8,8 @@
 //! - [`session`]: runs the state machine against the wrappers.
 //! - [`app`] and [`components`]: the interface.
 
+use wasm_bindgen::JsCast;
+
 pub mod app;
 pub mod call;
 pub mod components;
@@ -26,5 +28,21 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 /// Mounts the app on the page's `<body>`.
 pub fn run() {
+    // A page restored from the back/forward cache has hung up its call when it was hidden:
+    // start it afresh (media, then the room) rather than show a dead call.
+    if let Some(window) = web_sys::window() {
+        gloo::events::EventListener::new(&window, "pageshow", |event| {
+            let persisted = event
+                .dyn_ref::<web_sys::PageTransitionEvent>()
+                .is_some_and(web_sys::PageTransitionEvent::persisted);
+            if persisted {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().reload();
+                }
+            }
+        })
+        // The listener lives as long as the page.
+        .forget();
+    }
     yew::Renderer::<app::App>::new().render();
 }

@@ -59,7 +59,10 @@ impl MediaError {
             "OverconstrainedError" | "ConstraintNotSatisfiedError" => Self::Overconstrained,
             "SecurityError" | "TypeError" => Self::Blocked,
             "AbortError" => Self::Aborted,
-            _ => Self::Other { name: name.to_owned(), message: message.to_owned() },
+            _ => Self::Other {
+                name: name.to_owned(),
+                message: message.to_owned(),
+            },
         }
     }
 
@@ -68,7 +71,9 @@ impl MediaError {
     /// theory, anything at all.
     pub fn from_js(error: &JsValue) -> Self {
         let text = |key: &str| {
-            Reflect::get(error, &JsValue::from_str(key)).ok().and_then(|v| v.as_string())
+            Reflect::get(error, &JsValue::from_str(key))
+                .ok()
+                .and_then(|v| v.as_string())
         };
         match text("name") {
             Some(name) => Self::from_name(&name, &text("message").unwrap_or_default()),
@@ -105,11 +110,16 @@ impl LocalMedia {
         let promise = devices
             .get_user_media_with_constraints(&constraints)
             .map_err(|e| MediaError::from_js(&e))?;
-        let stream = JsFuture::from(promise).await.map_err(|e| MediaError::from_js(&e))?;
+        let stream = JsFuture::from(promise)
+            .await
+            .map_err(|e| MediaError::from_js(&e))?;
         stream
             .dyn_into::<MediaStream>()
             .map(Self)
-            .map_err(|v| MediaError::Other { name: "TypeError".into(), message: format!("{v:?}") })
+            .map_err(|v| MediaError::Other {
+                name: "TypeError".into(),
+                message: format!("{v:?}"),
+            })
     }
 
     /// The stream, for a `<video>` element's `srcObject`.
@@ -132,7 +142,11 @@ impl LocalMedia {
 
 /// The tracks of a stream, typed.
 pub(crate) fn tracks_of(stream: &MediaStream) -> Vec<MediaStreamTrack> {
-    stream.get_tracks().iter().filter_map(|t| t.dyn_into::<MediaStreamTrack>().ok()).collect()
+    stream
+        .get_tracks()
+        .iter()
+        .filter_map(|t| t.dyn_into::<MediaStreamTrack>().ok())
+        .collect()
 }
 
 #[cfg(test)]
@@ -159,11 +173,18 @@ mod tests {
             ("AbortError", MediaError::Aborted),
         ];
         for (name, expected) in cases {
-            assert_eq!(MediaError::from_js(&dom_exception(name)), expected, "{name}");
+            assert_eq!(
+                MediaError::from_js(&dom_exception(name)),
+                expected,
+                "{name}"
+            );
         }
         assert_eq!(
             MediaError::from_js(&dom_exception("WeirdError")),
-            MediaError::Other { name: "WeirdError".into(), message: "test".into() }
+            MediaError::Other {
+                name: "WeirdError".into(),
+                message: "test".into()
+            }
         );
     }
 

@@ -181,8 +181,9 @@ impl Peer {
             let weak = weak.clone();
             move |event| {
                 let Some(inner) = weak.upgrade() else { return };
-                let Some(candidate) =
-                    event.dyn_ref::<RtcPeerConnectionIceEvent>().and_then(|e| e.candidate())
+                let Some(candidate) = event
+                    .dyn_ref::<RtcPeerConnectionIceEvent>()
+                    .and_then(|e| e.candidate())
                 else {
                     trace!("peer: gathering complete");
                     return; // `null`: gathering finished; nothing to send.
@@ -206,14 +207,19 @@ impl Peer {
             move |_| {
                 if let Some(inner) = weak.upgrade() {
                     let state = PeerState::from_browser(inner.pc.connection_state());
-                    trace!("peer: connection {state:?}, ice {:?}", inner.pc.ice_connection_state());
+                    trace!(
+                        "peer: connection {state:?}, ice {:?}",
+                        inner.pc.ice_connection_state()
+                    );
                     inner.emit(PeerEvent::State(state));
                 }
             }
         });
         let on_track = EventListener::new(&pc, "track", move |event| {
             let Some(inner) = weak.upgrade() else { return };
-            let Some(event) = event.dyn_ref::<RtcTrackEvent>() else { return };
+            let Some(event) = event.dyn_ref::<RtcTrackEvent>() else {
+                return;
+            };
             let stream = match event.streams().get(0).dyn_into::<MediaStream>() {
                 Ok(stream) => stream,
                 // A track sent without a stream: gather such tracks into one of our own.
@@ -233,15 +239,19 @@ impl Peer {
         });
         if role == Role::Polite {
             let weak = Rc::downgrade(&inner);
-            *inner.held_back_timer.borrow_mut() = Some(Timeout::new(POLITE_OFFER_WAIT_MS, move || {
-                if let Some(inner) = weak.upgrade() {
-                    inner.add_held_back_tracks();
-                }
-            }));
+            *inner.held_back_timer.borrow_mut() =
+                Some(Timeout::new(POLITE_OFFER_WAIT_MS, move || {
+                    if let Some(inner) = weak.upgrade() {
+                        inner.add_held_back_tracks();
+                    }
+                }));
         } else {
             inner.add_held_back_tracks();
         }
-        Ok(Self { inner, _listeners: [on_negotiation, on_candidate, on_state, on_track] })
+        Ok(Self {
+            inner,
+            _listeners: [on_negotiation, on_candidate, on_state, on_track],
+        })
     }
 
     /// Applies a signal from the friend. Signals are applied in arrival order; this returns
@@ -293,7 +303,10 @@ impl Drop for Peer {
 
 /// `negotiationneeded`: make an offer with the implicit `setLocalDescription()` and send it.
 async fn make_offer(inner: Rc<Inner>) {
-    trace!("peer: negotiationneeded in {:?}", inner.pc.signaling_state());
+    trace!(
+        "peer: negotiationneeded in {:?}",
+        inner.pc.signaling_state()
+    );
     inner.making_offer.set(true);
     let result = set_local_description(&inner.pc).await;
     inner.making_offer.set(false);
@@ -361,9 +374,15 @@ async fn apply_candidate(inner: &Inner, candidate: IceCandidate) {
     if let Some(ufrag) = &candidate.username_fragment {
         let _ = Reflect::set(&init, &"usernameFragment".into(), &JsValue::from_str(ufrag));
     }
-    let promise = inner.pc.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init));
+    let promise = inner
+        .pc
+        .add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init));
     let result = JsFuture::from(promise).await;
-    trace!("peer: remote candidate {} -> {}", candidate.candidate, result.is_ok());
+    trace!(
+        "peer: remote candidate {} -> {}",
+        candidate.candidate,
+        result.is_ok()
+    );
     if let Err(e) = result {
         // Candidates of an offer we chose to ignore are expected to fail.
         if !inner.ignore_offer.get() {
@@ -373,7 +392,9 @@ async fn apply_candidate(inner: &Inner, candidate: IceCandidate) {
 }
 
 fn send_local_description(inner: &Inner) {
-    let Some(local) = inner.pc.local_description() else { return };
+    let Some(local) = inner.pc.local_description() else {
+        return;
+    };
     let kind = match local.type_() {
         RtcSdpType::Offer => SdpKind::Offer,
         RtcSdpType::Answer => SdpKind::Answer,
@@ -381,7 +402,10 @@ fn send_local_description(inner: &Inner) {
         _ => return,
     };
     inner.emit(PeerEvent::Signal(Signal::Description {
-        description: SessionDescription { kind, sdp: local.sdp() },
+        description: SessionDescription {
+            kind,
+            sdp: local.sdp(),
+        },
     }));
 }
 

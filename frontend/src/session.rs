@@ -32,7 +32,11 @@ pub struct CallView {
 impl CallView {
     /// The view before anything happened.
     pub fn joining() -> Self {
-        Self { status: CallStatus::Joining, remote: None, notice: None }
+        Self {
+            status: CallStatus::Joining,
+            remote: None,
+            notice: None,
+        }
     }
 }
 
@@ -113,7 +117,10 @@ impl Session {
                 }
             })
         });
-        Self { _inner: inner, _on_page_hide: on_page_hide }
+        Self {
+            _inner: inner,
+            _on_page_hide: on_page_hide,
+        }
     }
 }
 
@@ -189,9 +196,10 @@ fn run(inner: &Rc<Inner>, command: Command) {
             let weak = Rc::downgrade(inner);
             // Jitter, so that two stuck sides do not both rejoin at the same instant.
             let jitter = (js_sys::Math::random() * 2000.0) as u32;
-            *inner.connect_timer.borrow_mut() = Some(Timeout::new(CONNECT_TIMEOUT_MS + jitter, move || {
-                dispatch(&weak, Input::ConnectTimeout(generation));
-            }));
+            *inner.connect_timer.borrow_mut() =
+                Some(Timeout::new(CONNECT_TIMEOUT_MS + jitter, move || {
+                    dispatch(&weak, Input::ConnectTimeout(generation));
+                }));
         }
         Command::Reconnect => {
             if let Some(signaling) = inner.signaling.borrow().as_ref() {
@@ -238,11 +246,19 @@ fn publish(inner: &Inner) {
             return;
         }
         let remote = if call.shows_remote() {
-            inner.peer.borrow().as_ref().and_then(|(_, peer)| peer.remote_stream())
+            inner
+                .peer
+                .borrow()
+                .as_ref()
+                .and_then(|(_, peer)| peer.remote_stream())
         } else {
             None
         };
-        CallView { status: call.status(), remote, notice: call.notice().map(|n| n.0.clone()) }
+        CallView {
+            status: call.status(),
+            remote,
+            notice: call.notice().map(|n| n.0.clone()),
+        }
     };
     let changed = inner.last_view.borrow().as_ref() != Some(&view);
     if changed {

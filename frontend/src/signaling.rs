@@ -53,7 +53,9 @@ impl Backoff {
     /// The next delay. `random` is uniform in `[0, 1)`; the delay is uniform in the upper
     /// half of the current step ("equal jitter"): never zero, never above the step.
     pub fn next_delay(&mut self, random: f64) -> Duration {
-        let step = Self::BASE.saturating_mul(1 << self.attempt.min(8)).min(Self::MAX);
+        let step = Self::BASE
+            .saturating_mul(1 << self.attempt.min(8))
+            .min(Self::MAX);
         self.attempt = self.attempt.saturating_add(1);
         let half = step / 2;
         half + half.mul_f64(random.clamp(0.0, 1.0))
@@ -90,6 +92,8 @@ struct Inner {
 /// The signaling client. Dropping it closes the connection and stops reconnecting.
 pub struct Signaling {
     inner: Rc<Inner>,
+    /// Dials at once when the device comes back online, instead of waiting out the backoff.
+    _on_online: Option<EventListener>,
 }
 
 impl Signaling {
@@ -106,7 +110,21 @@ impl Signaling {
             stopped: Cell::new(false),
         });
         dial(&inner);
-        Self { inner }
+        let weak = Rc::downgrade(&inner);
+        let on_online = web_sys::window().map(|window| {
+            EventListener::new(&window, "online", move |_| {
+                let Some(inner) = weak.upgrade() else { return };
+                if inner.connection.borrow().is_none() && inner.retry.borrow_mut().take().is_some()
+                {
+                    inner.backoff.borrow_mut().reset();
+                    dial(&inner);
+                }
+            })
+        });
+        Self {
+            inner,
+            _on_online: on_online,
+        }
     }
 
     /// Sends a message on the open connection.
@@ -116,7 +134,9 @@ impl Signaling {
             Some(c) if c.socket.ready_state() == WebSocket::OPEN => &c.socket,
             _ => return Err(SendError::NotOpen),
         };
-        socket.send_with_str(&msg.encode()).map_err(|e| SendError::Browser(format!("{e:?}")))
+        socket
+            .send_with_str(&msg.encode())
+            .map_err(|e| SendError::Browser(format!("{e:?}")))
     }
 
     /// Drops the current connection and dials again at once (used to rejoin from scratch).
@@ -178,7 +198,9 @@ fn dial(inner: &Rc<Inner>) {
     let on_message = EventListener::new(&socket, "message", {
         let weak = weak.clone();
         move |event| {
-            let Some(text) = event.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string())
+            let Some(text) = event
+                .dyn_ref::<MessageEvent>()
+                .and_then(|m| m.data().as_string())
             else {
                 return;
             };
@@ -201,15 +223,20 @@ fn dial(inner: &Rc<Inner>) {
         schedule_retry(&inner);
         (inner.on_event)(SignalingEvent::Lost);
     });
-    *inner.connection.borrow_mut() =
-        Some(Connection { socket, _listeners: [on_open, on_message, on_close] });
+    *inner.connection.borrow_mut() = Some(Connection {
+        socket,
+        _listeners: [on_open, on_message, on_close],
+    });
 }
 
 fn schedule_retry(inner: &Rc<Inner>) {
     if inner.stopped.get() {
         return;
     }
-    let delay = inner.backoff.borrow_mut().next_delay(js_sys::Math::random());
+    let delay = inner
+        .backoff
+        .borrow_mut()
+        .next_delay(js_sys::Math::random());
     let weak = Rc::downgrade(inner);
     let millis = u32::try_from(delay.as_millis()).unwrap_or(u32::MAX);
     *inner.retry.borrow_mut() = Some(Timeout::new(millis, move || {
@@ -235,10 +262,14 @@ mod tests {
     #[wasm_bindgen_test]
     fn backoff_doubles_from_a_quarter_second_to_five_seconds_with_jitter() {
         let mut backoff = Backoff::default();
-        let highs: Vec<u128> = (0..8).map(|_| backoff.next_delay(1.0).as_millis()).collect();
+        let highs: Vec<u128> = (0..8)
+            .map(|_| backoff.next_delay(1.0).as_millis())
+            .collect();
         assert_eq!(highs, [250, 500, 1000, 2000, 4000, 5000, 5000, 5000]);
         let mut backoff = Backoff::default();
-        let lows: Vec<u128> = (0..3).map(|_| backoff.next_delay(0.0).as_millis()).collect();
+        let lows: Vec<u128> = (0..3)
+            .map(|_| backoff.next_delay(0.0).as_millis())
+            .collect();
         assert_eq!(lows, [125, 250, 500]);
         backoff.reset();
         assert_eq!(backoff.next_delay(0.5).as_millis(), 187);

@@ -72,7 +72,9 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
         let on_join = props.on_join.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let Some(field) = input.cast::<HtmlInputElement>() else { return };
+            let Some(field) = input.cast::<HtmlInputElement>() else {
+                return;
+            };
             match RoomName::parse(&field.value()) {
                 Ok(name) => {
                     problem.set(None);
@@ -102,7 +104,10 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
     };
 
     // One alert at a time: the input's problem, else the reason the dialog is back.
-    let message = problem.as_ref().map(|p| AttrValue::from(p.clone())).or(props.notice.clone());
+    let message = problem
+        .as_ref()
+        .map(|p| AttrValue::from(p.clone()))
+        .or(props.notice.clone());
     let invalid = problem.is_some();
 
     html! {

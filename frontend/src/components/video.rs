@@ -46,17 +46,20 @@ pub fn Video(props: &VideoProps) -> Html {
     {
         let node = node.clone();
         let blocked = blocked.clone();
-        use_effect_with((props.stream.clone(), props.muted), move |(stream, muted)| {
-            if let Some(video) = node.cast::<HtmlVideoElement>() {
-                video.set_muted(*muted);
-                video.set_src_object(stream.as_ref());
-                if stream.is_some() {
-                    spawn_local(async move { blocked.set(!play(video).await) });
-                } else {
-                    blocked.set(false);
+        use_effect_with(
+            (props.stream.clone(), props.muted),
+            move |(stream, muted)| {
+                if let Some(video) = node.cast::<HtmlVideoElement>() {
+                    video.set_muted(*muted);
+                    video.set_src_object(stream.as_ref());
+                    if stream.is_some() {
+                        spawn_local(async move { blocked.set(!play(video).await) });
+                    } else {
+                        blocked.set(false);
+                    }
                 }
-            }
-        });
+            },
+        );
     }
     let on_play = {
         let node = node.clone();

@@ -18,16 +18,29 @@ async fn media_comes_first_then_the_room_dialog_with_a_muted_preview() {
     while find(&root, ".brand").is_none() && js_sys::Date::now() - start < 5000.0 {
         tick(0).await;
     }
-    assert!(find(&root, "[role=dialog]").is_none(), "no dialog before media succeeded");
+    assert!(
+        find(&root, "[role=dialog]").is_none(),
+        "no dialog before media succeeded"
+    );
     assert!(text_of(&root, "[role=status]").contains("camera and microphone"));
-    until("the room dialog", Duration::from_secs(10), || find(&root, "[role=dialog]").is_some())
-        .await;
+    until("the room dialog", Duration::from_secs(10), || {
+        find(&root, "[role=dialog]").is_some()
+    })
+    .await;
     assert!(text_of(&root, "h1").contains("Join a room"));
     let video: Option<HtmlVideoElement> =
         find(&root, "video[aria-label='Local video']").and_then(|v| v.dyn_into().ok());
-    let Some(video) = video else { panic!("no local preview") };
-    until("the preview's stream", Duration::from_secs(5), || video.src_object().is_some()).await;
-    assert!(video.muted(), "the local video is muted as a property: no echo");
+    let Some(video) = video else {
+        panic!("no local preview")
+    };
+    until("the preview's stream", Duration::from_secs(5), || {
+        video.src_object().is_some()
+    })
+    .await;
+    assert!(
+        video.muted(),
+        "the local video is muted as a property: no echo"
+    );
     assert!(video.has_attribute("playsinline"));
     assert!(video.has_attribute("autoplay"));
     // Leave no camera running for the next tests.
@@ -51,7 +64,11 @@ fn without_media_there_is_no_room_to_join() {
     assert_eq!(start.screen, Screen::AcquiringMedia);
     let room = shared::RoomName::parse("x").unwrap_or_else(|e| panic!("{e}"));
     let after = start.clone().reduce(Action::Join(room));
-    assert_eq!(after.screen, Screen::AcquiringMedia, "a join before media is ignored");
+    assert_eq!(
+        after.screen,
+        Screen::AcquiringMedia,
+        "a join before media is ignored"
+    );
     let failed = start.reduce(Action::MediaFailed(crate::media::MediaError::Refused));
     let retried = failed.reduce(Action::RetryMedia);
     assert_eq!(retried.screen, Screen::AcquiringMedia);

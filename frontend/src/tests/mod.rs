@@ -58,5 +58,7 @@ pub fn find(root: &Element, selector: &str) -> Option<Element> {
 
 /// The text of the first element matching `selector`, or "" if there is none.
 pub fn text_of(root: &Element, selector: &str) -> String {
-    find(root, selector).and_then(|e| e.text_content()).unwrap_or_default()
+    find(root, selector)
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
 }

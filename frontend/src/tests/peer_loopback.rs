@@ -54,8 +54,11 @@ impl Side {
 
     fn remote_kinds(&self) -> Vec<String> {
         let remote = self.log.remote.borrow();
-        let mut kinds: Vec<String> =
-            remote.iter().flat_map(tracks_of).map(|t| t.kind()).collect();
+        let mut kinds: Vec<String> = remote
+            .iter()
+            .flat_map(tracks_of)
+            .map(|t| t.kind())
+            .collect();
         kinds.sort();
         kinds
     }
@@ -64,7 +67,10 @@ impl Side {
 /// Two peers wired to each other. Both are made before either can fire an event (events
 /// come from browser tasks), so no signal is lost.
 fn pair(a_media: Option<&LocalMedia>, b_media: Option<&LocalMedia>) -> (Side, Side) {
-    let slots = [Rc::new(RefCell::new(None::<Peer>)), Rc::new(RefCell::new(None::<Peer>))];
+    let slots = [
+        Rc::new(RefCell::new(None::<Peer>)),
+        Rc::new(RefCell::new(None::<Peer>)),
+    ];
     let logs = [Rc::new(Log::default()), Rc::new(Log::default())];
     // The first side is impolite: on a fresh pair it is the one that offers.
     let roles = [Role::Impolite, Role::Polite];
@@ -104,7 +110,16 @@ fn pair(a_media: Option<&LocalMedia>, b_media: Option<&LocalMedia>) -> (Side, Si
     }
     let [a_peer, b_peer] = slots;
     let [a_log, b_log] = logs;
-    (Side { peer: a_peer, log: a_log }, Side { peer: b_peer, log: b_log })
+    (
+        Side {
+            peer: a_peer,
+            log: a_log,
+        },
+        Side {
+            peer: b_peer,
+            log: b_log,
+        },
+    )
 }
 
 async fn media() -> LocalMedia {
@@ -136,7 +151,10 @@ async fn an_offer_an_answer_and_trickled_candidates_connect_two_peers() {
     until("both connected", LIMIT, || a.connected() && b.connected()).await;
     assert_eq!((a.log.offers.get(), b.log.offers.get()), (1, 0));
     assert_eq!((a.log.answers.get(), b.log.answers.get()), (0, 1));
-    assert!(a.log.candidates.get() > 0 && b.log.candidates.get() > 0, "trickle ICE both ways");
+    assert!(
+        a.log.candidates.get() > 0 && b.log.candidates.get() > 0,
+        "trickle ICE both ways"
+    );
     until("the camera and microphone at the far end", LIMIT, || {
         b.remote_kinds() == ["audio", "video"]
     })
@@ -153,7 +171,11 @@ async fn a_fresh_polite_peer_sends_its_media_in_its_first_answer() {
     })
     .await;
     until("both connected", LIMIT, || a.connected() && b.connected()).await;
-    assert_eq!((a.log.offers.get(), b.log.offers.get()), (1, 0), "one round trip, no glare");
+    assert_eq!(
+        (a.log.offers.get(), b.log.offers.get()),
+        (1, 0),
+        "one round trip, no glare"
+    );
     media_a.stop();
     media_b.stop();
 }
@@ -165,7 +187,10 @@ async fn a_polite_peer_offers_itself_when_no_offer_comes() {
     let (a, b) = pair(None, Some(&media));
     until("both connected", LIMIT, || a.connected() && b.connected()).await;
     assert_eq!((a.log.offers.get(), b.log.offers.get()), (0, 1));
-    until("the polite side's media", LIMIT, || a.remote_kinds() == ["audio", "video"]).await;
+    until("the polite side's media", LIMIT, || {
+        a.remote_kinds() == ["audio", "video"]
+    })
+    .await;
     media.stop();
 }
 

@@ -35,9 +35,15 @@ impl Mounted {
             local: None,
         };
         let handle = yew::Renderer::<RoomDialog>::with_root_and_props(root.clone(), props).render();
-        until("the dialog", Duration::from_secs(5), || find(&root, "[role=dialog]").is_some())
-            .await;
-        Self { root, handle: Some(handle), joined }
+        until("the dialog", Duration::from_secs(5), || {
+            find(&root, "[role=dialog]").is_some()
+        })
+        .await;
+        Self {
+            root,
+            handle: Some(handle),
+            joined,
+        }
     }
 
     fn input(&self) -> HtmlInputElement {
@@ -66,8 +72,13 @@ impl Mounted {
         let buttons = self.root.query_selector_all("button").ok();
         let count = buttons.as_ref().map_or(0, |b| b.length());
         for i in 0..count {
-            let button = buttons.as_ref().and_then(|b| b.item(i)).and_then(|n| n.dyn_into().ok());
-            if let Some(button) = button.filter(|b: &HtmlElement| b.text_content().as_deref() == Some(label)) {
+            let button = buttons
+                .as_ref()
+                .and_then(|b| b.item(i))
+                .and_then(|n| n.dyn_into().ok());
+            if let Some(button) =
+                button.filter(|b: &HtmlElement| b.text_content().as_deref() == Some(label))
+            {
                 button.click();
                 return;
             }
@@ -97,13 +108,21 @@ impl Drop for Mounted {
 async fn the_dialog_is_a_labelled_modal_with_a_room_name_box_and_two_buttons() {
     let dialog = Mounted::new(None).await;
     let element = find(&dialog.root, "[role=dialog]");
-    let Some(element) = element else { panic!("no dialog") };
+    let Some(element) = element else {
+        panic!("no dialog")
+    };
     assert_eq!(element.get_attribute("aria-modal").as_deref(), Some("true"));
     let title_id = element.get_attribute("aria-labelledby").unwrap_or_default();
-    assert!(!text_of(&dialog.root, &format!("#{title_id}")).is_empty(), "labelled by its title");
+    assert!(
+        !text_of(&dialog.root, &format!("#{title_id}")).is_empty(),
+        "labelled by its title"
+    );
     // The text box's accessible name comes from its <label for=…>.
     let input = dialog.input();
-    assert_eq!(text_of(&dialog.root, &format!("label[for={}]", input.id())), "Room name");
+    assert_eq!(
+        text_of(&dialog.root, &format!("label[for={}]", input.id())),
+        "Room name"
+    );
     assert_eq!(input.type_(), "text");
     dialog.click("Join");
     dialog.alert_says("room name is needed").await;
@@ -116,7 +135,10 @@ async fn cancel_keeps_asking_with_a_message() {
     dialog.input().set_value("half typed");
     dialog.click("Cancel");
     dialog.alert_says("A room name is needed").await;
-    assert!(find(&dialog.root, "[role=dialog]").is_some(), "the dialog stays");
+    assert!(
+        find(&dialog.root, "[role=dialog]").is_some(),
+        "the dialog stays"
+    );
     assert_eq!(dialog.input().value(), "");
     assert!(dialog.joined.borrow().is_empty());
 }
@@ -156,13 +178,22 @@ async fn a_valid_name_joins_trimmed_and_the_same_room_whatever_the_case() {
     dialog.click("Join");
     dialog.alert_says("room name is needed").await;
     dialog.type_text("  Casa Azul ");
-    until("the alert to go", Duration::from_secs(5), || dialog.alert().is_empty()).await;
+    until("the alert to go", Duration::from_secs(5), || {
+        dialog.alert().is_empty()
+    })
+    .await;
     dialog.click("Join");
-    until("the join", Duration::from_secs(5), || !dialog.joined.borrow().is_empty()).await;
+    until("the join", Duration::from_secs(5), || {
+        !dialog.joined.borrow().is_empty()
+    })
+    .await;
     let joined = dialog.joined.borrow().clone();
     assert_eq!(joined.len(), 1);
     assert_eq!(joined[0].as_str(), "Casa Azul");
-    assert_eq!(joined[0], RoomName::parse("casa azul").unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(
+        joined[0],
+        RoomName::parse("casa azul").unwrap_or_else(|e| panic!("{e}"))
+    );
     assert_eq!(dialog.alert(), "");
 }
 
@@ -172,6 +203,10 @@ async fn a_notice_is_shown_as_the_alert_and_a_fresh_problem_replaces_it() {
     dialog.alert_says("is full").await;
     dialog.click("Cancel");
     dialog.alert_says("room name is needed").await;
-    let alerts = dialog.root.query_selector_all("[role=alert]").map(|l| l.length()).unwrap_or(0);
+    let alerts = dialog
+        .root
+        .query_selector_all("[role=alert]")
+        .map(|l| l.length())
+        .unwrap_or(0);
     assert_eq!(alerts, 1, "one alert at a time");
 }
