@@ -1,6 +1,8 @@
 //! The HTTP routes: the WebSocket upgrade, the health check and, optionally, the web app.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use actix::Addr;
 use actix_files::{Files, NamedFile};
@@ -10,6 +12,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use actix_web_actors::ws;
 use shared::MAX_MESSAGE_BYTES;
 
+use crate::frame_guard::FrameGuard;
 use crate::lobby::Lobby;
 use crate::origin::OriginPolicy;
 use crate::session::{Session, SessionSettings};
@@ -51,8 +54,11 @@ async fn websocket(
         return Ok(HttpResponse::Forbidden().body("origin not allowed\n"));
     }
     tracing::debug!(peer = ?req.peer_addr(), "websocket upgrade");
-    let session = Session::new(state.lobby.clone(), state.session);
-    // The codec refuses bigger frames itself, surfacing as `ProtocolError::Overflow`.
+    let oversized = Arc::new(AtomicBool::new(false));
+    let session = Session::new(state.lobby.clone(), state.session, oversized.clone());
+    // The guard refuses a bigger frame as soon as its header arrives; the codec's own limit
+    // (surfacing as `ProtocolError::Overflow`) stays as a second line.
+    let payload = FrameGuard::new(payload, MAX_MESSAGE_BYTES, oversized);
     ws::WsResponseBuilder::new(session, &req, payload).frame_size(MAX_MESSAGE_BYTES).start()
 }
 

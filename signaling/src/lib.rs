@@ -9,6 +9,7 @@
 //! the [`session::Session`] actors (one per WebSocket) in it.
 
 pub mod config;
+pub mod frame_guard;
 pub mod http;
 pub mod lobby;
 pub mod messages;

@@ -4,7 +4,8 @@
 //! for the lobby and rooms, and their answers back into frames. Moving to another WebSocket
 //! library means rewriting this file alone.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix::{Actor, ActorContext, Addr, AsyncContext, Handler, StreamHandler};
@@ -71,11 +72,14 @@ pub struct Session {
     departure: LeaveReason,
     /// Set once the close frame is queued: nothing more is read or written after it.
     closing: bool,
+    /// Raised by the [`crate::frame_guard::FrameGuard`] on this connection's body when it
+    /// cuts the stream at an oversized frame.
+    oversized: Arc<AtomicBool>,
 }
 
 impl Session {
     /// A session for a connection that has just been upgraded.
-    pub fn new(lobby: Addr<Lobby>, settings: SessionSettings) -> Self {
+    pub fn new(lobby: Addr<Lobby>, settings: SessionSettings, oversized: Arc<AtomicBool>) -> Self {
         let now = Instant::now();
         Self {
             id: SessionId(NEXT_SESSION.fetch_add(1, Ordering::Relaxed)),
@@ -88,6 +92,7 @@ impl Session {
             next_join: 0,
             departure: LeaveReason::ConnectionLost,
             closing: false,
+            oversized,
         }
     }
 
@@ -267,6 +272,10 @@ impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for Session {
         let msg = match item {
             Ok(msg) => msg,
             Err(ws::ProtocolError::Overflow) => {
+                self.too_large(ctx, &format!("frame is over the {MAX_MESSAGE_BYTES}-byte limit"));
+                return;
+            }
+            Err(_) if self.oversized.load(Ordering::Relaxed) => {
                 self.too_large(ctx, &format!("frame is over the {MAX_MESSAGE_BYTES}-byte limit"));
                 return;
             }

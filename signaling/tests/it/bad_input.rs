@@ -74,6 +74,31 @@ async fn a_frame_over_the_cap_is_refused_and_closed_with_1009() {
 }
 
 #[actix_web::test]
+async fn a_huge_frame_is_refused_on_its_header_without_waiting_for_the_payload() {
+    use tokio::io::AsyncWriteExt;
+    use tokio_tungstenite::MaybeTlsStream;
+
+    let server = start(&[]).await;
+    let (mut a, _, mut b, _) = pair(server.addr(), "bystanders").await;
+    let mut c = Client::connect(server.addr()).await;
+    // A masked text frame header declaring 1 GiB, and a few bytes of it: written straight to
+    // the socket, since a WebSocket library would insist on sending the whole gigabyte.
+    let mut header = vec![0x81, 0x80 | 127];
+    header.extend_from_slice(&(1u64 << 30).to_be_bytes());
+    header.extend_from_slice(&[9, 9, 9, 9]);
+    header.extend_from_slice(b"{\"type\":");
+    let MaybeTlsStream::Plain(socket) = c.ws.get_mut() else {
+        panic!("expected a plain TCP stream");
+    };
+    within("writing a header", socket.write_all(&header)).await.expect("write");
+    let (code, texts) = c.recv_close().await;
+    assert_eq!(code, Some(CloseCode::Size));
+    assert!(texts.iter().any(|t| t.contains("message_too_large")), "{texts:?}");
+    assert_relays(&mut a, &mut b).await;
+    finish!(server, a, b, c);
+}
+
+#[actix_web::test]
 async fn a_fragmented_message_is_assembled_and_capped_as_a_whole() {
     let server = start(&[]).await;
     let mut c = Client::connect(server.addr()).await;
