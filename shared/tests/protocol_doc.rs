@@ -51,8 +51,15 @@ fn decode(line: usize, text: &str) -> Vec<Example> {
     let check = |encoded: String, direction: &str| {
         let encoded: Value = serde_json::from_str(&encoded)
             .unwrap_or_else(|e| panic!("line {line}: re-encoding is not JSON: {e}"));
-        assert_eq!(tag(&encoded), Some(written_tag), "line {line}: decoded as another type");
-        assert_eq!(encoded, written, "line {line}: the {direction} message re-encodes differently");
+        assert_eq!(
+            tag(&encoded),
+            Some(written_tag),
+            "line {line}: decoded as another type"
+        );
+        assert_eq!(
+            encoded, written,
+            "line {line}: the {direction} message re-encodes differently"
+        );
     };
     if let Ok(msg) = ClientMsg::<Signal>::decode(text.trim()) {
         check(msg.encode(), "client");
@@ -62,14 +69,21 @@ fn decode(line: usize, text: &str) -> Vec<Example> {
         check(msg.encode(), "server");
         fits.push(Example::Server(msg));
     }
-    assert!(!fits.is_empty(), "line {line}: neither a ClientMsg nor a ServerMsg:\n{text}");
+    assert!(
+        !fits.is_empty(),
+        "line {line}: neither a ClientMsg nor a ServerMsg:\n{text}"
+    );
     fits
 }
 
 #[test]
 fn every_example_decodes_and_every_message_has_one() {
     let blocks = json_blocks(DOC);
-    assert!(blocks.len() >= 10, "found only {} ```json blocks", blocks.len());
+    assert!(
+        blocks.len() >= 10,
+        "found only {} ```json blocks",
+        blocks.len()
+    );
 
     let mut seen = BTreeSet::new();
     let mut kinds = BTreeSet::new();
@@ -89,7 +103,11 @@ fn every_example_decodes_and_every_message_has_one() {
                 });
             }
             if let Example::Server(ServerMsg::Error { code, .. }) = &example {
-                assert_ne!(*code, ErrorCode::Unknown, "line {line}: an example with an unknown code");
+                assert_ne!(
+                    *code,
+                    ErrorCode::Unknown,
+                    "line {line}: an example with an unknown code"
+                );
                 codes.insert(code.as_str());
             }
             seen.insert(match example {
@@ -120,7 +138,10 @@ fn every_example_decodes_and_every_message_has_one() {
         "server error",
     ];
     for variant in variants {
-        assert!(seen.contains(variant), "no example of the {variant} message");
+        assert!(
+            seen.contains(variant),
+            "no example of the {variant} message"
+        );
     }
     for kind in ["hello", "description", "candidate"] {
         assert!(kinds.contains(kind), "no example of a {kind} signal");
@@ -138,7 +159,10 @@ fn every_example_decodes_and_every_message_has_one() {
         ErrorCode::InvalidResumeToken,
         ErrorCode::SessionReplaced,
     ] {
-        assert!(codes.contains(code.as_str()), "no example of the {code} error");
+        assert!(
+            codes.contains(code.as_str()),
+            "no example of the {code} error"
+        );
     }
 }
 
@@ -151,7 +175,8 @@ fn the_extractor_finds_blocks_and_the_checker_rejects_drift() {
 
     // A misspelt optional field would be silently ignored by the decoder: the re-encoding
     // comparison is what catches it.
-    let drifted = std::panic::catch_unwind(|| decode(1, r#"{"type":"join","room":"a","resum":"x"}"#));
+    let drifted =
+        std::panic::catch_unwind(|| decode(1, r#"{"type":"join","room":"a","resum":"x"}"#));
     assert!(drifted.is_err());
     let unknown = std::panic::catch_unwind(|| decode(1, r#"{"type":"wave"}"#));
     assert!(unknown.is_err());

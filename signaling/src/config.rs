@@ -23,7 +23,11 @@ pub struct Config {
 
     /// A web origin, besides this service's own and localhost, whose pages may connect,
     /// e.g. https://duet.example. Repeat the flag, or comma-separate in the variable.
-    #[arg(long = "allowed-origin", env = "DUET_ALLOWED_ORIGINS", value_delimiter = ',')]
+    #[arg(
+        long = "allowed-origin",
+        env = "DUET_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
     pub allowed_origins: Vec<String>,
 
     /// How often to ping each browser, e.g. 5s or 500ms.
@@ -61,7 +65,9 @@ pub enum ConfigError {
     #[error("--heartbeat-interval must be more than zero")]
     ZeroHeartbeat,
     /// A client timeout no longer than the heartbeat interval would drop healthy browsers.
-    #[error("--client-timeout ({timeout:?}) must be longer than --heartbeat-interval ({interval:?})")]
+    #[error(
+        "--client-timeout ({timeout:?}) must be longer than --heartbeat-interval ({interval:?})"
+    )]
     TimeoutNotAboveInterval {
         /// The configured timeout.
         timeout: Duration,

@@ -37,7 +37,11 @@ pub struct FrameSizeCheck {
 impl FrameSizeCheck {
     /// A check for frames of at most `max` payload bytes.
     pub fn new(max: usize) -> Self {
-        Self { max: max as u64, state: State::Header { have: 0 }, header: [0; 14] }
+        Self {
+            max: max as u64,
+            state: State::Header { have: 0 },
+            header: [0; 14],
+        }
     }
 
     /// Feeds the next bytes of the stream; `false` once a frame over the limit has begun.
@@ -118,7 +122,11 @@ impl<S> FrameGuard<S> {
     /// Wraps `inner`, allowing frames of at most `max` payload bytes; `tripped` is raised
     /// when one is bigger.
     pub fn new(inner: S, max: usize, tripped: Arc<AtomicBool>) -> Self {
-        Self { inner, check: FrameSizeCheck::new(max), tripped }
+        Self {
+            inner,
+            check: FrameSizeCheck::new(max),
+            tripped,
+        }
     }
 }
 
@@ -174,10 +182,21 @@ mod tests {
 
     #[test]
     fn frames_within_the_limit_pass_in_any_chunking() {
-        let stream: Vec<u8> = [frame(0), frame(5), frame(125), frame(126), frame(1000), frame(1000)].concat();
+        let stream: Vec<u8> = [
+            frame(0),
+            frame(5),
+            frame(125),
+            frame(126),
+            frame(1000),
+            frame(1000),
+        ]
+        .concat();
         for chunk in [1, 2, 3, 7, 64, 4096] {
             let mut check = FrameSizeCheck::new(1000);
-            assert!(stream.chunks(chunk).all(|c| check.feed(c)), "chunk size {chunk}");
+            assert!(
+                stream.chunks(chunk).all(|c| check.feed(c)),
+                "chunk size {chunk}"
+            );
             assert_eq!(check.state, State::Header { have: 0 });
         }
     }
@@ -188,7 +207,10 @@ mod tests {
             let mut check = FrameSizeCheck::new(1000);
             assert!(check.feed(&frame(10)));
             let h = header(len);
-            assert!(check.feed(&h[..h.len() - 1]), "not yet: the header is incomplete");
+            assert!(
+                check.feed(&h[..h.len() - 1]),
+                "not yet: the header is incomplete"
+            );
             assert!(!check.feed(&h[h.len() - 1..]), "{len}");
             assert!(!check.feed(b"more"));
         }

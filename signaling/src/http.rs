@@ -46,7 +46,9 @@ async fn websocket(
 ) -> Result<HttpResponse, actix_web::Error> {
     let headers = req.headers();
     // A header that is not visible ASCII cannot be a real origin: treat it as a foreign one.
-    let origin = headers.get(header::ORIGIN).map(|v| v.to_str().unwrap_or("\u{0}"));
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|v| v.to_str().unwrap_or("\u{0}"));
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     if !state.origins.allows(origin, host) {
         tracing::info!("websocket refused: origin not allowed");
@@ -59,19 +61,24 @@ async fn websocket(
     // The guard refuses a bigger frame as soon as its header arrives; the codec's own limit
     // (surfacing as `ProtocolError::Overflow`) stays as a second line.
     let payload = FrameGuard::new(payload, MAX_MESSAGE_BYTES, oversized);
-    ws::WsResponseBuilder::new(session, &req, payload).frame_size(MAX_MESSAGE_BYTES).start()
+    ws::WsResponseBuilder::new(session, &req, payload)
+        .frame_size(MAX_MESSAGE_BYTES)
+        .start()
 }
 
 async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ok\n")
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body("ok\n")
 }
 
 /// The single-page app: files from `dir`, and its `index.html` for any other path, since
 /// paths like `/r/casa-azul` are routes of the app, not files.
 fn spa(dir: &Path) -> Files {
     let index: PathBuf = dir.join("index.html");
-    Files::new("/", dir).index_file("index.html").default_handler(fn_service(
-        move |req: ServiceRequest| {
+    Files::new("/", dir)
+        .index_file("index.html")
+        .default_handler(fn_service(move |req: ServiceRequest| {
             let index = index.clone();
             async move {
                 let (req, _) = req.into_parts();
@@ -79,6 +86,5 @@ fn spa(dir: &Path) -> Files {
                 let response = file.into_response(&req);
                 Ok(ServiceResponse::new(req, response))
             }
-        },
-    ))
+        }))
 }

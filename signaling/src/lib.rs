@@ -87,7 +87,10 @@ pub async fn start(config: Config) -> Result<Server, Error> {
     let origins = OriginPolicy::new(&config.allowed_origins)?;
     if let Some(dir) = &config.static_dir {
         if !dir.join("index.html").is_file() {
-            return Err(Error::StaticDir { path: dir.clone(), reason: "no index.html in it".into() });
+            return Err(Error::StaticDir {
+                path: dir.clone(),
+                reason: "no index.html in it".into(),
+            });
         }
     }
     let lobby = Lobby::default().start();
@@ -115,19 +118,24 @@ pub async fn start(config: Config) -> Result<Server, Error> {
     if config.workers > 0 {
         server = server.workers(config.workers);
     }
-    let server = server
-        .bind(config.bind)
-        .map_err(|source| Error::Bind { addr: config.bind, source })?;
-    let addr = server
-        .addrs()
-        .first()
-        .copied()
-        .ok_or_else(|| Error::Bind { addr: config.bind, source: io::Error::other("no address bound") })?;
+    let server = server.bind(config.bind).map_err(|source| Error::Bind {
+        addr: config.bind,
+        source,
+    })?;
+    let addr = server.addrs().first().copied().ok_or_else(|| Error::Bind {
+        addr: config.bind,
+        source: io::Error::other("no address bound"),
+    })?;
     let server = server.run();
     let handle = server.handle();
     let task = actix_web::rt::spawn(server);
     tracing::info!("listening on http://{addr}");
-    Ok(Server { addr, handle, lobby, task })
+    Ok(Server {
+        addr,
+        handle,
+        lobby,
+        task,
+    })
 }
 
 impl Server {
@@ -138,7 +146,10 @@ impl Server {
 
     /// The lobby's bookkeeping: rooms, live tokens and sessions.
     pub async fn stats(&self) -> Result<Stats, Error> {
-        self.lobby.send(GetStats).await.map_err(|_| Error::LobbyGone)
+        self.lobby
+            .send(GetStats)
+            .await
+            .map_err(|_| Error::LobbyGone)
     }
 
     /// Closes every WebSocket (code 1001), then stops the HTTP server gracefully.

@@ -38,7 +38,11 @@ impl Handler<Join> for Lobby {
     fn handle(&mut self, msg: Join, ctx: &mut Self::Context) {
         let key = msg.room.key().clone();
         if let Some(token) = &msg.resume {
-            if self.tokens.get(token).is_some_and(|issued_for| issued_for != &key) {
+            if self
+                .tokens
+                .get(token)
+                .is_some_and(|issued_for| issued_for != &key)
+            {
                 tracing::info!(session = %msg.session, "join refused: resume token of another room");
                 msg.recipient.do_send(ToSession::Refused {
                     join: msg.join,
@@ -52,7 +56,11 @@ impl Handler<Join> for Lobby {
             self.next_room_id += 1;
             let id = RoomId(self.next_room_id);
             let addr = RoomActor::new(id, key, ctx.address()).start();
-            RoomEntry { id, addr, joins_forwarded: 0 }
+            RoomEntry {
+                id,
+                addr,
+                joins_forwarded: 0,
+            }
         });
         entry.joins_forwarded += 1;
         entry.addr.do_send(msg);
@@ -80,7 +88,10 @@ impl Handler<Withdraw> for Lobby {
 
     fn handle(&mut self, msg: Withdraw, _ctx: &mut Self::Context) {
         if let Some(entry) = self.rooms.get(&msg.key) {
-            entry.addr.do_send(Leave { session: msg.session, reason: msg.reason });
+            entry.addr.do_send(Leave {
+                session: msg.session,
+                reason: msg.reason,
+            });
         }
     }
 }

@@ -67,9 +67,13 @@ impl Origin {
         let scheme_ok = matches!(scheme, "http" | "https");
         let authority_ok = !authority.is_empty()
             && !authority.contains(['/', '@', '?', '#'])
-            && !authority.chars().any(|c| c.is_whitespace() || c.is_control());
-        (scheme_ok && authority_ok)
-            .then(|| Self { scheme: scheme.to_owned(), authority: authority.to_owned() })
+            && !authority
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control());
+        (scheme_ok && authority_ok).then(|| Self {
+            scheme: scheme.to_owned(),
+            authority: authority.to_owned(),
+        })
     }
 
     fn host(&self) -> &str {
@@ -83,15 +87,23 @@ impl Origin {
     /// The authority as a `Host` header would carry it: browsers leave the default port out
     /// of `Origin`, while some clients write it into `Host`.
     fn authority_without_default_port(&self) -> &str {
-        let default = if self.scheme == "https" { ":443" } else { ":80" };
-        self.authority.strip_suffix(default).unwrap_or(&self.authority)
+        let default = if self.scheme == "https" {
+            ":443"
+        } else {
+            ":80"
+        };
+        self.authority
+            .strip_suffix(default)
+            .unwrap_or(&self.authority)
     }
 }
 
 fn host_of(authority: &str) -> &str {
     if authority.starts_with('[') {
         // An IPv6 literal: the port, if any, follows the closing bracket.
-        authority.find(']').map_or(authority, |end| &authority[..=end])
+        authority
+            .find(']')
+            .map_or(authority, |end| &authority[..=end])
     } else {
         authority.split(':').next().unwrap_or(authority)
     }

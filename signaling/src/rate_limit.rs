@@ -40,7 +40,12 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// A full bucket.
     pub fn new(limit: RateLimit, now: Instant) -> Self {
-        Self { limit, tokens: f64::from(limit.burst), last: now, strikes: 0 }
+        Self {
+            limit,
+            tokens: f64::from(limit.burst),
+            last: now,
+            strikes: 0,
+        }
     }
 
     /// Takes a token for one message arriving at `now`.
@@ -70,7 +75,11 @@ mod tests {
 
     use super::*;
 
-    const LIMIT: RateLimit = RateLimit { burst: 3, per_second: 2, max_strikes: 3 };
+    const LIMIT: RateLimit = RateLimit {
+        burst: 3,
+        per_second: 2,
+        max_strikes: 3,
+    };
 
     #[test]
     fn a_burst_is_allowed_then_limited() {
@@ -89,10 +98,19 @@ mod tests {
         for _ in 0..3 {
             limiter.check(t0);
         }
-        assert_eq!(limiter.check(t0 + Duration::from_millis(100)), Verdict::Limited);
+        assert_eq!(
+            limiter.check(t0 + Duration::from_millis(100)),
+            Verdict::Limited
+        );
         // 2 per second: a token after half a second, with a margin for rounding.
-        assert_eq!(limiter.check(t0 + Duration::from_millis(600)), Verdict::Allowed);
-        assert_eq!(limiter.check(t0 + Duration::from_millis(600)), Verdict::Limited);
+        assert_eq!(
+            limiter.check(t0 + Duration::from_millis(600)),
+            Verdict::Allowed
+        );
+        assert_eq!(
+            limiter.check(t0 + Duration::from_millis(600)),
+            Verdict::Limited
+        );
     }
 
     #[test]

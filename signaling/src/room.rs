@@ -108,8 +108,17 @@ impl Room {
         }
         let peer = self.occupants.first().map(|o| (o.session, o.role));
         let role = peer.map_or(Role::Impolite, |(_, role)| role.other());
-        self.occupants.push(Occupant { session, token: fresh_token.clone(), role });
-        Ok(Admission { role, token: fresh_token, peer: peer.map(|(s, _)| s), replaced: None })
+        self.occupants.push(Occupant {
+            session,
+            token: fresh_token.clone(),
+            role,
+        });
+        Ok(Admission {
+            role,
+            token: fresh_token,
+            peer: peer.map(|(s, _)| s),
+            replaced: None,
+        })
     }
 
     /// Frees `session`'s slot. `None` when `session` holds no slot, e.g. because a newer
@@ -117,7 +126,10 @@ impl Room {
     pub fn leave(&mut self, session: SessionId) -> Option<Departure> {
         let index = self.occupants.iter().position(|o| o.session == session)?;
         let gone = self.occupants.remove(index);
-        Some(Departure { token: gone.token, peer: self.occupants.first().map(|o| o.session) })
+        Some(Departure {
+            token: gone.token,
+            peer: self.occupants.first().map(|o| o.session),
+        })
     }
 
     /// The other occupant of `session`'s room, if `session` is an occupant and is not alone.
@@ -125,7 +137,10 @@ impl Room {
         if !self.contains(session) {
             return None;
         }
-        self.occupants.iter().map(|o| o.session).find(|&s| s != session)
+        self.occupants
+            .iter()
+            .map(|o| o.session)
+            .find(|&s| s != session)
     }
 
     /// Whether `session` holds a slot here.
@@ -172,7 +187,15 @@ mod tests {
     fn the_first_joiner_is_alone_and_impolite() {
         let mut room = Room::new();
         let a = admitted(room.join(A, None, token(1)));
-        assert_eq!(a, Admission { role: Role::Impolite, token: token(1), peer: None, replaced: None });
+        assert_eq!(
+            a,
+            Admission {
+                role: Role::Impolite,
+                token: token(1),
+                peer: None,
+                replaced: None
+            }
+        );
         assert_eq!(room.peer_of(A), None);
         assert!(!room.is_empty());
     }
@@ -182,7 +205,15 @@ mod tests {
         let mut room = Room::new();
         admitted(room.join(A, None, token(1)));
         let b = admitted(room.join(B, None, token(2)));
-        assert_eq!(b, Admission { role: Role::Polite, token: token(2), peer: Some(A), replaced: None });
+        assert_eq!(
+            b,
+            Admission {
+                role: Role::Polite,
+                token: token(2),
+                peer: Some(A),
+                replaced: None
+            }
+        );
         assert_eq!(room.peer_of(A), Some(B));
         assert_eq!(room.peer_of(B), Some(A));
     }
@@ -204,7 +235,13 @@ mod tests {
         admitted(room.join(A, None, token(1)));
         admitted(room.join(B, None, token(2)));
         // A (impolite) leaves; B stays polite, so the newcomer must be impolite.
-        assert_eq!(room.leave(A), Some(Departure { token: token(1), peer: Some(B) }));
+        assert_eq!(
+            room.leave(A),
+            Some(Departure {
+                token: token(1),
+                peer: Some(B)
+            })
+        );
         let c = admitted(room.join(C, None, token(3)));
         assert_eq!(c.role, Role::Impolite);
         assert_eq!(c.peer, Some(B));
@@ -218,7 +255,12 @@ mod tests {
         let again = admitted(room.join(C, Some(&token(1)), token(3)));
         assert_eq!(
             again,
-            Admission { role: Role::Impolite, token: token(1), peer: Some(B), replaced: Some(A) }
+            Admission {
+                role: Role::Impolite,
+                token: token(1),
+                peer: Some(B),
+                replaced: Some(A)
+            }
         );
         assert!(again.is_takeover());
         assert!(!room.contains(A));
@@ -240,7 +282,15 @@ mod tests {
         let mut room = Room::new();
         admitted(room.join(A, None, token(1)));
         let b = admitted(room.join(B, Some(&token(7)), token(2)));
-        assert_eq!(b, Admission { role: Role::Polite, token: token(2), peer: Some(A), replaced: None });
+        assert_eq!(
+            b,
+            Admission {
+                role: Role::Polite,
+                token: token(2),
+                peer: Some(A),
+                replaced: None
+            }
+        );
     }
 
     #[test]
@@ -258,7 +308,13 @@ mod tests {
     fn the_last_one_out_empties_the_room_and_frees_the_token() {
         let mut room = Room::new();
         admitted(room.join(A, None, token(1)));
-        assert_eq!(room.leave(A), Some(Departure { token: token(1), peer: None }));
+        assert_eq!(
+            room.leave(A),
+            Some(Departure {
+                token: token(1),
+                peer: None
+            })
+        );
         assert!(room.is_empty());
         assert_eq!(room.leave(A), None);
         // The freed token no longer means anything here.

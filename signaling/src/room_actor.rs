@@ -26,12 +26,22 @@ pub struct RoomActor {
 impl RoomActor {
     /// A room with nobody in it yet.
     pub fn new(id: RoomId, key: RoomKey, lobby: Addr<Lobby>) -> Self {
-        Self { id, key, lobby, room: Room::new(), recipients: HashMap::new(), joins_seen: 0 }
+        Self {
+            id,
+            key,
+            lobby,
+            room: Room::new(),
+            recipients: HashMap::new(),
+            joins_seen: 0,
+        }
     }
 
     fn deliver(&self, to: SessionId, msg: ServerMsg<RawSignal>) {
         if let Some(recipient) = self.recipients.get(&to) {
-            recipient.do_send(ToSession::Deliver { room_id: self.id, msg });
+            recipient.do_send(ToSession::Deliver {
+                room_id: self.id,
+                msg,
+            });
         }
     }
 }
@@ -61,7 +71,11 @@ impl Handler<Join> for RoomActor {
             self.report_if_empty();
             return;
         }
-        let admission = match self.room.join(msg.session, msg.resume.as_ref(), ResumeToken::from_bytes(bytes)) {
+        let admission = match self.room.join(
+            msg.session,
+            msg.resume.as_ref(),
+            ResumeToken::from_bytes(bytes),
+        ) {
             Ok(admission) => admission,
             Err(Full) => {
                 tracing::info!(%room, session = %msg.session, "join refused: room full");
@@ -82,7 +96,10 @@ impl Handler<Join> for RoomActor {
             tracing::info!(%room, session = %msg.session, role = ?admission.role, "joined");
             // Before `joined` goes out, so the lobby knows the token before the browser can
             // possibly present it anywhere.
-            self.lobby.do_send(TokenIssued { token: admission.token.clone(), key: self.key.clone() });
+            self.lobby.do_send(TokenIssued {
+                token: admission.token.clone(),
+                key: self.key.clone(),
+            });
         }
         msg.recipient.do_send(ToSession::Admitted {
             join: msg.join,
@@ -135,7 +152,9 @@ impl Handler<Leave> for RoomActor {
         };
         tracing::info!(room = %room_hint(&self.key), session = %msg.session, reason = ?msg.reason, "left");
         self.recipients.remove(&msg.session);
-        self.lobby.do_send(TokenFreed { token: departure.token });
+        self.lobby.do_send(TokenFreed {
+            token: departure.token,
+        });
         if let Some(peer) = departure.peer {
             self.deliver(peer, ServerMsg::PeerLeft { reason: msg.reason });
         }

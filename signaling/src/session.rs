@@ -42,7 +42,11 @@ enum State {
     /// Waiting for the answer to a join.
     Joining { join: JoinId, key: RoomKey },
     /// In a room.
-    InRoom { room: Addr<RoomActor>, room_id: RoomId, key: RoomKey },
+    InRoom {
+        room: Addr<RoomActor>,
+        room_id: RoomId,
+        key: RoomKey,
+    },
 }
 
 /// A text message arriving in pieces (continuation frames), assembled up to the size cap.
@@ -105,7 +109,12 @@ impl Session {
         ctx.text(msg.encode());
     }
 
-    fn send_error(&self, ctx: &mut ws::WebsocketContext<Self>, code: ErrorCode, message: impl Into<String>) {
+    fn send_error(
+        &self,
+        ctx: &mut ws::WebsocketContext<Self>,
+        code: ErrorCode,
+        message: impl Into<String>,
+    ) {
         let message = message.into();
         tracing::debug!(session = %self.id, %code, %message, "error sent");
         self.send(ctx, &ServerMsg::Error { code, message });
@@ -114,7 +123,10 @@ impl Session {
     /// Closes the connection with a close frame and stops the actor.
     fn close(&mut self, ctx: &mut ws::WebsocketContext<Self>, code: CloseCode, why: &str) {
         self.closing = true;
-        ctx.close(Some(CloseReason { code, description: Some(why.to_owned()) }));
+        ctx.close(Some(CloseReason {
+            code,
+            description: Some(why.to_owned()),
+        }));
         ctx.stop();
     }
 
@@ -123,11 +135,18 @@ impl Session {
         match std::mem::replace(&mut self.state, State::Idle) {
             State::Idle => {}
             State::Joining { key, .. } => {
-                self.lobby.do_send(Withdraw { key, session: self.id, reason });
+                self.lobby.do_send(Withdraw {
+                    key,
+                    session: self.id,
+                    reason,
+                });
             }
             State::InRoom { room, key, .. } => {
                 tracing::debug!(session = %self.id, room = %room_hint(&key), ?reason, "leaving");
-                room.do_send(Leave { session: self.id, reason });
+                room.do_send(Leave {
+                    session: self.id,
+                    reason,
+                });
             }
         }
     }
@@ -136,7 +155,11 @@ impl Session {
         match self.limiter.check(Instant::now()) {
             Verdict::Allowed => {}
             Verdict::Limited => {
-                self.send_error(ctx, ErrorCode::RateLimited, "too many messages; this one was dropped");
+                self.send_error(
+                    ctx,
+                    ErrorCode::RateLimited,
+                    "too many messages; this one was dropped",
+                );
                 return;
             }
             Verdict::Exceeded => {
@@ -149,7 +172,11 @@ impl Session {
         let text = match data {
             Data::Text(text) => text,
             Data::Binary => {
-                self.send_error(ctx, ErrorCode::UnsupportedFrame, "binary frames are not supported; send JSON text");
+                self.send_error(
+                    ctx,
+                    ErrorCode::UnsupportedFrame,
+                    "binary frames are not supported; send JSON text",
+                );
                 return;
             }
         };
@@ -170,13 +197,20 @@ impl Session {
         match msg {
             ClientMsg::Join { room, resume } => {
                 if !matches!(self.state, State::Idle) {
-                    self.send_error(ctx, ErrorCode::AlreadyInRoom, "already in a room (or joining one): leave first");
+                    self.send_error(
+                        ctx,
+                        ErrorCode::AlreadyInRoom,
+                        "already in a room (or joining one): leave first",
+                    );
                     return;
                 }
                 self.next_join += 1;
                 let join = JoinId(self.next_join);
                 tracing::debug!(session = %self.id, room = %room, "join");
-                self.state = State::Joining { join, key: room.key().clone() };
+                self.state = State::Joining {
+                    join,
+                    key: room.key().clone(),
+                };
                 self.lobby.do_send(Join {
                     session: self.id,
                     join,
@@ -186,7 +220,10 @@ impl Session {
                 });
             }
             ClientMsg::Signal { signal } => match &self.state {
-                State::InRoom { room, .. } => room.do_send(Relay { from: self.id, signal }),
+                State::InRoom { room, .. } => room.do_send(Relay {
+                    from: self.id,
+                    signal,
+                }),
                 State::Idle | State::Joining { .. } => {
                     self.send_error(ctx, ErrorCode::NotInRoom, "join a room before signalling");
                 }
@@ -218,7 +255,10 @@ impl Session {
         if let Some(Partial::Text(buffer)) = &mut self.partial {
             if buffer.len() + piece.len() > MAX_MESSAGE_BYTES {
                 self.partial = None;
-                self.too_large(ctx, &format!("message is over the {MAX_MESSAGE_BYTES}-byte limit"));
+                self.too_large(
+                    ctx,
+                    &format!("message is over the {MAX_MESSAGE_BYTES}-byte limit"),
+                );
                 return;
             }
             buffer.extend_from_slice(&piece);
@@ -253,7 +293,10 @@ impl Actor for Session {
 
     fn started(&mut self, ctx: &mut Self::Context) {
         tracing::info!(session = %self.id, "connected");
-        self.lobby.do_send(Connect { session: self.id, recipient: ctx.address().recipient() });
+        self.lobby.do_send(Connect {
+            session: self.id,
+            recipient: ctx.address().recipient(),
+        });
         ctx.run_interval(self.settings.heartbeat_interval, Self::heartbeat);
     }
 
@@ -272,11 +315,17 @@ impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for Session {
         let msg = match item {
             Ok(msg) => msg,
             Err(ws::ProtocolError::Overflow) => {
-                self.too_large(ctx, &format!("frame is over the {MAX_MESSAGE_BYTES}-byte limit"));
+                self.too_large(
+                    ctx,
+                    &format!("frame is over the {MAX_MESSAGE_BYTES}-byte limit"),
+                );
                 return;
             }
             Err(_) if self.oversized.load(Ordering::Relaxed) => {
-                self.too_large(ctx, &format!("frame is over the {MAX_MESSAGE_BYTES}-byte limit"));
+                self.too_large(
+                    ctx,
+                    &format!("frame is over the {MAX_MESSAGE_BYTES}-byte limit"),
+                );
                 return;
             }
             Err(e) => {
@@ -316,7 +365,12 @@ impl Handler<ToSession> for Session {
             return;
         }
         match msg {
-            ToSession::Admitted { join, room, room_id, joined } => match &self.state {
+            ToSession::Admitted {
+                join,
+                room,
+                room_id,
+                joined,
+            } => match &self.state {
                 State::Joining { join: current, key } if *current == join => {
                     tracing::debug!(session = %self.id, room = %room_hint(key), "admitted");
                     let key = key.clone();
@@ -327,7 +381,11 @@ impl Handler<ToSession> for Session {
                 // join, so the room frees the slot by itself.
                 _ => tracing::debug!(session = %self.id, "stale admission ignored"),
             },
-            ToSession::Refused { join, code, message } => match &self.state {
+            ToSession::Refused {
+                join,
+                code,
+                message,
+            } => match &self.state {
                 State::Joining { join: current, .. } if *current == join => {
                     self.state = State::Idle;
                     self.send_error(ctx, code, message);
@@ -341,15 +399,24 @@ impl Handler<ToSession> for Session {
                 }
             }
             ToSession::Deliver { room_id, msg } => match &self.state {
-                State::InRoom { room_id: current, .. } if *current == room_id => self.send(ctx, &msg),
-                _ => tracing::debug!(session = %self.id, "delivery from a room left behind dropped"),
+                State::InRoom {
+                    room_id: current, ..
+                } if *current == room_id => self.send(ctx, &msg),
+                _ => {
+                    tracing::debug!(session = %self.id, "delivery from a room left behind dropped")
+                }
             },
             ToSession::Replaced { room_id } => {
-                if matches!(&self.state, State::InRoom { room_id: current, .. } if *current == room_id) {
+                if matches!(&self.state, State::InRoom { room_id: current, .. } if *current == room_id)
+                {
                     tracing::info!(session = %self.id, "closing: replaced by a newer connection");
                     // The slot is not ours any more: nothing to tell the room on the way out.
                     self.state = State::Idle;
-                    self.send_error(ctx, ErrorCode::SessionReplaced, "this room was joined again from another connection");
+                    self.send_error(
+                        ctx,
+                        ErrorCode::SessionReplaced,
+                        "this room was joined again from another connection",
+                    );
                     self.close(ctx, CloseCode::Normal, "session replaced");
                 }
             }

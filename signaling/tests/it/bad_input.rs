@@ -6,7 +6,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, O
 use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::support::{finish, assert_relays, pair, room, start, within, Client};
+use crate::support::{assert_relays, finish, pair, room, start, within, Client};
 
 #[actix_web::test]
 async fn every_bad_frame_gets_a_typed_error_and_the_connection_stays_open() {
@@ -16,17 +16,57 @@ async fn every_bad_frame_gets_a_typed_error_and_the_connection_stays_open() {
     let too_long = format!(r#"{{"type":"join","room":"{}"}}"#, "x".repeat(65));
     let cases: Vec<(&str, String, ErrorCode)> = vec![
         ("not JSON", "{nope".into(), ErrorCode::MalformedMessage),
-        ("JSON but not an object", "[1,2,3]".into(), ErrorCode::MalformedMessage),
-        ("no type", r#"{"room":"x"}"#.into(), ErrorCode::MalformedMessage),
-        ("unknown type", r#"{"type":"dance"}"#.into(), ErrorCode::UnknownType),
-        ("join without room", r#"{"type":"join"}"#.into(), ErrorCode::MalformedMessage),
-        ("signal without payload", r#"{"type":"signal"}"#.into(), ErrorCode::MalformedMessage),
-        ("blank room name", r#"{"type":"join","room":"   "}"#.into(), ErrorCode::InvalidRoomName),
-        ("control character", r#"{"type":"join","room":"a\nb"}"#.into(), ErrorCode::InvalidRoomName),
+        (
+            "JSON but not an object",
+            "[1,2,3]".into(),
+            ErrorCode::MalformedMessage,
+        ),
+        (
+            "no type",
+            r#"{"room":"x"}"#.into(),
+            ErrorCode::MalformedMessage,
+        ),
+        (
+            "unknown type",
+            r#"{"type":"dance"}"#.into(),
+            ErrorCode::UnknownType,
+        ),
+        (
+            "join without room",
+            r#"{"type":"join"}"#.into(),
+            ErrorCode::MalformedMessage,
+        ),
+        (
+            "signal without payload",
+            r#"{"type":"signal"}"#.into(),
+            ErrorCode::MalformedMessage,
+        ),
+        (
+            "blank room name",
+            r#"{"type":"join","room":"   "}"#.into(),
+            ErrorCode::InvalidRoomName,
+        ),
+        (
+            "control character",
+            r#"{"type":"join","room":"a\nb"}"#.into(),
+            ErrorCode::InvalidRoomName,
+        ),
         ("room name too long", too_long, ErrorCode::InvalidRoomName),
-        ("malformed token", r#"{"type":"join","room":"a","resume":"xyz"}"#.into(), ErrorCode::InvalidResumeToken),
-        ("signal in no room", r#"{"type":"signal","signal":{"kind":"hello","live_call":false}}"#.into(), ErrorCode::NotInRoom),
-        ("leave in no room", r#"{"type":"leave"}"#.into(), ErrorCode::NotInRoom),
+        (
+            "malformed token",
+            r#"{"type":"join","room":"a","resume":"xyz"}"#.into(),
+            ErrorCode::InvalidResumeToken,
+        ),
+        (
+            "signal in no room",
+            r#"{"type":"signal","signal":{"kind":"hello","live_call":false}}"#.into(),
+            ErrorCode::NotInRoom,
+        ),
+        (
+            "leave in no room",
+            r#"{"type":"leave"}"#.into(),
+            ErrorCode::NotInRoom,
+        ),
     ];
     for (what, frame, code) in cases {
         c.send_text(frame).await;
@@ -40,7 +80,9 @@ async fn every_bad_frame_gets_a_typed_error_and_the_connection_stays_open() {
         assert_relays(&mut a, &mut b).await;
     }
 
-    within("a binary frame", c.ws.send(Message::binary(vec![1, 2, 3]))).await.expect("send");
+    within("a binary frame", c.ws.send(Message::binary(vec![1, 2, 3])))
+        .await
+        .expect("send");
     c.expect_error(ErrorCode::UnsupportedFrame).await;
     assert_relays(&mut a, &mut b).await;
 
@@ -55,19 +97,28 @@ async fn a_frame_over_the_cap_is_refused_and_closed_with_1009() {
     let (mut a, _, mut b, _) = pair(server.addr(), "bystanders").await;
     let mut c = Client::connect(server.addr()).await;
     // Exactly the cap is fine: it is decoded (and refused as unknown, being padding).
-    let at_cap = format!(r#"{{"type":"x","pad":"{}"}}"#, "y".repeat(MAX_MESSAGE_BYTES - 21));
+    let at_cap = format!(
+        r#"{{"type":"x","pad":"{}"}}"#,
+        "y".repeat(MAX_MESSAGE_BYTES - 21)
+    );
     assert_eq!(at_cap.len(), MAX_MESSAGE_BYTES);
     c.send_text(at_cap).await;
     c.expect_error(ErrorCode::UnknownType).await;
 
-    let over = format!(r#"{{"type":"x","pad":"{}"}}"#, "y".repeat(MAX_MESSAGE_BYTES - 20));
+    let over = format!(
+        r#"{{"type":"x","pad":"{}"}}"#,
+        "y".repeat(MAX_MESSAGE_BYTES - 20)
+    );
     c.send_text(over).await;
     let (code, texts) = c.recv_close().await;
     assert_eq!(code, Some(CloseCode::Size));
     assert_eq!(texts.len(), 1, "{texts:?}");
     assert!(matches!(
         ServerMsg::decode(&texts[0]),
-        Ok(ServerMsg::Error { code: ErrorCode::MessageTooLarge, .. })
+        Ok(ServerMsg::Error {
+            code: ErrorCode::MessageTooLarge,
+            ..
+        })
     ));
     assert_relays(&mut a, &mut b).await;
     finish!(server, a, b, c);
@@ -90,10 +141,15 @@ async fn a_huge_frame_is_refused_on_its_header_without_waiting_for_the_payload()
     let MaybeTlsStream::Plain(socket) = c.ws.get_mut() else {
         panic!("expected a plain TCP stream");
     };
-    within("writing a header", socket.write_all(&header)).await.expect("write");
+    within("writing a header", socket.write_all(&header))
+        .await
+        .expect("write");
     let (code, texts) = c.recv_close().await;
     assert_eq!(code, Some(CloseCode::Size));
-    assert!(texts.iter().any(|t| t.contains("message_too_large")), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.contains("message_too_large")),
+        "{texts:?}"
+    );
     assert_relays(&mut a, &mut b).await;
     finish!(server, a, b, c);
 }
@@ -102,38 +158,81 @@ async fn a_huge_frame_is_refused_on_its_header_without_waiting_for_the_payload()
 async fn a_fragmented_message_is_assembled_and_capped_as_a_whole() {
     let server = start(&[]).await;
     let mut c = Client::connect(server.addr()).await;
-    let join = ClientMsg::<shared::Signal>::Join { room: room("in pieces"), resume: None }.encode();
+    let join = ClientMsg::<shared::Signal>::Join {
+        room: room("in pieces"),
+        resume: None,
+    }
+    .encode();
     let (first, rest) = join.split_at(10);
-    send_frame(&mut c, Frame::message(first.as_bytes().to_vec(), OpCode::Data(Data::Text), false)).await;
-    send_frame(&mut c, Frame::message(rest.as_bytes().to_vec(), OpCode::Data(Data::Continue), true)).await;
+    send_frame(
+        &mut c,
+        Frame::message(first.as_bytes().to_vec(), OpCode::Data(Data::Text), false),
+    )
+    .await;
+    send_frame(
+        &mut c,
+        Frame::message(rest.as_bytes().to_vec(), OpCode::Data(Data::Continue), true),
+    )
+    .await;
     assert!(matches!(c.recv().await, ServerMsg::Joined { .. }));
 
     // Pieces each under the cap, together over it.
     let half = vec![b' '; MAX_MESSAGE_BYTES / 2 + 1];
-    send_frame(&mut c, Frame::message(b"{".to_vec(), OpCode::Data(Data::Text), false)).await;
-    send_frame(&mut c, Frame::message(half.clone(), OpCode::Data(Data::Continue), false)).await;
-    send_frame(&mut c, Frame::message(half, OpCode::Data(Data::Continue), true)).await;
+    send_frame(
+        &mut c,
+        Frame::message(b"{".to_vec(), OpCode::Data(Data::Text), false),
+    )
+    .await;
+    send_frame(
+        &mut c,
+        Frame::message(half.clone(), OpCode::Data(Data::Continue), false),
+    )
+    .await;
+    send_frame(
+        &mut c,
+        Frame::message(half, OpCode::Data(Data::Continue), true),
+    )
+    .await;
     let (code, texts) = c.recv_close().await;
     assert_eq!(code, Some(CloseCode::Size));
-    assert!(texts.iter().any(|t| t.contains("message_too_large")), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.contains("message_too_large")),
+        "{texts:?}"
+    );
     finish!(server, c);
 }
 
 async fn send_frame(c: &mut Client, frame: Frame) {
-    within("a frame", c.ws.send(Message::Frame(frame))).await.expect("send frame");
+    within("a frame", c.ws.send(Message::Frame(frame)))
+        .await
+        .expect("send frame");
 }
 
 #[actix_web::test]
 async fn a_flood_is_rate_limited_then_closed_with_1008() {
-    let server = start(&["--rate-limit-burst", "5", "--rate-limit-per-second", "1", "--rate-limit-strikes", "3"]).await;
+    let server = start(&[
+        "--rate-limit-burst",
+        "5",
+        "--rate-limit-per-second",
+        "1",
+        "--rate-limit-strikes",
+        "3",
+    ])
+    .await;
     let (mut a, _, mut b, _) = pair(server.addr(), "bystanders").await;
     let mut flooder = Client::connect(server.addr()).await;
     // Exactly burst + strikes messages, so the service has read everything when it closes
     // (closing on unread data would reset the connection and lose the last answers).
     for _ in 0..5 + 3 {
-        flooder.ws.feed(Message::text(r#"{"type":"leave"}"#)).await.expect("feed");
+        flooder
+            .ws
+            .feed(Message::text(r#"{"type":"leave"}"#))
+            .await
+            .expect("feed");
     }
-    within("the flood", flooder.ws.flush()).await.expect("flush");
+    within("the flood", flooder.ws.flush())
+        .await
+        .expect("flush");
     let (code, texts) = flooder.recv_close().await;
     let codes: Vec<ErrorCode> = texts
         .iter()
@@ -144,7 +243,11 @@ async fn a_flood_is_rate_limited_then_closed_with_1008() {
         .collect();
     assert_eq!(
         codes,
-        [[ErrorCode::NotInRoom; 5].as_slice(), [ErrorCode::RateLimited; 3].as_slice()].concat()
+        [
+            [ErrorCode::NotInRoom; 5].as_slice(),
+            [ErrorCode::RateLimited; 3].as_slice()
+        ]
+        .concat()
     );
     assert_eq!(code, Some(CloseCode::Policy));
     // The bystanders, with their own buckets, are unaffected.

@@ -19,7 +19,11 @@ fn refused_status(result: Result<Client, tungstenite::Error>) -> u16 {
 async fn a_foreign_origin_is_refused_with_403() {
     let server = start(&[]).await;
     let addr = server.addr();
-    for origin in ["https://evil.example", "null", "http://localhost.evil.example"] {
+    for origin in [
+        "https://evil.example",
+        "null",
+        "http://localhost.evil.example",
+    ] {
         let status = refused_status(Client::connect_with(addr, &[("Origin", origin)]).await);
         assert_eq!(status, 403, "{origin}");
     }
@@ -36,7 +40,10 @@ async fn localhost_same_origin_and_configured_origins_are_allowed() {
         &[("Origin", &format!("http://127.0.0.1:{port}"))],
         &[("Origin", "http://[::1]:8080")],
         // Same origin: the page came from the host the browser is talking to.
-        &[("Origin", "https://calls.example"), ("Host", "calls.example")],
+        &[
+            ("Origin", "https://calls.example"),
+            ("Host", "calls.example"),
+        ],
         &[("Origin", "https://duet.example")],
     ];
     for headers in allowed {
@@ -49,7 +56,14 @@ async fn localhost_same_origin_and_configured_origins_are_allowed() {
         client.ws.close(None).await.ok();
     }
     let status = refused_status(
-        Client::connect_with(addr, &[("Origin", "https://calls.example"), ("Host", "other.example")]).await,
+        Client::connect_with(
+            addr,
+            &[
+                ("Origin", "https://calls.example"),
+                ("Host", "other.example"),
+            ],
+        )
+        .await,
     );
     assert_eq!(status, 403);
     finish!(server);
@@ -102,7 +116,11 @@ async fn the_web_app_is_served_with_a_fallback_to_index_html() {
     let root = http_get(addr, "/", &[]).await;
     assert_eq!(root.status, 200);
     assert_eq!(root.text(), index);
-    assert!(root.header("content-type").is_some_and(|t| t.starts_with("text/html")), "{root:?}");
+    assert!(
+        root.header("content-type")
+            .is_some_and(|t| t.starts_with("text/html")),
+        "{root:?}"
+    );
 
     let route = http_get(addr, "/r/some-room", &[]).await;
     assert_eq!(route.status, 200);
@@ -114,7 +132,11 @@ async fn the_web_app_is_served_with_a_fallback_to_index_html() {
     assert_eq!(wasm.body, b"\0asm\x01\0\0\0");
 
     let js = http_get(addr, "/duet.js", &[]).await;
-    assert!(js.header("content-type").is_some_and(|t| t.starts_with("text/javascript")), "{js:?}");
+    assert!(
+        js.header("content-type")
+            .is_some_and(|t| t.starts_with("text/javascript")),
+        "{js:?}"
+    );
 
     // The service's own routes still win over the fallback.
     assert_eq!(http_get(addr, "/healthz", &[]).await.text(), "ok\n");

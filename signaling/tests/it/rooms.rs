@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use futures_util::future::join_all;
 use shared::{ClientMsg, ErrorCode, LeaveReason, ResumeToken, Role, ServerMsg, Signal};
 
-use crate::support::{finish, assert_relays, pair, room, start, within, Client};
+use crate::support::{assert_relays, finish, pair, room, start, within, Client};
 
 #[actix_web::test]
 async fn the_first_joiner_creates_the_room_and_waits_alone() {
@@ -39,14 +39,28 @@ async fn signals_are_relayed_both_ways_byte_for_byte() {
     let (mut a, _, mut b, _) = pair(server.addr(), "relay").await;
     // Odd spacing and key order: the service must pass the payload on untouched.
     let offer = r#"{ "description": {"sdp":"v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n", "type":"offer"},"kind":"description" }"#;
-    a.send_text(format!(r#"{{"type":"signal","signal":{offer}}}"#)).await;
-    assert_eq!(b.recv_text().await, format!(r#"{{"type":"signal","signal":{offer}}}"#));
+    a.send_text(format!(r#"{{"type":"signal","signal":{offer}}}"#))
+        .await;
+    assert_eq!(
+        b.recv_text().await,
+        format!(r#"{{"type":"signal","signal":{offer}}}"#)
+    );
     let candidate = r#"{"kind":"candidate","candidate":{"candidate":"candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host","sdpMid":"0","sdpMLineIndex":0}}"#;
-    b.send_text(format!(r#"{{"type":"signal","signal":{candidate}}}"#)).await;
-    assert_eq!(a.recv_text().await, format!(r#"{{"type":"signal","signal":{candidate}}}"#));
+    b.send_text(format!(r#"{{"type":"signal","signal":{candidate}}}"#))
+        .await;
+    assert_eq!(
+        a.recv_text().await,
+        format!(r#"{{"type":"signal","signal":{candidate}}}"#)
+    );
     // And they decode as the browser's typed signals.
-    a.send_text(format!(r#"{{"type":"signal","signal":{offer}}}"#)).await;
-    assert!(matches!(b.recv().await, ServerMsg::Signal { signal: Signal::Description { .. } }));
+    a.send_text(format!(r#"{{"type":"signal","signal":{offer}}}"#))
+        .await;
+    assert!(matches!(
+        b.recv().await,
+        ServerMsg::Signal {
+            signal: Signal::Description { .. }
+        }
+    ));
     finish!(server, a, b);
 }
 
@@ -58,14 +72,26 @@ async fn two_rooms_are_isolated() {
     a1.hello(true).await;
     b1.hello(false).await;
     // Each gets its own room's signal first; a cross-room relay would show up here.
-    a2.expect(ServerMsg::Signal { signal: Signal::Hello { live_call: true } }).await;
-    b2.expect(ServerMsg::Signal { signal: Signal::Hello { live_call: false } }).await;
+    a2.expect(ServerMsg::Signal {
+        signal: Signal::Hello { live_call: true },
+    })
+    .await;
+    b2.expect(ServerMsg::Signal {
+        signal: Signal::Hello { live_call: false },
+    })
+    .await;
     a2.hello(true).await;
-    a1.expect(ServerMsg::Signal { signal: Signal::Hello { live_call: true } }).await;
+    a1.expect(ServerMsg::Signal {
+        signal: Signal::Hello { live_call: true },
+    })
+    .await;
     // A leaving in one room tells nobody in the other.
     a1.send(&ClientMsg::Leave).await;
     a1.expect(ServerMsg::Left).await;
-    a2.expect(ServerMsg::PeerLeft { reason: LeaveReason::HungUp }).await;
+    a2.expect(ServerMsg::PeerLeft {
+        reason: LeaveReason::HungUp,
+    })
+    .await;
     assert_relays(&mut b1, &mut b2).await;
     finish!(server, a1, a2, b1, b2);
 }
@@ -75,7 +101,11 @@ async fn a_third_joiner_is_refused_stays_connected_and_can_try_another_room() {
     let server = start(&[]).await;
     let (mut a, _, mut b, _) = pair(server.addr(), "crowded").await;
     let mut c = Client::connect(server.addr()).await;
-    c.send(&ClientMsg::Join { room: room("CROWDED"), resume: None }).await;
+    c.send(&ClientMsg::Join {
+        room: room("CROWDED"),
+        resume: None,
+    })
+    .await;
     c.expect_error(ErrorCode::RoomFull).await;
     // The refusal disturbed nobody.
     assert_relays(&mut a, &mut b).await;
@@ -89,7 +119,10 @@ async fn a_hundred_simultaneous_joins_of_a_fresh_room_admit_exactly_two() {
     let server = start(&[]).await;
     let addr = server.addr();
     let mut clients = join_all((0..100).map(|_| Client::connect(addr))).await;
-    let join = ClientMsg::Join { room: room("stampede"), resume: None };
+    let join = ClientMsg::Join {
+        room: room("stampede"),
+        resume: None,
+    };
     join_all(clients.iter_mut().map(|c| c.send(&join))).await;
     let answers = join_all(clients.iter_mut().map(|c| c.recv())).await;
     let admitted: Vec<Role> = answers
@@ -101,7 +134,15 @@ async fn a_hundred_simultaneous_joins_of_a_fresh_room_admit_exactly_two() {
         .collect();
     let full = answers
         .iter()
-        .filter(|a| matches!(a, ServerMsg::Error { code: ErrorCode::RoomFull, .. }))
+        .filter(|a| {
+            matches!(
+                a,
+                ServerMsg::Error {
+                    code: ErrorCode::RoomFull,
+                    ..
+                }
+            )
+        })
         .count();
     assert_eq!(admitted.len(), 2, "{answers:?}");
     assert_eq!(full, 98);
@@ -115,7 +156,10 @@ async fn a_clean_leave_tells_the_peer_within_a_second_and_frees_the_slot() {
     let (mut a, _, mut b, _) = pair(server.addr(), "goodbye").await;
     let sent = Instant::now();
     a.send(&ClientMsg::Leave).await;
-    b.expect(ServerMsg::PeerLeft { reason: LeaveReason::HungUp }).await;
+    b.expect(ServerMsg::PeerLeft {
+        reason: LeaveReason::HungUp,
+    })
+    .await;
     let took = sent.elapsed();
     assert!(took < Duration::from_secs(1), "peer_left took {took:?}");
     a.expect(ServerMsg::Left).await;
@@ -139,7 +183,10 @@ async fn a_close_frame_is_a_hang_up() {
     let (mut a, _, mut b, _) = pair(server.addr(), "closing").await;
     let sent = Instant::now();
     within("closing", a.ws.close(None)).await.expect("close");
-    b.expect(ServerMsg::PeerLeft { reason: LeaveReason::HungUp }).await;
+    b.expect(ServerMsg::PeerLeft {
+        reason: LeaveReason::HungUp,
+    })
+    .await;
     assert!(sent.elapsed() < Duration::from_secs(1));
     finish!(server, a, b);
 }
@@ -150,7 +197,10 @@ async fn a_dropped_tcp_connection_is_a_lost_connection() {
     let (a, _, mut b, _) = pair(server.addr(), "dropping").await;
     // No close frame: the socket just goes away.
     drop(a);
-    b.expect(ServerMsg::PeerLeft { reason: LeaveReason::ConnectionLost }).await;
+    b.expect(ServerMsg::PeerLeft {
+        reason: LeaveReason::ConnectionLost,
+    })
+    .await;
     finish!(server, b);
 }
 
@@ -163,8 +213,14 @@ async fn a_silent_client_is_dropped_after_the_heartbeat_timeout() {
     let (silent, _, mut b, _) = pair(server.addr(), "silence").await;
     // `silent` keeps its socket open but never reads again, so it never answers a ping;
     // `b` reads (and so answers pings) while it waits.
-    b.expect(ServerMsg::PeerLeft { reason: LeaveReason::ConnectionLost }).await;
-    assert!(before.elapsed() >= Duration::from_millis(300), "dropped too early");
+    b.expect(ServerMsg::PeerLeft {
+        reason: LeaveReason::ConnectionLost,
+    })
+    .await;
+    assert!(
+        before.elapsed() >= Duration::from_millis(300),
+        "dropped too early"
+    );
     drop(silent);
     // `b` itself, answering pings, is still there.
     let mut c = Client::connect(server.addr()).await;
@@ -187,11 +243,17 @@ async fn a_resume_token_takes_over_a_stale_session_at_once() {
     b.expect(ServerMsg::PeerJoined).await;
     // The stale connection is told and closed.
     let (code, texts) = old.recv_close().await;
-    assert_eq!(code, Some(tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode::Normal));
+    assert_eq!(
+        code,
+        Some(tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode::Normal)
+    );
     assert_eq!(texts.len(), 1, "{texts:?}");
     assert!(matches!(
         ServerMsg::decode(&texts[0]),
-        Ok(ServerMsg::Error { code: ErrorCode::SessionReplaced, .. })
+        Ok(ServerMsg::Error {
+            code: ErrorCode::SessionReplaced,
+            ..
+        })
     ));
     // The old connection closing does not evict its successor: relay still works, and the
     // first thing `b` hears after the close is the new session's signal, not a peer_left.
@@ -204,7 +266,10 @@ async fn a_resume_token_works_when_the_old_connection_was_already_dropped() {
     let server = start(&[]).await;
     let (old, jold, mut b, _) = pair(server.addr(), "reload").await;
     drop(old);
-    b.expect(ServerMsg::PeerLeft { reason: LeaveReason::ConnectionLost }).await;
+    b.expect(ServerMsg::PeerLeft {
+        reason: LeaveReason::ConnectionLost,
+    })
+    .await;
     // The slot is gone and the token with it: coming back is a plain join, still admitted.
     let mut new = Client::connect(server.addr()).await;
     let jnew = new.join_with("reload", Some(jold.resume.clone())).await;
@@ -220,7 +285,12 @@ async fn a_resume_token_is_good_for_its_own_room_only() {
     let mut a = Client::connect(server.addr()).await;
     let ja = a.join("mine").await;
     let mut thief = Client::connect(server.addr()).await;
-    thief.send(&ClientMsg::Join { room: room("theirs"), resume: Some(ja.resume.clone()) }).await;
+    thief
+        .send(&ClientMsg::Join {
+            room: room("theirs"),
+            resume: Some(ja.resume.clone()),
+        })
+        .await;
     thief.expect_error(ErrorCode::InvalidResumeToken).await;
     // Still connected, and still free to join without it.
     assert!(!thief.join("theirs").await.peer_present);
@@ -251,7 +321,10 @@ async fn after_a_restart_an_old_token_is_a_plain_join() {
     // would, so the close handshake completes and the stop need not wait for it.
     let (stopped, (code, _)) = tokio::join!(server.stop(), a.recv_close());
     stopped.expect("stop");
-    assert_eq!(code, Some(tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode::Away));
+    assert_eq!(
+        code,
+        Some(tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode::Away)
+    );
 
     let server = start(&[]).await;
     let mut again = Client::connect(server.addr()).await;
@@ -264,14 +337,22 @@ async fn after_a_restart_an_old_token_is_a_plain_join() {
 async fn joining_twice_and_leaving_while_joining_are_handled() {
     let server = start(&[]).await;
     let (mut a, _, mut b, _) = pair(server.addr(), "twice").await;
-    a.send(&ClientMsg::Join { room: room("elsewhere"), resume: None }).await;
+    a.send(&ClientMsg::Join {
+        room: room("elsewhere"),
+        resume: None,
+    })
+    .await;
     a.expect_error(ErrorCode::AlreadyInRoom).await;
     assert_relays(&mut a, &mut b).await;
 
     // A join abandoned before its answer: `leave` wins, the late answer is swallowed, and
     // the slot does not stay taken.
     let mut c = Client::connect(server.addr()).await;
-    c.send(&ClientMsg::Join { room: room("fickle"), resume: None }).await;
+    c.send(&ClientMsg::Join {
+        room: room("fickle"),
+        resume: None,
+    })
+    .await;
     c.send(&ClientMsg::Leave).await;
     // The join may or may not have got in before the leave: either way `left` ends it.
     match c.recv().await {
@@ -290,7 +371,10 @@ async fn rooms_are_forgotten_when_empty() {
     let (mut a, _, mut b, _) = pair(server.addr(), "ephemeral").await;
     a.send(&ClientMsg::Leave).await;
     a.expect(ServerMsg::Left).await;
-    b.expect(ServerMsg::PeerLeft { reason: LeaveReason::HungUp }).await;
+    b.expect(ServerMsg::PeerLeft {
+        reason: LeaveReason::HungUp,
+    })
+    .await;
     b.send(&ClientMsg::Leave).await;
     b.expect(ServerMsg::Left).await;
     // The lobby handles the room's report after the leave; a round trip through it is

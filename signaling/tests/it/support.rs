@@ -35,7 +35,9 @@ pub async fn start(extra: &[&str]) -> Server {
     let args = ["duet-signaling", "--bind", "127.0.0.1:0", "--workers", "2"];
     let config = Config::try_parse_from(args.iter().chain(extra))
         .unwrap_or_else(|e| panic!("test flags do not parse: {e}"));
-    signaling::start(config).await.unwrap_or_else(|e| panic!("server did not start: {e}"))
+    signaling::start(config)
+        .await
+        .unwrap_or_else(|e| panic!("server did not start: {e}"))
 }
 
 /// Parse a room name that the test knows is valid.
@@ -59,11 +61,16 @@ pub struct Joined {
 impl Client {
     /// Connects to `/ws` without an `Origin` header, as a non-browser client does.
     pub async fn connect(addr: SocketAddr) -> Self {
-        Self::connect_with(addr, &[]).await.unwrap_or_else(|e| panic!("connect: {e}"))
+        Self::connect_with(addr, &[])
+            .await
+            .unwrap_or_else(|e| panic!("connect: {e}"))
     }
 
     /// Connects to `/ws` with extra request headers.
-    pub async fn connect_with(addr: SocketAddr, headers: &[(&str, &str)]) -> Result<Self, tungstenite::Error> {
+    pub async fn connect_with(
+        addr: SocketAddr,
+        headers: &[(&str, &str)],
+    ) -> Result<Self, tungstenite::Error> {
         let mut request = format!("ws://{addr}/ws").into_client_request()?;
         for (name, value) in headers {
             let value = HeaderValue::from_str(value).unwrap_or_else(|e| panic!("{value}: {e}"));
@@ -71,14 +78,20 @@ impl Client {
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
             request.headers_mut().insert(name, value);
         }
-        let (ws, _) = within("the WebSocket handshake", tokio_tungstenite::connect_async(request)).await?;
+        let (ws, _) = within(
+            "the WebSocket handshake",
+            tokio_tungstenite::connect_async(request),
+        )
+        .await?;
         Ok(Self { ws })
     }
 
     /// Sends a text frame as is.
     pub async fn send_text(&mut self, text: impl Into<String>) {
         let text: String = text.into();
-        within("a send", self.ws.send(Message::text(text))).await.unwrap_or_else(|e| panic!("send: {e}"));
+        within("a send", self.ws.send(Message::text(text)))
+            .await
+            .unwrap_or_else(|e| panic!("send: {e}"));
     }
 
     /// Sends a protocol message.
@@ -123,11 +136,28 @@ impl Client {
 
     /// Joins `name` with a resume token and expects to be admitted.
     pub async fn join_with(&mut self, name: &str, resume: Option<ResumeToken>) -> Joined {
-        self.send(&ClientMsg::Join { room: room(name), resume }).await;
+        self.send(&ClientMsg::Join {
+            room: room(name),
+            resume,
+        })
+        .await;
         match self.recv().await {
-            ServerMsg::Joined { room: got, role, resume, peer_present } => {
-                assert_eq!(got.as_str(), room(name).as_str(), "joined names the room as typed");
-                Joined { role, resume, peer_present }
+            ServerMsg::Joined {
+                room: got,
+                role,
+                resume,
+                peer_present,
+            } => {
+                assert_eq!(
+                    got.as_str(),
+                    room(name).as_str(),
+                    "joined names the room as typed"
+                );
+                Joined {
+                    role,
+                    resume,
+                    peer_present,
+                }
             }
             other => panic!("expected joined, got {other:?}"),
         }
@@ -135,7 +165,10 @@ impl Client {
 
     /// Sends a hello signal.
     pub async fn hello(&mut self, live_call: bool) {
-        self.send(&ClientMsg::Signal { signal: Signal::Hello { live_call } }).await;
+        self.send(&ClientMsg::Signal {
+            signal: Signal::Hello { live_call },
+        })
+        .await;
     }
 
     /// Reads until the connection closes, returning the close code and any text frames
@@ -149,7 +182,9 @@ impl Client {
                     return (frame.map(|f: CloseFrame| f.code), texts);
                 }
                 Some(Ok(_)) => continue,
-                Some(Err(e)) => panic!("connection failed instead of closing: {e} (after {texts:?})"),
+                Some(Err(e)) => {
+                    panic!("connection failed instead of closing: {e} (after {texts:?})")
+                }
                 None => return (None, texts),
             }
         }
@@ -169,22 +204,34 @@ pub async fn pair(addr: SocketAddr, name: &str) -> (Client, Joined, Client, Join
 /// Checks that a paired room relays both ways.
 pub async fn assert_relays(a: &mut Client, b: &mut Client) {
     a.hello(true).await;
-    b.expect(ServerMsg::Signal { signal: Signal::Hello { live_call: true } }).await;
+    b.expect(ServerMsg::Signal {
+        signal: Signal::Hello { live_call: true },
+    })
+    .await;
     b.hello(false).await;
-    a.expect(ServerMsg::Signal { signal: Signal::Hello { live_call: false } }).await;
+    a.expect(ServerMsg::Signal {
+        signal: Signal::Hello { live_call: false },
+    })
+    .await;
 }
 
 /// A minimal HTTP/1.1 GET, so the tests need no HTTP client library.
 pub async fn http_get(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> HttpResponse {
-    let mut stream = within("connecting", TcpStream::connect(addr)).await.unwrap_or_else(|e| panic!("connect: {e}"));
+    let mut stream = within("connecting", TcpStream::connect(addr))
+        .await
+        .unwrap_or_else(|e| panic!("connect: {e}"));
     let mut request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
     request.push_str("\r\n");
-    within("sending a request", stream.write_all(request.as_bytes())).await.unwrap_or_else(|e| panic!("write: {e}"));
+    within("sending a request", stream.write_all(request.as_bytes()))
+        .await
+        .unwrap_or_else(|e| panic!("write: {e}"));
     let mut raw = Vec::new();
-    within("a response", stream.read_to_end(&mut raw)).await.unwrap_or_else(|e| panic!("read: {e}"));
+    within("a response", stream.read_to_end(&mut raw))
+        .await
+        .unwrap_or_else(|e| panic!("read: {e}"));
     HttpResponse::parse(&raw)
 }
 
@@ -198,7 +245,10 @@ pub struct HttpResponse {
 
 impl HttpResponse {
     fn parse(raw: &[u8]) -> Self {
-        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or_else(|| panic!("no header end in {raw:?}"));
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or_else(|| panic!("no header end in {raw:?}"));
         let head = String::from_utf8_lossy(&raw[..split]).into_owned();
         let mut lines = head.split("\r\n");
         let status = lines
@@ -210,12 +260,19 @@ impl HttpResponse {
             .filter_map(|l| l.split_once(':'))
             .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
             .collect();
-        Self { status, headers, body: raw[split + 4..].to_vec() }
+        Self {
+            status,
+            headers,
+            body: raw[split + 4..].to_vec(),
+        }
     }
 
     /// A header's value, by lower-case name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The body as text.
