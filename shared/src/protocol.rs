@@ -280,7 +280,9 @@ impl ResumeToken {
     /// Parses a token that came back from a browser.
     pub fn parse(text: &str) -> Result<Self, ResumeTokenError> {
         let well_formed = text.len() == 32
-            && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         if well_formed {
             Ok(Self(text.to_owned()))
         } else {
@@ -433,7 +435,10 @@ mod tests {
     #[test]
     fn join_round_trips() {
         let token = ResumeToken::from_bytes([0xab; 16]);
-        let msg: ClientMsg = ClientMsg::Join { room: room("Casa Azul"), resume: Some(token) };
+        let msg: ClientMsg = ClientMsg::Join {
+            room: room("Casa Azul"),
+            resume: Some(token),
+        };
         let text = msg.encode();
         assert_eq!(
             text,
@@ -451,10 +456,15 @@ mod tests {
         };
         assert_eq!(signal.0.get(), r#"{"kind":"hello","live_call":false}"#);
         let relayed = ServerMsg::Signal { signal }.encode();
-        assert_eq!(relayed, r#"{"type":"signal","signal":{"kind":"hello","live_call":false}}"#);
+        assert_eq!(
+            relayed,
+            r#"{"type":"signal","signal":{"kind":"hello","live_call":false}}"#
+        );
         assert_eq!(
             ServerMsg::decode(&relayed),
-            Ok(ServerMsg::Signal { signal: Signal::Hello { live_call: false } })
+            Ok(ServerMsg::Signal {
+                signal: Signal::Hello { live_call: false }
+            })
         );
     }
 
@@ -462,10 +472,22 @@ mod tests {
     fn bad_frames_get_typed_errors() {
         let decode = ClientMsg::<RawSignal>::decode;
         assert!(matches!(decode("not json"), Err(DecodeError::Malformed(_))));
-        assert!(matches!(decode(r#"{"room":"x"}"#), Err(DecodeError::Malformed(_))));
-        assert!(matches!(decode(r#"{"type":"join"}"#), Err(DecodeError::Malformed(_))));
-        assert!(matches!(decode(r#"{"type":"signal"}"#), Err(DecodeError::Malformed(_))));
-        assert_eq!(decode(r#"{"type":"dance"}"#), Err(DecodeError::UnknownType("dance".into())));
+        assert!(matches!(
+            decode(r#"{"room":"x"}"#),
+            Err(DecodeError::Malformed(_))
+        ));
+        assert!(matches!(
+            decode(r#"{"type":"join"}"#),
+            Err(DecodeError::Malformed(_))
+        ));
+        assert!(matches!(
+            decode(r#"{"type":"signal"}"#),
+            Err(DecodeError::Malformed(_))
+        ));
+        assert_eq!(
+            decode(r#"{"type":"dance"}"#),
+            Err(DecodeError::UnknownType("dance".into()))
+        );
         assert_eq!(
             decode(r#"{"type":"join","room":"  "}"#),
             Err(DecodeError::InvalidRoomName(RoomNameError::Empty))
@@ -474,14 +496,20 @@ mod tests {
             decode(r#"{"type":"join","room":"a","resume":"nope"}"#),
             Err(DecodeError::InvalidResumeToken(ResumeTokenError))
         );
-        let huge = format!(r#"{{"type":"leave","pad":"{}"}}"#, "x".repeat(MAX_MESSAGE_BYTES));
+        let huge = format!(
+            r#"{{"type":"leave","pad":"{}"}}"#,
+            "x".repeat(MAX_MESSAGE_BYTES)
+        );
         assert!(matches!(decode(&huge), Err(DecodeError::TooLarge(_))));
     }
 
     #[test]
     fn the_browser_rejects_a_malformed_signal_payload() {
         let text = r#"{"type":"signal","signal":{"kind":"telepathy"}}"#;
-        assert!(matches!(ClientMsg::<Signal>::decode(text), Err(DecodeError::Malformed(_))));
+        assert!(matches!(
+            ClientMsg::<Signal>::decode(text),
+            Err(DecodeError::Malformed(_))
+        ));
     }
 
     #[test]
@@ -489,7 +517,10 @@ mod tests {
         let text = r#"{"type":"error","code":"solar_flare","message":"?"}"#;
         assert!(matches!(
             ServerMsg::decode(text),
-            Ok(ServerMsg::Error { code: ErrorCode::Unknown, .. })
+            Ok(ServerMsg::Error {
+                code: ErrorCode::Unknown,
+                ..
+            })
         ));
     }
 
@@ -508,7 +539,10 @@ mod tests {
             ErrorCode::InvalidResumeToken,
             ErrorCode::SessionReplaced,
         ] {
-            assert_eq!(serde_json::to_string(&code)?, format!("\"{}\"", code.as_str()));
+            assert_eq!(
+                serde_json::to_string(&code)?,
+                format!("\"{}\"", code.as_str())
+            );
         }
         Ok(())
     }

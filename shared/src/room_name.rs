@@ -173,8 +173,14 @@ mod tests {
 
     #[test]
     fn control_characters_are_rejected() {
-        assert_eq!(RoomName::parse("a\nb"), Err(RoomNameError::ControlCharacter));
-        assert_eq!(RoomName::parse("a\u{7}b"), Err(RoomNameError::ControlCharacter));
+        assert_eq!(
+            RoomName::parse("a\nb"),
+            Err(RoomNameError::ControlCharacter)
+        );
+        assert_eq!(
+            RoomName::parse("a\u{7}b"),
+            Err(RoomNameError::ControlCharacter)
+        );
     }
 
     #[test]
