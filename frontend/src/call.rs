@@ -333,6 +333,7 @@ impl Call {
                 role,
                 resume,
                 peer_present,
+                ..
             } => {
                 self.link = Link::Joined;
                 self.ever_joined = true;
@@ -473,6 +474,7 @@ mod tests {
             role,
             resume,
             peer_present,
+            ice_servers: Vec::new(),
         })
     }
 

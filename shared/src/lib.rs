@@ -9,7 +9,8 @@ mod protocol;
 mod room_name;
 
 pub use protocol::{
-    ClientMsg, DecodeError, ErrorCode, IceCandidate, LeaveReason, RawSignal, ResumeToken,
-    ResumeTokenError, Role, SdpKind, ServerMsg, SessionDescription, Signal, MAX_MESSAGE_BYTES,
+    ClientMsg, DecodeError, ErrorCode, IceCandidate, IceServer, LeaveReason, RawSignal,
+    ResumeToken, ResumeTokenError, Role, SdpKind, ServerMsg, SessionDescription, Signal,
+    MAX_MESSAGE_BYTES,
 };
 pub use room_name::{RoomKey, RoomName, RoomNameError, MAX_ROOM_NAME_CHARS};

@@ -62,6 +62,11 @@ pub enum ServerMsg<P = Signal> {
         resume: ResumeToken,
         /// Whether the other person is already in the room. When true, start the call now.
         peer_present: bool,
+        /// ICE servers for this call, added to the app's configured ones: TURN relays with
+        /// credentials minted for this join, valid for a limited time. Empty (and left out of
+        /// the JSON) when the service has no TURN relay configured.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ice_servers: Vec<IceServer>,
     },
     /// Sent to a browser in a room when the other person is admitted (a new arrival, or the
     /// other person coming back on a new connection). Start (or confirm) the call.
@@ -121,6 +126,19 @@ impl PartialEq for RawSignal {
     fn eq(&self, other: &Self) -> bool {
         self.0.get() == other.0.get()
     }
+}
+
+/// A STUN or TURN server, shaped like the browser's `RTCIceServer`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceServer {
+    /// One or more `stun:`/`turn:`/`turns:` URLs of the same server.
+    pub urls: Vec<String>,
+    /// The TURN user name (for time-limited credentials: `expiry:id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The TURN password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
 }
 
 /// An SDP description, shaped like the browser's `RTCSessionDescriptionInit`.

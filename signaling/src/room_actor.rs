@@ -110,6 +110,7 @@ impl Handler<Join> for RoomActor {
                 role: admission.role,
                 resume: admission.token,
                 peer_present: admission.peer.is_some(),
+                ice_servers: Vec::new(),
             },
         });
         self.recipients.insert(msg.session, msg.recipient);

@@ -147,6 +147,7 @@ impl Client {
                 role,
                 resume,
                 peer_present,
+                ..
             } => {
                 assert_eq!(
                     got.as_str(),
