@@ -14,7 +14,9 @@
 //!   after it was made or after an ICE restart → close it and rejoin the room, which pairs
 //!   again from scratch.
 
-use shared::{ClientMsg, ErrorCode, LeaveReason, ResumeToken, Role, RoomName, ServerMsg, Signal};
+use shared::{
+    ClientMsg, ErrorCode, IceServer, LeaveReason, ResumeToken, Role, RoomName, ServerMsg, Signal,
+};
 
 use crate::peer::PeerState;
 
@@ -51,8 +53,12 @@ pub enum Command {
     SaveToken(ResumeToken),
     /// Forget the room's resume token.
     ForgetToken,
-    /// Close the current peer connection (if any) and make a fresh one with this role.
+    /// Close the current peer connection (if any) and make a fresh one with this role, using
+    /// the ICE servers of the latest join ([`Call::ice_servers`]).
     CreatePeer(Role),
+    /// A new join brought other ICE servers (fresh TURN credentials): give them to the current
+    /// peer connection, for its next ICE gathering (an ICE restart).
+    UpdateIceServers(Vec<IceServer>),
     /// Close the current peer connection, if any.
     ClosePeer,
     /// Give this signal from the friend to the peer connection.
@@ -177,6 +183,8 @@ pub struct Call {
     awaiting_connection: bool,
     ice_restarting: bool,
     notice: Option<Notice>,
+    /// The ICE servers (TURN credentials) the latest `joined` carried.
+    ice_servers: Vec<IceServer>,
 }
 
 impl Call {
@@ -196,12 +204,19 @@ impl Call {
             awaiting_connection: false,
             ice_restarting: false,
             notice: None,
+            ice_servers: Vec::new(),
         }
     }
 
     /// The room.
     pub fn room(&self) -> &RoomName {
         &self.room
+    }
+
+    /// The ICE servers the service gave with the latest join (TURN with credentials for this
+    /// person), to add to the configured ones.
+    pub fn ice_servers(&self) -> &[IceServer] {
+        &self.ice_servers
     }
 
     /// What the status line says.
@@ -333,9 +348,15 @@ impl Call {
                 role,
                 resume,
                 peer_present,
-                ..
+                ice_servers,
             } => {
                 self.link = Link::Joined;
+                if self.ice_servers != ice_servers {
+                    if self.peer.is_some() {
+                        out.push(Command::UpdateIceServers(ice_servers.clone()));
+                    }
+                    self.ice_servers = ice_servers;
+                }
                 self.ever_joined = true;
                 self.notice = None;
                 if self.role != Some(role) && self.peer.is_some() {
@@ -469,13 +490,30 @@ mod tests {
     }
 
     fn joined(role: Role, resume: ResumeToken, peer_present: bool) -> Input {
+        joined_with(role, resume, peer_present, Vec::new())
+    }
+
+    fn joined_with(
+        role: Role,
+        resume: ResumeToken,
+        peer_present: bool,
+        ice_servers: Vec<IceServer>,
+    ) -> Input {
         Input::Server(ServerMsg::Joined {
             room: room(),
             role,
             resume,
             peer_present,
-            ice_servers: Vec::new(),
+            ice_servers,
         })
+    }
+
+    fn turn(username: &str) -> IceServer {
+        IceServer {
+            urls: vec!["turn:turn.example:3478?transport=udp".into()],
+            username: Some(username.into()),
+            credential: Some("secret-derived".into()),
+        }
     }
 
     fn hello(live_call: bool) -> Input {
@@ -583,6 +621,45 @@ mod tests {
         call.handle(Input::PeerState(PeerState::Connected));
         assert_eq!(call.status(), CallStatus::Connected);
         assert!(call.shows_remote());
+    }
+
+    #[wasm_bindgen_test]
+    fn the_turn_servers_of_the_latest_join_are_kept_for_the_next_peer_connection() {
+        let mut call = Call::new(room(), None);
+        assert!(call.ice_servers().is_empty());
+        call.handle(Input::SignalingOpen);
+        // No peer connection yet: nothing to update, the servers wait for `CreatePeer`.
+        assert_eq!(
+            call.handle(joined_with(Role::Polite, token(1), true, vec![turn("1:a")])),
+            [Command::SaveToken(token(1)), sent_hello(false)]
+        );
+        assert_eq!(call.ice_servers(), [turn("1:a")]);
+        assert_eq!(
+            call.handle(hello(false)),
+            [
+                Command::CreatePeer(Role::Polite),
+                Command::StartConnectTimer(1)
+            ]
+        );
+        call.handle(Input::PeerState(PeerState::Connected));
+        // A rejoin after a signaling blip brings fresh credentials: the live connection gets
+        // them (for a later ICE restart); the same ones again change nothing.
+        call.handle(Input::SignalingLost);
+        call.handle(Input::SignalingOpen);
+        assert_eq!(
+            call.handle(joined_with(Role::Polite, token(1), true, vec![turn("2:a")])),
+            [
+                Command::UpdateIceServers(vec![turn("2:a")]),
+                sent_hello(true)
+            ]
+        );
+        assert_eq!(call.ice_servers(), [turn("2:a")]);
+        call.handle(Input::SignalingLost);
+        call.handle(Input::SignalingOpen);
+        assert_eq!(
+            call.handle(joined_with(Role::Polite, token(1), true, vec![turn("2:a")])),
+            [sent_hello(true)]
+        );
     }
 
     #[wasm_bindgen_test]

@@ -1,9 +1,13 @@
 //! Where the service is and which ICE servers to use: `/config.json` if the deployment has
 //! one, otherwise the page's own origin and no ICE servers (enough on a LAN or loopback).
+//!
+//! The peer connection's ICE servers come from two places: the deployment's `config.json`
+//! (typically public STUN servers) and the service's `joined` answer (TURN servers with
+//! credentials minted for this join, which cannot live in a static file).
 
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
-use web_sys::{RtcConfiguration, RtcIceServer};
+use web_sys::{RtcConfiguration, RtcIceServer, RtcIceTransportPolicy};
 
 /// The app's runtime configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
@@ -14,6 +18,21 @@ pub struct Config {
     /// STUN and TURN servers for the peer connection.
     #[serde(default)]
     pub ice_servers: Vec<IceServer>,
+    /// Which candidates the peer connection may use: `"relay"` forces every call through a
+    /// TURN server (hides the addresses of both sides; needs a TURN server to work at all).
+    #[serde(default)]
+    pub ice_transport_policy: IceTransportPolicy,
+}
+
+/// `RTCConfiguration.iceTransportPolicy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IceTransportPolicy {
+    /// Any candidate: host, server-reflexive or relayed.
+    #[default]
+    All,
+    /// Relayed candidates only (through a TURN server).
+    Relay,
 }
 
 /// One STUN or TURN server, shaped like the browser's `RTCIceServer`.
@@ -84,10 +103,22 @@ impl Config {
         same_origin_ws_url(&protocol, &host)
     }
 
-    /// The `RTCConfiguration` for a new peer connection.
-    pub fn rtc_configuration(&self) -> RtcConfiguration {
+    /// The ICE servers for a peer connection: the configured ones, then those the service
+    /// handed out with the latest join (`joined.ice_servers`).
+    pub fn ice_servers_with(&self, from_join: &[shared::IceServer]) -> Vec<IceServer> {
+        let joined = from_join.iter().map(|server| IceServer {
+            urls: Urls::Many(server.urls.clone()),
+            username: server.username.clone(),
+            credential: server.credential.clone(),
+        });
+        self.ice_servers.iter().cloned().chain(joined).collect()
+    }
+
+    /// The `RTCConfiguration` for a new peer connection, with the ICE servers from the latest
+    /// join added to the configured ones.
+    pub fn rtc_configuration(&self, from_join: &[shared::IceServer]) -> RtcConfiguration {
         let servers = js_sys::Array::new();
-        for server in &self.ice_servers {
+        for server in &self.ice_servers_with(from_join) {
             let ice = RtcIceServer::new();
             let urls = match &server.urls {
                 Urls::One(url) => js_sys::Array::of1(&JsValue::from_str(url)),
@@ -104,6 +135,10 @@ impl Config {
         }
         let config = RtcConfiguration::new();
         config.set_ice_servers(&servers);
+        config.set_ice_transport_policy(match self.ice_transport_policy {
+            IceTransportPolicy::All => RtcIceTransportPolicy::All,
+            IceTransportPolicy::Relay => RtcIceTransportPolicy::Relay,
+        });
         config
     }
 }
@@ -145,9 +180,74 @@ mod tests {
         assert_eq!(config.signaling_url.as_deref(), Some("wss://s.example/ws"));
         assert_eq!(config.ice_servers.len(), 2);
         assert_eq!(config.ice_servers[1].username.as_deref(), Some("u"));
+        assert_eq!(config.ice_transport_policy, IceTransportPolicy::All);
         assert_eq!(Config::parse("{}")?, Config::default());
-        // Building the browser object must not throw for either form of `urls`.
-        let _ = config.rtc_configuration();
+        assert_eq!(
+            Config::parse(r#"{"ice_transport_policy":"relay"}"#)?.ice_transport_policy,
+            IceTransportPolicy::Relay
+        );
+        assert!(Config::parse(r#"{"ice_transport_policy":"none"}"#).is_err());
         Ok(())
+    }
+
+    /// What the browser made of an `RTCConfiguration`: a real `RTCPeerConnection`'s
+    /// `getConfiguration()`, as JSON (the browser rejects a malformed server right there).
+    fn as_the_browser_sees_it(config: &RtcConfiguration) -> serde_json::Value {
+        let pc = match web_sys::RtcPeerConnection::new_with_configuration(config) {
+            Ok(pc) => pc,
+            Err(e) => panic!("the browser refused the configuration: {e:?}"),
+        };
+        let seen = js_sys::Reflect::get(&pc, &"getConfiguration".into())
+            .and_then(|f| js_sys::Function::from(f).call0(&pc))
+            .and_then(|c| js_sys::JSON::stringify(&c))
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default();
+        pc.close();
+        match serde_json::from_str(&seen) {
+            Ok(value) => value,
+            Err(e) => panic!("getConfiguration() is not JSON ({e}): {seen}"),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn the_peer_connection_gets_the_configured_and_the_joined_ice_servers() {
+        let config = match Config::parse(
+            r#"{"ice_servers":[{"urls":"stun:stun.example:3478"}],
+                "ice_transport_policy":"relay"}"#,
+        ) {
+            Ok(config) => config,
+            Err(e) => panic!("{e}"),
+        };
+        let from_join = [shared::IceServer {
+            urls: vec![
+                "turn:turn.example:3478?transport=udp".into(),
+                "turns:turn.example:5349?transport=tcp".into(),
+            ],
+            username: Some("1700000000:abc".into()),
+            credential: Some("c2VjcmV0".into()),
+        }];
+        let seen = as_the_browser_sees_it(&config.rtc_configuration(&from_join));
+        assert_eq!(seen["iceTransportPolicy"], "relay");
+        let servers = seen["iceServers"].as_array().cloned().unwrap_or_default();
+        assert_eq!(servers.len(), 2, "{seen}");
+        assert_eq!(
+            servers[0]["urls"],
+            serde_json::json!(["stun:stun.example:3478"])
+        );
+        assert_eq!(
+            servers[1]["urls"],
+            serde_json::json!([
+                "turn:turn.example:3478?transport=udp",
+                "turns:turn.example:5349?transport=tcp"
+            ])
+        );
+        assert_eq!(servers[1]["username"], "1700000000:abc");
+        assert_eq!(servers[1]["credential"], "c2VjcmV0");
+
+        // Without a config file and without TURN: no servers, every candidate allowed.
+        let seen = as_the_browser_sees_it(&Config::default().rtc_configuration(&[]));
+        assert_eq!(seen["iceTransportPolicy"], "all");
+        assert_eq!(seen["iceServers"], serde_json::json!([]));
     }
 }

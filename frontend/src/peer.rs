@@ -277,6 +277,14 @@ impl Peer {
         }
     }
 
+    /// Replaces the connection's ICE configuration (new TURN credentials); it applies from
+    /// the next ICE gathering.
+    pub fn set_configuration(&self, config: &RtcConfiguration) {
+        if let Err(e) = self.inner.pc.set_configuration_with_configuration(config) {
+            gloo::console::warn!(format!("setConfiguration failed: {e:?}"));
+        }
+    }
+
     /// The connection's current state.
     pub fn state(&self) -> PeerState {
         PeerState::from_browser(self.inner.pc.connection_state())

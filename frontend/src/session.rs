@@ -161,8 +161,11 @@ fn run(inner: &Rc<Inner>, command: Command) {
             let generation = inner.peer_generation.get().wrapping_add(1);
             inner.peer_generation.set(generation);
             let weak = Rc::downgrade(inner);
+            let rtc_configuration = inner
+                .config
+                .rtc_configuration(inner.call.borrow().ice_servers());
             let made = Peer::new(
-                &inner.config.rtc_configuration(),
+                &rtc_configuration,
                 role,
                 inner.media.stream(),
                 &inner.media.tracks(),
@@ -171,6 +174,11 @@ fn run(inner: &Rc<Inner>, command: Command) {
             match made {
                 Ok(peer) => *inner.peer.borrow_mut() = Some((generation, peer)),
                 Err(e) => gloo::console::error!(e.to_string()),
+            }
+        }
+        Command::UpdateIceServers(servers) => {
+            if let Some((_, peer)) = inner.peer.borrow().as_ref() {
+                peer.set_configuration(&inner.config.rtc_configuration(&servers));
             }
         }
         Command::ClosePeer => {

@@ -75,7 +75,7 @@ fn pair(a_media: Option<&LocalMedia>, b_media: Option<&LocalMedia>) -> (Side, Si
     // The first side is impolite: on a fresh pair it is the one that offers.
     let roles = [Role::Impolite, Role::Polite];
     let media = [a_media, b_media];
-    let config = Config::default().rtc_configuration();
+    let config = Config::default().rtc_configuration(&[]);
     for me in 0..2 {
         let other = slots[1 - me].clone();
         let log = logs[me].clone();
