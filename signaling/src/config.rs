@@ -4,14 +4,21 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 use crate::rate_limit::RateLimit;
+use crate::turn::{TurnRelay, TurnSecret};
 
 /// Duet's signaling service: pairs two browsers per room and relays their WebRTC negotiation.
+///
+/// Every setting can also come from the environment variable shown with it.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "duet-signaling", version, about)]
 pub struct Config {
+    /// What to do instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address and port to listen on (port 0 picks a free one).
     #[arg(long, env = "DUET_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
@@ -56,6 +63,43 @@ pub struct Config {
     /// HTTP worker threads; 0 means one per CPU core.
     #[arg(long, env = "DUET_WORKERS", default_value_t = 0)]
     pub workers: usize,
+
+    /// A TURN relay URL given to browsers with time-limited credentials after each join, e.g.
+    /// turn:turn.example.com:3478?transport=udp. Repeat the flag, or comma-separate in the
+    /// variable. Needs --turn-secret.
+    #[arg(
+        long = "turn-url",
+        env = "DUET_TURN_URLS",
+        value_delimiter = ',',
+        value_name = "URL"
+    )]
+    pub turn_urls: Vec<String>,
+
+    /// The secret shared with the TURN relay (coturn's static-auth-secret, with
+    /// use-auth-secret). Never sent to browsers nor logged. Prefer the variable: a flag shows
+    /// in the process list. Needs --turn-url.
+    #[arg(
+        long,
+        env = "DUET_TURN_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    pub turn_secret: Option<TurnSecret>,
+
+    /// How long TURN credentials stay valid after a join. The relay checks them again on every
+    /// allocation refresh, so a call outliving them loses its relay: keep this longer than
+    /// any call.
+    #[arg(long, env = "DUET_TURN_TTL", default_value = "24h", value_parser = humantime::parse_duration)]
+    pub turn_ttl: Duration,
+}
+
+/// What the program does instead of serving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Checks that the service answers at --bind: GETs /healthz (at 127.0.0.1 or ::1 when
+    /// --bind is 0.0.0.0 or ::) and exits 0 on 200, 1 otherwise. For container health checks
+    /// in an image without a shell or curl.
+    Healthcheck,
 }
 
 /// Settings that parse but make no sense together.
@@ -74,6 +118,18 @@ pub enum ConfigError {
         /// The configured interval.
         interval: Duration,
     },
+    /// TURN URLs without the secret to mint credentials for them.
+    #[error("--turn-url (DUET_TURN_URLS) needs --turn-secret (DUET_TURN_SECRET)")]
+    TurnUrlWithoutSecret,
+    /// A TURN secret without a relay to use it for.
+    #[error("--turn-secret (DUET_TURN_SECRET) needs at least one --turn-url (DUET_TURN_URLS)")]
+    TurnSecretWithoutUrl,
+    /// A TURN URL browsers would refuse.
+    #[error("--turn-url {0:?}: not a turn: or turns: URL")]
+    InvalidTurnUrl(String),
+    /// A credential lifetime under a second.
+    #[error("--turn-ttl must be at least one second")]
+    ZeroTurnTtl,
 }
 
 impl Config {
@@ -88,7 +144,31 @@ impl Config {
                 interval: self.heartbeat_interval,
             });
         }
+        match (self.turn_urls.is_empty(), &self.turn_secret) {
+            (false, None) => return Err(ConfigError::TurnUrlWithoutSecret),
+            (true, Some(_)) => return Err(ConfigError::TurnSecretWithoutUrl),
+            _ => {}
+        }
+        if let Some(url) = self.turn_urls.iter().find(|url| !is_turn_url(url)) {
+            return Err(ConfigError::InvalidTurnUrl(url.clone()));
+        }
+        if self.turn_secret.is_some() && self.turn_ttl.as_secs() == 0 {
+            return Err(ConfigError::ZeroTurnTtl);
+        }
         Ok(())
+    }
+
+    /// The TURN relay to mint credentials for, when one is configured (after [`Self::validate`]).
+    pub fn turn(&self) -> Option<TurnRelay> {
+        let secret = self.turn_secret.clone()?;
+        if self.turn_urls.is_empty() {
+            return None;
+        }
+        Some(TurnRelay::new(
+            self.turn_urls.clone(),
+            secret,
+            self.turn_ttl,
+        ))
     }
 
     /// The per-connection rate limit.
@@ -99,6 +179,18 @@ impl Config {
             max_strikes: self.rate_limit_strikes,
         }
     }
+}
+
+/// Whether `url` has the scheme of a TURN URL (RFC 7065), with something after it.
+fn is_turn_url(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once(':') else {
+        return false;
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    (scheme == "turn" || scheme == "turns")
+        && !rest.is_empty()
+        && !rest.starts_with('/')
+        && !url.contains(char::is_whitespace)
 }
 
 #[cfg(test)]
@@ -140,6 +232,92 @@ mod tests {
         assert!(parse(&["--heartbeat-interval", "often"]).is_err());
         let config = parse(&["--heartbeat-interval", "5s", "--client-timeout", "5s"])?;
         assert!(config.validate().is_err());
+        Ok(())
+    }
+
+    const UDP: &str = "turn:turn.example.com:3478?transport=udp";
+    const TCP: &str = "turn:turn.example.com:3478?transport=tcp";
+
+    #[test]
+    fn turn_settings_parse() -> Result<(), clap::Error> {
+        let config = parse(&[
+            "--turn-url",
+            &format!("{UDP},{TCP}"),
+            "--turn-url",
+            "turns:turn.example.com:5349",
+            "--turn-secret",
+            "hunter2",
+            "--turn-ttl",
+            "2h 30m",
+        ])?;
+        assert_eq!(config.validate(), Ok(()));
+        assert_eq!(
+            config.turn_urls,
+            [UDP, TCP, "turns:turn.example.com:5349"].map(String::from)
+        );
+        assert_eq!(config.turn_ttl, Duration::from_secs(9_000));
+        let relay = config
+            .turn()
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::MissingRequiredArgument))?;
+        assert_eq!(relay.ttl(), Duration::from_secs(9_000));
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        Ok(())
+    }
+
+    #[test]
+    fn turn_is_off_by_default_with_a_day_long_ttl() -> Result<(), clap::Error> {
+        let config = parse(&[])?;
+        assert_eq!(config.validate(), Ok(()));
+        assert!(config.turn().is_none());
+        assert_eq!(config.turn_ttl, Duration::from_secs(86_400));
+        assert_eq!(config.command, None);
+        Ok(())
+    }
+
+    #[test]
+    fn turn_needs_both_url_and_secret() -> Result<(), clap::Error> {
+        let config = parse(&["--turn-url", UDP])?;
+        assert_eq!(config.validate(), Err(ConfigError::TurnUrlWithoutSecret));
+        let config = parse(&["--turn-secret", "s"])?;
+        assert_eq!(config.validate(), Err(ConfigError::TurnSecretWithoutUrl));
+        Ok(())
+    }
+
+    #[test]
+    fn turn_nonsense_is_refused() -> Result<(), clap::Error> {
+        assert!(parse(&["--turn-url", UDP, "--turn-secret", ""]).is_err());
+        for url in [
+            "stun:turn.example.com",
+            "https://turn.example.com",
+            "turn:",
+            "turn.example.com:3478",
+            "turn://x",
+        ] {
+            let config = parse(&["--turn-url", url, "--turn-secret", "s"])?;
+            assert_eq!(
+                config.validate(),
+                Err(ConfigError::InvalidTurnUrl(url.into())),
+                "{url}"
+            );
+        }
+        let config = parse(&[
+            "--turn-url",
+            UDP,
+            "--turn-secret",
+            "s",
+            "--turn-ttl",
+            "500ms",
+        ])?;
+        assert_eq!(config.validate(), Err(ConfigError::ZeroTurnTtl));
+        Ok(())
+    }
+
+    #[test]
+    fn healthcheck_is_a_subcommand_after_the_settings() -> Result<(), clap::Error> {
+        let config = parse(&["--bind", "0.0.0.0:9000", "healthcheck"])?;
+        assert_eq!(config.command, Some(Command::Healthcheck));
+        assert_eq!(config.bind.to_string(), "0.0.0.0:9000");
         Ok(())
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod config;
 pub mod frame_guard;
+pub mod health;
 pub mod http;
 pub mod lobby;
 pub mod messages;
@@ -18,16 +19,18 @@ pub mod rate_limit;
 pub mod room;
 pub mod room_actor;
 pub mod session;
+pub mod turn;
 
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use actix::{Actor, Addr};
 use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpServer};
 
-pub use crate::config::{Config, ConfigError};
+pub use crate::config::{Command, Config, ConfigError};
 use crate::http::AppState;
 use crate::lobby::{GetStats, Lobby, Shutdown, Stats};
 use crate::origin::{InvalidOrigin, OriginPolicy};
@@ -93,7 +96,16 @@ pub async fn start(config: Config) -> Result<Server, Error> {
             });
         }
     }
-    let lobby = Lobby::default().start();
+    let turn = config.turn();
+    match &turn {
+        Some(relay) => tracing::info!(
+            urls = ?config.turn_urls,
+            ttl = %humantime::format_duration(relay.ttl()),
+            "TURN credentials on"
+        ),
+        None => tracing::info!("TURN credentials off (no --turn-url)"),
+    }
+    let lobby = Lobby::new(turn.map(Arc::new)).start();
     let state = AppState {
         lobby: lobby.clone(),
         origins,

@@ -2,6 +2,7 @@
 //! which sessions are connected (to close them on shutdown).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use actix::{Actor, Addr, AsyncContext, Context, Handler, Message, Recipient};
 use shared::{ErrorCode, LeaveReason, ResumeToken, RoomKey};
@@ -9,6 +10,7 @@ use shared::{ErrorCode, LeaveReason, ResumeToken, RoomKey};
 use crate::messages::{room_hint, Join, RoomId, ToSession};
 use crate::room::SessionId;
 use crate::room_actor::{CloseRoom, Leave, RoomActor};
+use crate::turn::TurnRelay;
 
 /// The lobby actor. It routes joins but never decides capacity: that is the room actor's.
 #[derive(Default)]
@@ -19,6 +21,18 @@ pub struct Lobby {
     tokens: HashMap<ResumeToken, RoomKey>,
     sessions: HashMap<SessionId, Recipient<ToSession>>,
     next_room_id: u64,
+    /// Handed to every room actor, which mints credentials for the joins it admits.
+    turn: Option<Arc<TurnRelay>>,
+}
+
+impl Lobby {
+    /// A lobby whose rooms give admitted browsers credentials for `turn`, if any.
+    pub fn new(turn: Option<Arc<TurnRelay>>) -> Self {
+        Self {
+            turn,
+            ..Self::default()
+        }
+    }
 }
 
 struct RoomEntry {
@@ -55,7 +69,7 @@ impl Handler<Join> for Lobby {
         let entry = self.rooms.entry(key.clone()).or_insert_with(|| {
             self.next_room_id += 1;
             let id = RoomId(self.next_room_id);
-            let addr = RoomActor::new(id, key, ctx.address()).start();
+            let addr = RoomActor::new(id, key, ctx.address(), self.turn.clone()).start();
             RoomEntry {
                 id,
                 addr,

@@ -1,6 +1,8 @@
 //! The actor for one room: applies [`Room`]'s rules and passes messages between its sessions.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use actix::{Actor, ActorContext, Addr, AsyncContext, Context, Handler, Message, Recipient};
 use shared::{ErrorCode, LeaveReason, RawSignal, ResumeToken, RoomKey, ServerMsg};
@@ -8,6 +10,7 @@ use shared::{ErrorCode, LeaveReason, RawSignal, ResumeToken, RoomKey, ServerMsg}
 use crate::lobby::{Lobby, RoomEmpty, TokenFreed, TokenIssued};
 use crate::messages::{room_hint, Join, RoomId, ToSession};
 use crate::room::{Full, Room, SessionId};
+use crate::turn::{opaque_id, TurnRelay};
 
 /// One room's actor. It alone decides who gets in, so concurrent joins cannot overfill it.
 ///
@@ -21,11 +24,12 @@ pub struct RoomActor {
     room: Room,
     recipients: HashMap<SessionId, Recipient<ToSession>>,
     joins_seen: u64,
+    turn: Option<Arc<TurnRelay>>,
 }
 
 impl RoomActor {
-    /// A room with nobody in it yet.
-    pub fn new(id: RoomId, key: RoomKey, lobby: Addr<Lobby>) -> Self {
+    /// A room with nobody in it yet. Admitted joins get credentials for `turn`, if any.
+    pub fn new(id: RoomId, key: RoomKey, lobby: Addr<Lobby>, turn: Option<Arc<TurnRelay>>) -> Self {
         Self {
             id,
             key,
@@ -33,6 +37,7 @@ impl RoomActor {
             room: Room::new(),
             recipients: HashMap::new(),
             joins_seen: 0,
+            turn,
         }
     }
 
@@ -64,17 +69,19 @@ impl Handler<Join> for RoomActor {
     fn handle(&mut self, msg: Join, ctx: &mut Self::Context) {
         self.joins_seen += 1;
         let room = room_hint(&self.key);
-        let mut bytes = [0u8; 16];
+        // 16 bytes for the resume token, 8 for the TURN credential's opaque id.
+        let mut bytes = [0u8; 24];
         if let Err(e) = getrandom::fill(&mut bytes) {
             tracing::error!(%room, session = %msg.session, "no randomness for a resume token: {e}");
             msg.recipient.do_send(ToSession::Failed { join: msg.join });
             self.report_if_empty();
             return;
         }
+        let (token_bytes, turn_id) = split_random(bytes);
         let admission = match self.room.join(
             msg.session,
             msg.resume.as_ref(),
-            ResumeToken::from_bytes(bytes),
+            ResumeToken::from_bytes(token_bytes),
         ) {
             Ok(admission) => admission,
             Err(Full) => {
@@ -101,6 +108,14 @@ impl Handler<Join> for RoomActor {
                 key: self.key.clone(),
             });
         }
+        // Minted only now, for an admitted join: a refused one never sees a credential. The id
+        // is random, so the relay's logs link a credential to neither the room nor the browser.
+        let ice_servers = self
+            .turn
+            .as_ref()
+            .map(|relay| relay.mint(SystemTime::now(), &opaque_id(&turn_id)))
+            .into_iter()
+            .collect();
         msg.recipient.do_send(ToSession::Admitted {
             join: msg.join,
             room: ctx.address(),
@@ -110,7 +125,7 @@ impl Handler<Join> for RoomActor {
                 role: admission.role,
                 resume: admission.token,
                 peer_present: admission.peer.is_some(),
-                ice_servers: Vec::new(),
+                ice_servers,
             },
         });
         self.recipients.insert(msg.session, msg.recipient);
@@ -119,6 +134,15 @@ impl Handler<Join> for RoomActor {
             self.deliver(peer, ServerMsg::PeerJoined);
         }
     }
+}
+
+/// Splits one draw of randomness into a resume token's bytes and a TURN credential id's.
+fn split_random(bytes: [u8; 24]) -> ([u8; 16], [u8; 8]) {
+    let mut token = [0u8; 16];
+    let mut id = [0u8; 8];
+    token.copy_from_slice(&bytes[..16]);
+    id.copy_from_slice(&bytes[16..]);
+    (token, id)
 }
 
 /// A session gives up its slot.
