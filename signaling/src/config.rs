@@ -66,7 +66,7 @@ pub struct Config {
 
     /// A TURN relay URL given to browsers with time-limited credentials after each join, e.g.
     /// turn:turn.example.com:3478?transport=udp. Repeat the flag, or comma-separate in the
-    /// variable. Needs --turn-secret.
+    /// variable. Needs --turn-secret. Empty means none.
     #[arg(
         long = "turn-url",
         env = "DUET_TURN_URLS",
@@ -77,28 +77,32 @@ pub struct Config {
 
     /// The secret shared with the TURN relay (coturn's static-auth-secret, with
     /// use-auth-secret). Never sent to browsers nor logged. Prefer the variable: a flag shows
-    /// in the process list. Needs --turn-url.
+    /// in the process list. Needs --turn-url. Empty means none.
     #[arg(
         long,
         env = "DUET_TURN_SECRET",
         hide_env_values = true,
         value_name = "SECRET"
     )]
-    pub turn_secret: Option<TurnSecret>,
+    pub turn_secret: Option<SecretString>,
 
     /// How long TURN credentials stay valid after a join. The relay checks them again on every
     /// allocation refresh, so a call outliving them loses its relay: keep this longer than
     /// any call.
-    #[arg(long, env = "DUET_TURN_TTL", default_value = "24h", value_parser = humantime::parse_duration)]
+    #[arg(long, env = "DUET_TURN_TTL", default_value = "24h", value_name = "DURATION",
+          value_parser = humantime::parse_duration)]
     pub turn_ttl: Duration,
 }
 
 /// What the program does instead of serving.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
 pub enum Command {
-    /// Checks that the service answers at --bind: GETs /healthz (at 127.0.0.1 or ::1 when
-    /// --bind is 0.0.0.0 or ::) and exits 0 on 200, 1 otherwise. For container health checks
-    /// in an image without a shell or curl.
+    /// Probe a running service's /healthz: exit 0 if healthy, 1 if not.
+    ///
+    /// Asks the service at --bind (DUET_BIND; given before the subcommand:
+    /// `duet-signaling --bind 127.0.0.1:8080 healthcheck`), at 127.0.0.1 or ::1 when that is
+    /// 0.0.0.0 or ::, with a 2 s timeout per step. Healthy means HTTP 200. For container health
+    /// checks in an image without a shell or curl.
     Healthcheck,
 }
 
@@ -144,15 +148,16 @@ impl Config {
                 interval: self.heartbeat_interval,
             });
         }
-        match (self.turn_urls.is_empty(), &self.turn_secret) {
-            (false, None) => return Err(ConfigError::TurnUrlWithoutSecret),
-            (true, Some(_)) => return Err(ConfigError::TurnSecretWithoutUrl),
+        let secret = self.secret().is_some();
+        match (self.turn_urls().is_empty(), secret) {
+            (false, false) => return Err(ConfigError::TurnUrlWithoutSecret),
+            (true, true) => return Err(ConfigError::TurnSecretWithoutUrl),
             _ => {}
         }
-        if let Some(url) = self.turn_urls.iter().find(|url| !is_turn_url(url)) {
-            return Err(ConfigError::InvalidTurnUrl(url.clone()));
+        if let Some(url) = self.turn_urls().into_iter().find(|url| !is_turn_url(url)) {
+            return Err(ConfigError::InvalidTurnUrl(url.to_owned()));
         }
-        if self.turn_secret.is_some() && self.turn_ttl.as_secs() == 0 {
+        if secret && self.turn_ttl.as_secs() == 0 {
             return Err(ConfigError::ZeroTurnTtl);
         }
         Ok(())
@@ -160,15 +165,30 @@ impl Config {
 
     /// The TURN relay to mint credentials for, when one is configured (after [`Self::validate`]).
     pub fn turn(&self) -> Option<TurnRelay> {
-        let secret = self.turn_secret.clone()?;
-        if self.turn_urls.is_empty() {
+        let secret = self.secret()?;
+        let urls = self.turn_urls();
+        if urls.is_empty() {
             return None;
         }
         Some(TurnRelay::new(
-            self.turn_urls.clone(),
+            urls.into_iter().map(str::to_owned).collect(),
             secret,
             self.turn_ttl,
         ))
+    }
+
+    /// The TURN URLs given, less empty ones (`DUET_TURN_URLS=` or a stray comma).
+    pub fn turn_urls(&self) -> Vec<&str> {
+        self.turn_urls
+            .iter()
+            .map(|url| url.trim())
+            .filter(|url| !url.is_empty())
+            .collect()
+    }
+
+    /// The TURN secret, unless none or an empty one (`DUET_TURN_SECRET=`) was given.
+    fn secret(&self) -> Option<TurnSecret> {
+        TurnSecret::new(self.turn_secret.as_ref()?.0.as_bytes()).ok()
     }
 
     /// The per-connection rate limit.
@@ -178,6 +198,24 @@ impl Config {
             per_second: self.rate_limit_per_second,
             max_strikes: self.rate_limit_strikes,
         }
+    }
+}
+
+/// A setting that must never be shown: `Debug` prints `<redacted>`.
+#[derive(Clone)]
+pub struct SecretString(String);
+
+impl std::str::FromStr for SecretString {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
     }
 }
 
@@ -275,6 +313,19 @@ mod tests {
         Ok(())
     }
 
+    /// What `DUET_TURN_URLS=` and `DUET_TURN_SECRET=` (say, from an unset compose variable)
+    /// amount to: no TURN, not an error.
+    #[test]
+    fn empty_turn_settings_mean_none() -> Result<(), clap::Error> {
+        let config = parse(&["--turn-url", "", "--turn-secret", ""])?;
+        assert_eq!(config.validate(), Ok(()));
+        assert!(config.turn().is_none());
+        let config = parse(&["--turn-url", &format!("{UDP},"), "--turn-secret", "s"])?;
+        assert_eq!(config.validate(), Ok(()));
+        assert_eq!(config.turn_urls(), [UDP]);
+        Ok(())
+    }
+
     #[test]
     fn turn_needs_both_url_and_secret() -> Result<(), clap::Error> {
         let config = parse(&["--turn-url", UDP])?;
@@ -286,7 +337,8 @@ mod tests {
 
     #[test]
     fn turn_nonsense_is_refused() -> Result<(), clap::Error> {
-        assert!(parse(&["--turn-url", UDP, "--turn-secret", ""]).is_err());
+        let config = parse(&["--turn-url", UDP, "--turn-secret", ""])?;
+        assert_eq!(config.validate(), Err(ConfigError::TurnUrlWithoutSecret));
         for url in [
             "stun:turn.example.com",
             "https://turn.example.com",

@@ -99,7 +99,7 @@ pub async fn start(config: Config) -> Result<Server, Error> {
     let turn = config.turn();
     match &turn {
         Some(relay) => tracing::info!(
-            urls = ?config.turn_urls,
+            urls = ?config.turn_urls(),
             ttl = %humantime::format_duration(relay.ttl()),
             "TURN credentials on"
         ),

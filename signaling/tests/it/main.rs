@@ -5,6 +5,8 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod bad_input;
+mod healthcheck;
 mod http;
 mod rooms;
 mod support;
+mod turn;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use futures_util::{SinkExt, StreamExt};
-use shared::{ClientMsg, ErrorCode, ResumeToken, Role, RoomName, ServerMsg, Signal};
+use shared::{ClientMsg, ErrorCode, IceServer, ResumeToken, Role, RoomName, ServerMsg, Signal};
 use signaling::{Config, Server};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -56,6 +56,7 @@ pub struct Joined {
     pub role: Role,
     pub resume: ResumeToken,
     pub peer_present: bool,
+    pub ice_servers: Vec<IceServer>,
 }
 
 impl Client {
@@ -147,7 +148,7 @@ impl Client {
                 role,
                 resume,
                 peer_present,
-                ..
+                ice_servers,
             } => {
                 assert_eq!(
                     got.as_str(),
@@ -158,6 +159,7 @@ impl Client {
                     role,
                     resume,
                     peer_present,
+                    ice_servers,
                 }
             }
             other => panic!("expected joined, got {other:?}"),

@@ -1,0 +1,87 @@
+//! `duet-signaling healthcheck`, the built binary, against a running service and a closed port.
+
+use std::net::{SocketAddr, TcpListener};
+use std::process::{Command, Output};
+
+use crate::support::{finish, start};
+
+const BIN: &str = env!("CARGO_BIN_EXE_duet-signaling");
+
+/// Runs the binary with `args` and no inherited environment (no stray `DUET_*` settings).
+async fn run(args: &[&str]) -> Output {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    // Off the test's runtime thread: the server under test runs on it.
+    tokio::task::spawn_blocking(move || {
+        Command::new(BIN)
+            .args(&args)
+            .env_clear()
+            .output()
+            .expect("the binary runs")
+    })
+    .await
+    .expect("the probe thread")
+}
+
+#[actix_web::test]
+async fn healthcheck_exits_0_against_a_running_service() {
+    let server = start(&[]).await;
+    let bind = server.addr().to_string();
+    let out = run(&["--bind", &bind, "healthcheck"]).await;
+    assert!(out.status.success(), "{out:?}");
+    // 0.0.0.0 is probed on 127.0.0.1, as in the container.
+    let wildcard = format!("0.0.0.0:{}", server.addr().port());
+    let out = run(&["--bind", &wildcard, "healthcheck"]).await;
+    assert!(out.status.success(), "{out:?}");
+    finish!(server);
+}
+
+#[actix_web::test]
+async fn healthcheck_reads_the_bind_address_from_the_environment() {
+    let server = start(&[]).await;
+    let bind = server.addr().to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(BIN)
+            .arg("healthcheck")
+            .env_clear()
+            .env("DUET_BIND", bind)
+            .output()
+            .expect("the binary runs")
+    })
+    .await
+    .expect("the probe thread");
+    assert!(out.status.success(), "{out:?}");
+    finish!(server);
+}
+
+#[actix_web::test]
+async fn healthcheck_exits_1_against_a_closed_port() {
+    // A port that was free a moment ago and has nobody listening now.
+    let closed: SocketAddr = {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr")
+    };
+    let out = run(&["--bind", &closed.to_string(), "healthcheck"]).await;
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("unhealthy"), "{stderr}");
+}
+
+#[actix_web::test]
+async fn help_never_shows_the_turn_secret() {
+    let out = tokio::task::spawn_blocking(|| {
+        Command::new(BIN)
+            .arg("--help")
+            .env_clear()
+            .env("DUET_TURN_SECRET", "hunter2-from-the-environment")
+            .env("DUET_TURN_URLS", "turn:turn.example.com:3478")
+            .output()
+            .expect("the binary runs")
+    })
+    .await
+    .expect("the help thread");
+    assert!(out.status.success(), "{out:?}");
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("--turn-secret"), "{help}");
+    assert!(help.contains("DUET_TURN_SECRET"), "{help}");
+    assert!(!help.contains("hunter2"), "{help}");
+}
