@@ -102,6 +102,14 @@ fn every_example_decodes_and_every_message_has_one() {
                     Signal::Candidate { .. } => "candidate",
                 });
             }
+            if let Example::Server(ServerMsg::Joined { ice_servers, .. }) = &example {
+                if ice_servers
+                    .iter()
+                    .any(|s| s.username.is_some() && s.credential.is_some())
+                {
+                    seen.insert("server joined with TURN credentials");
+                }
+            }
             if let Example::Server(ServerMsg::Error { code, .. }) = &example {
                 assert_ne!(
                     *code,
@@ -131,6 +139,7 @@ fn every_example_decodes_and_every_message_has_one() {
         "client signal",
         "client leave",
         "server joined",
+        "server joined with TURN credentials",
         "server peer_joined",
         "server peer_left",
         "server signal",
