@@ -13,6 +13,10 @@ cargo fmt --all --check
 cargo clippy --workspace --exclude duet-frontend --all-targets -- -D warnings
 cargo clippy -p duet-frontend --target wasm32-unknown-unknown --all-targets -- -D warnings
 
+say "deployment files (no Docker engine here: check what can be checked without one)"
+docker-compose --env-file .env.example -f docker-compose.yml config -q
+caddy validate --adapter caddyfile --config deploy/Caddyfile
+
 say "protocol and signaling service tests"
 cargo test --workspace --exclude duet-frontend
 

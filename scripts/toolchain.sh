@@ -73,13 +73,6 @@ ensure_wasm_opt() {
   fi
 }
 
-ensure_chromium() {
-  if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
-    say "installing Chromium and ChromeDriver from Debian"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
-  fi
-}
 
 ensure_e2e_packages() {
   local want have
@@ -88,6 +81,26 @@ ensure_e2e_packages() {
   if [ "$have" != "$want" ]; then
     say "installing the e2e packages (playwright-core $want; it never downloads a browser)"
     (cd "$ROOT/e2e" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+  fi
+}
+
+# Debian packages, installed together with one `apt-get update` when any is missing.
+# `--lean` leaves out recommended packages.
+ensure_debian_packages() {
+  local missing=() pair recommends=()
+  if [ "${1:-}" = --lean ]; then
+    recommends=(--no-install-recommends)
+    shift
+  fi
+  for pair in "$@"; do
+    # "command:package": the package is missing when its command is.
+    command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "installing ${missing[*]} from Debian"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq "${recommends[@]}" "${missing[@]}" >/dev/null
   fi
 }
 
@@ -101,5 +114,10 @@ toolchain_build() {
 }
 
 toolchain_test() {
-  toolchain_build && ensure_chromium && ensure_e2e_packages
+  # Chromium and its driver for the browser tests; Caddy, coturn and docker-compose to check
+  # and exercise the deployment (deploy/) without a Docker engine.
+  toolchain_build &&
+    ensure_debian_packages chromium:chromium chromedriver:chromium-driver &&
+    ensure_debian_packages --lean caddy:caddy turnserver:coturn docker-compose:docker-compose &&
+    ensure_e2e_packages
 }
