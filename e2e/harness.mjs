@@ -4,12 +4,21 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import https from 'node:https';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const SIGNALING_BIN = process.env.DUET_SIGNALING_BIN ?? '../target/debug/duet-signaling';
-const DIST = process.env.DUET_DIST ?? '../dist';
+export const DIST = path.resolve(process.env.DUET_DIST ?? '../dist');
 const CHROMIUM = process.env.DUET_CHROMIUM ?? '/usr/bin/chromium';
+const CADDY = process.env.DUET_CADDY ?? 'caddy';
+const TURNSERVER = process.env.DUET_TURNSERVER ?? 'turnserver';
+/** The repository's deploy/ directory: the web server and TURN configurations under test. */
+export const DEPLOY = fileURLToPath(new URL('../deploy/', import.meta.url));
 
 /** How long any one condition may take before the test fails. */
 export const WAIT = 20_000;
@@ -40,8 +49,15 @@ export class Service {
   #exited;
   port;
 
-  static async start(port = 0) {
+  #options;
+
+  /**
+   * Starts the service on `port` (0: any free one). `dist` is the directory it serves, `args`
+   * extra command-line flags, `env` extra environment variables.
+   */
+  static async start(port = 0, { dist = DIST, args = [], env = {} } = {}) {
     const service = new Service();
+    service.#options = { dist, args, env };
     await service.#spawn(port);
     return service;
   }
@@ -53,8 +69,11 @@ export class Service {
   async #spawn(port) {
     const child = spawn(
       SIGNALING_BIN,
-      ['--bind', `127.0.0.1:${port}`, '--static-dir', DIST],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'info' } },
+      ['--bind', `127.0.0.1:${port}`, '--static-dir', this.#options.dist, ...this.#options.args],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'info', ...this.#options.env },
+      },
     );
     this.#child = child;
     this.#exited = once(child, 'exit');
@@ -284,4 +303,228 @@ export async function withTimeout(promise, ms, what) {
 /** A room name no other test uses. */
 export function uniqueRoom(prefix) {
   return `${prefix} ${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A TCP port free at the moment of asking (on 127.0.0.1). */
+export async function freePort() {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** Whether `command` can be started here (e.g. `caddy`, `turnserver`). */
+export async function canRun(command, args = ['--version']) {
+  command = { caddy: CADDY, turnserver: TURNSERVER }[command] ?? command;
+  const child = spawn(command, args, { stdio: 'ignore' });
+  const [outcome] = await Promise.race([once(child, 'exit'), once(child, 'error').then(() => [null])]);
+  return outcome === 0;
+}
+
+/** A temporary directory, removed by `dispose()`. */
+export async function tempDir(prefix) {
+  return mkdtemp(path.join(os.tmpdir(), `duet-${prefix}-`));
+}
+
+/** A copy of the app's dist/ with extra files in it (e.g. a config.json); `dispose()` removes it. */
+export async function distWith(files) {
+  const dir = await tempDir('dist');
+  await cp(DIST, dir, { recursive: true });
+  for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content);
+  return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A child process whose output is kept (for assertions and for failure messages) and whose
+ * readiness is a line of that output.
+ */
+class Child {
+  #child;
+  #exited;
+  log = '';
+
+  constructor(command, args, env, name) {
+    this.name = name;
+    this.#child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    this.#exited = once(this.#child, 'exit');
+    const keep = (chunk) => {
+      this.log += chunk;
+    };
+    this.#child.stdout.on('data', keep);
+    this.#child.stderr.on('data', keep);
+  }
+
+  /** Waits until the output matches `pattern`; fails if the process exits first. */
+  async waitForLog(pattern, what) {
+    const seen = new Promise((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(this.log);
+        if (match) {
+          cleanup();
+          resolve(match);
+        }
+      };
+      const onExit = (code) => {
+        cleanup();
+        reject(new Error(`${this.name} exited (${code}) before ${what}:\n${this.log}`));
+      };
+      const cleanup = () => {
+        this.#child.stdout.off('data', check);
+        this.#child.stderr.off('data', check);
+        this.#child.off('exit', onExit);
+      };
+      this.#child.stdout.on('data', check);
+      this.#child.stderr.on('data', check);
+      this.#child.on('exit', onExit);
+      check();
+    });
+    return withTimeout(seen, WAIT, `${this.name}: ${what}\n${this.log}`);
+  }
+
+  async stop() {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) {
+      this.#child.kill('SIGTERM');
+      await this.#exited;
+    }
+  }
+}
+
+/**
+ * Debian's Caddy running the repository's deploy/Caddyfile, configured by environment as in
+ * production, on free ports of this machine, with its internal (self-signed) certificate for
+ * `localhost`.
+ */
+export class Caddy {
+  #child;
+  #home;
+  port;
+
+  /** `env`: Caddyfile variables (DUET_SIGNALING_UPSTREAM, DUET_WEB_ROOT, ...). */
+  static async start(env) {
+    const caddy = new Caddy();
+    caddy.#home = await tempDir('caddy');
+    caddy.port = await freePort();
+    const httpPort = await freePort();
+    caddy.#child = new Child(
+      CADDY,
+      ['run', '--adapter', 'caddyfile', '--config', path.join(DEPLOY, 'Caddyfile')],
+      {
+        DUET_DOMAIN: 'localhost',
+        DUET_HTTPS_PORT: String(caddy.port),
+        DUET_HTTP_PORT: String(httpPort),
+        // Caddy keeps its local CA and certificates here, not in this machine's home.
+        HOME: caddy.#home,
+        XDG_DATA_HOME: path.join(caddy.#home, 'data'),
+        XDG_CONFIG_HOME: path.join(caddy.#home, 'config'),
+        ...env,
+      },
+      'caddy',
+    );
+    await caddy.#child.waitForLog(/serving initial configuration/, 'serving its configuration');
+    // The certificate for localhost is made in the background: wait until TLS answers.
+    await withTimeout(caddy.#untilAnswering(), WAIT, 'Caddy to answer over HTTPS');
+    return caddy;
+  }
+
+  async #untilAnswering() {
+    for (;;) {
+      try {
+        await this.get('/');
+        return;
+      } catch {
+        await new Promise((resolve) => {
+          setTimeout(resolve, 100);
+        });
+      }
+    }
+  }
+
+  get url() {
+    return `https://localhost:${this.port}`;
+  }
+
+  get log() {
+    return this.#child.log;
+  }
+
+  /**
+   * GETs `pathname` over HTTPS (the certificate is Caddy's own: not verified) and returns the
+   * status, the headers and the raw (possibly compressed) body length.
+   */
+  get(pathname, headers = {}) {
+    return new Promise((resolve, reject) => {
+      const request = https.get(
+        { host: '127.0.0.1', servername: 'localhost', port: this.port, path: pathname,
+          headers: { host: `localhost:${this.port}`, ...headers }, rejectUnauthorized: false },
+        (response) => {
+          let length = 0;
+          response.on('data', (chunk) => {
+            length += chunk.length;
+          });
+          response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, length }));
+          response.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+    });
+  }
+
+  async stop() {
+    await this.#child?.stop();
+    await rm(this.#home, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Debian's coturn running the repository's deploy/turnserver.conf on loopback, with test-only
+ * overrides appended (see `start`). Its log (verbose) tells which allocations it made.
+ */
+export class Turn {
+  #child;
+  #dir;
+  port;
+
+  /** Starts coturn with `secret` as its static auth secret. */
+  static async start(secret) {
+    const turn = new Turn();
+    turn.#dir = await tempDir('turn');
+    turn.port = await freePort();
+    const production = await readFile(path.join(DEPLOY, 'turnserver.conf'), 'utf8');
+    const config = path.join(turn.#dir, 'turnserver.conf');
+    // TEST ONLY. Production denies loopback peers (and every private range): a relay must
+    // not be a way into the server's own network. Here both browsers and the relay share
+    // 127.0.0.1, so the relayed peer is 127.0.0.1 and must be allowed (an address both
+    // allowed and denied is allowed). Everything else is the production file as it is.
+    await writeFile(config, `${production}
+# --- test overrides (e2e harness) ---
+listening-ip=127.0.0.1
+relay-ip=127.0.0.1
+listening-port=${turn.port}
+allow-loopback-peers
+allowed-peer-ip=127.0.0.1
+pidfile=${path.join(turn.#dir, 'turnserver.pid')}
+userdb=${path.join(turn.#dir, 'turndb')}
+verbose
+`);
+    turn.#child = new Child(TURNSERVER, ['-c', config, `--static-auth-secret=${secret}`], {}, 'turnserver');
+    await turn.#child.waitForLog(/Total (UDP|General) servers: \d+|IPv4\. UDP listener opened on : 127\.0\.0\.1:\d+/, 'listening');
+    return turn;
+  }
+
+  get log() {
+    return this.#child.log;
+  }
+
+  /** The TURN URL browsers get for this relay (UDP). */
+  get url() {
+    return `turn:127.0.0.1:${this.port}?transport=udp`;
+  }
+
+  async stop() {
+    await this.#child?.stop();
+    await rm(this.#dir, { recursive: true, force: true });
+  }
 }

@@ -1,0 +1,216 @@
+// Deployment: the call works through the production web server configuration (Debian's Caddy
+// running deploy/Caddyfile over HTTPS, in front of the real service) without a single
+// Content-Security-Policy violation; and, where Debian's coturn runs, a call forced through
+// the TURN relay (deploy/turnserver.conf) with the credentials a real join handed out.
+
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+import {
+  Caddy, DIST, FAKE_MEDIA, Service, Turn, canRun, distWith, joinRoom, launchBrowser, uniqueRoom,
+  waitForPlayingVideo, waitForStatus, WAIT,
+} from '../harness.mjs';
+
+/**
+ * Opens Duet as a new person, recording what a strict page must never produce: CSP
+ * violations (the `securitypolicyviolation` event, and console errors about the policy).
+ * Also keeps every RTCPeerConnection the page makes, for its stats.
+ */
+async function openWatchedPerson(browser, url, contextOptions = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...contextOptions });
+  await context.addInitScript(() => {
+    window.__duetViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__duetViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`);
+    });
+    window.__duetPeers = [];
+    const Original = window.RTCPeerConnection;
+    window.RTCPeerConnection = function RTCPeerConnection(...args) {
+      const pc = new Original(...args);
+      window.__duetPeers.push(pc);
+      return pc;
+    };
+    window.RTCPeerConnection.prototype = Original.prototype;
+  });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) {
+      consoleErrors.push(message.text());
+    }
+  });
+  page.on('pageerror', (error) => consoleErrors.push(String(error)));
+  await page.goto(url);
+  return { page, context, consoleErrors };
+}
+
+/** What the page's newest peer connection is configured with and connected through. */
+async function peerDetails(page) {
+  return page.evaluate(async () => {
+    const pc = window.__duetPeers.at(-1);
+    const stats = await pc.getStats();
+    let pair;
+    stats.forEach((s) => {
+      if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
+    });
+    const local = pair && stats.get(pair.localCandidateId);
+    const remote = pair && stats.get(pair.remoteCandidateId);
+    const config = pc.getConfiguration();
+    return {
+      policy: config.iceTransportPolicy,
+      servers: config.iceServers.map((s) => ({ urls: [].concat(s.urls), username: s.username })),
+      local: local && { type: local.candidateType, address: local.address, relayProtocol: local.relayProtocol },
+      remote: remote && { type: remote.candidateType },
+    };
+  });
+}
+
+/** Two people meet in `room` on `url`; returns once both see and hear each other. */
+async function callThrough(browser, url, t, contextOptions) {
+  const room = uniqueRoom('Deploy');
+  const ana = await openWatchedPerson(browser, url, contextOptions);
+  t.after(() => ana.context.close());
+  const ben = await openWatchedPerson(browser, url, contextOptions);
+  t.after(() => ben.context.close());
+  await joinRoom(ana.page, room);
+  await waitForStatus(ana.page, /Waiting for your friend/i);
+  await joinRoom(ben.page, room);
+  const seenByBen = await waitForPlayingVideo(ben.page);
+  const seenByAna = await waitForPlayingVideo(ana.page);
+  assert.ok(seenByAna.width > 0 && seenByBen.width > 0);
+  await waitForStatus(ana.page, /\bConnected\b/i);
+  await waitForStatus(ben.page, /\bConnected\b/i);
+  return { ana, ben };
+}
+
+async function assertNoViolations(person) {
+  const violations = await person.page.evaluate(() => window.__duetViolations);
+  assert.deepEqual(violations, [], 'no Content-Security-Policy violation');
+  assert.deepEqual(person.consoleErrors, [], 'no console errors');
+}
+
+describe('the production web server (deploy/Caddyfile)', { skip: !(await canRun('caddy', ['version'])) && 'no caddy here' }, () => {
+  let service;
+  let caddy;
+  let browser;
+  before(async () => {
+    service = await Service.start();
+    caddy = await Caddy.start({
+      DUET_WEB_ROOT: DIST,
+      DUET_SIGNALING_UPSTREAM: `127.0.0.1:${service.port}`,
+      DUET_CONFIG_JSON: '{"ice_servers":[],"ice_transport_policy":"all"}',
+    });
+    browser = await launchBrowser(FAKE_MEDIA);
+  });
+  after(async () => {
+    await browser?.close();
+    await caddy?.stop();
+    await service?.stop();
+  });
+
+  test('serves the app with strict headers, long-lived hashed files and compression', async () => {
+    const index = await caddy.get('/');
+    assert.equal(index.status, 200);
+    assert.match(index.headers['content-type'], /^text\/html/);
+    assert.equal(index.headers['cache-control'], 'no-cache');
+    const csp = index.headers['content-security-policy'];
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    assert.equal(index.headers['x-content-type-options'], 'nosniff');
+    assert.equal(index.headers['referrer-policy'], 'no-referrer');
+    assert.match(index.headers['permissions-policy'], /camera=\(self\), microphone=\(self\)/);
+    assert.ok(index.headers['strict-transport-security'], 'HSTS header (max-age=0 on localhost)');
+    assert.equal(index.headers.server, undefined);
+
+    // An app route is the app (single-page app); a missing file is not.
+    const route = await caddy.get('/some/room');
+    assert.equal(route.status, 200);
+    assert.match(route.headers['content-type'], /^text\/html/);
+    assert.equal((await caddy.get('/missing-0123456789abcdef_bg.wasm')).status, 404);
+
+    const wasmName = (await readdir(DIST)).find((name) => name.endsWith('_bg.wasm'));
+    const plain = await caddy.get(`/${wasmName}`);
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers['content-type'], 'application/wasm');
+    assert.equal(plain.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.equal(plain.headers['content-encoding'], undefined);
+    for (const encoding of ['zstd', 'gzip']) {
+      const compressed = await caddy.get(`/${wasmName}`, { 'accept-encoding': encoding });
+      assert.equal(compressed.headers['content-encoding'], encoding);
+      assert.equal(compressed.headers['content-type'], 'application/wasm');
+      assert.ok(compressed.length < plain.length, `${encoding}: ${compressed.length} < ${plain.length}`);
+    }
+
+    const config = await caddy.get('/config.json');
+    assert.equal(config.status, 200);
+    assert.match(config.headers['content-type'], /^application\/json/);
+    assert.equal(config.headers['cache-control'], 'no-cache');
+
+    const health = await caddy.get('/healthz');
+    assert.equal(health.status, 200);
+  });
+
+  test('a call over HTTPS through Caddy, with no CSP violation', async (t) => {
+    const { ana, ben } = await callThrough(browser, caddy.url, t, { ignoreHTTPSErrors: true });
+    assert.equal(await ana.page.evaluate(() => window.isSecureContext), true);
+    assert.equal(await ana.page.evaluate(() => location.protocol), 'https:');
+    await assertNoViolations(ana);
+    await assertNoViolations(ben);
+    // The watch works and the policy is enforced: an injected inline script is refused.
+    await ana.page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__duetInjected = true;';
+      document.head.append(script);
+    });
+    await ana.page.waitForFunction(() => window.__duetViolations.length > 0, null, { timeout: WAIT });
+    assert.equal(await ana.page.evaluate(() => window.__duetInjected), undefined);
+  });
+});
+
+describe('a call through the TURN relay (deploy/turnserver.conf)', { skip: !(await canRun('turnserver')) && 'no coturn here' }, () => {
+  const secret = randomBytes(24).toString('base64url');
+  let turn;
+  let dist;
+  let service;
+  let browser;
+  before(async () => {
+    turn = await Turn.start(secret);
+    // The same static build, told by its config.json to use relayed candidates only.
+    dist = await distWith({ 'config.json': JSON.stringify({ ice_transport_policy: 'relay' }) });
+    service = await Service.start(0, {
+      dist: dist.dir,
+      args: ['--turn-url', turn.url],
+      env: { DUET_TURN_SECRET: secret },
+    });
+    browser = await launchBrowser(FAKE_MEDIA);
+  });
+  after(async () => {
+    await browser?.close();
+    await service?.stop();
+    await turn?.stop();
+    await dist?.dispose();
+  });
+
+  test('with ice_transport_policy "relay" and the credentials of a real join, the call plays', async (t) => {
+    const { ana, ben } = await callThrough(browser, service.url, t);
+    for (const person of [ana, ben]) {
+      const details = await peerDetails(person.page);
+      t.diagnostic(JSON.stringify(details));
+      // Only relayed candidates could exist (the policy), and the one in use is relayed.
+      assert.equal(details.policy, 'relay');
+      const relay = details.servers.find((s) => s.urls.includes(turn.url));
+      assert.ok(relay, `the joined answer's TURN server: ${JSON.stringify(details.servers)}`);
+      assert.match(relay.username, /^\d{10}:/, 'a time-limited TURN REST user name (expiry:id)');
+      assert.equal(details.local?.type, 'relay');
+      assert.equal(details.local?.relayProtocol, 'udp');
+      // And coturn agrees: it allocated a relay for that user name.
+      assert.ok(turn.log.includes(relay.username), `coturn saw ${relay.username}`);
+    }
+    assert.match(turn.log, /ALLOCATE processed, success/);
+    await assertNoViolations(ana);
+    await assertNoViolations(ben);
+  });
+});
