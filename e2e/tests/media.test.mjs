@@ -2,6 +2,7 @@
 // gets a clear message instead of a broken page.
 
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import {
   FAKE_MEDIA, NO_DEVICES, REFUSE_MEDIA, Service, launchBrowser, localTrackKinds, openPerson,
@@ -29,6 +30,10 @@ test('story 1+2: the page asks for camera and microphone, then for a room name',
   await page.getByRole('textbox', { name: /Room name/ }).waitFor({ timeout: WAIT });
   assert.equal(await page.getByRole('button', { name: 'Join', exact: true }).count(), 1);
   assert.equal(await page.getByRole('button', { name: 'Cancel', exact: true }).count(), 1);
+  if (process.env.DUET_SCREENSHOTS) {
+    await mkdir(process.env.DUET_SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: `${process.env.DUET_SCREENSHOTS}/dialog.png` });
+  }
 });
 
 test('story 7: refusing the camera and microphone explains they are required', async (t) => {
