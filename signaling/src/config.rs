@@ -29,7 +29,8 @@ pub struct Config {
     pub static_dir: Option<PathBuf>,
 
     /// A web origin, besides this service's own and localhost, whose pages may connect,
-    /// e.g. https://duet.example. Repeat the flag, or comma-separate in the variable.
+    /// e.g. https://duet.example. Repeat the flag, or comma-separate in the variable. Empty
+    /// means none. Not needed behind a proxy that keeps the Host header (Caddy does).
     #[arg(
         long = "allowed-origin",
         env = "DUET_ALLOWED_ORIGINS",

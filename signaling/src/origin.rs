@@ -18,6 +18,8 @@ pub struct OriginPolicy {
 
 impl OriginPolicy {
     /// A policy allowing, besides the defaults, the given origins (e.g. `https://duet.example`).
+    /// Empty entries are skipped: `DUET_ALLOWED_ORIGINS=` (an unset compose variable) or a
+    /// stray comma means no extra origin, not a bad one.
     pub fn new<I, S>(extra: I) -> Result<Self, InvalidOrigin>
     where
         I: IntoIterator<Item = S>,
@@ -25,6 +27,7 @@ impl OriginPolicy {
     {
         let extra = extra
             .into_iter()
+            .filter(|o| !o.as_ref().trim().is_empty())
             .map(|o| {
                 let text = o.as_ref().trim().trim_end_matches('/');
                 Origin::parse(text).ok_or_else(|| InvalidOrigin(o.as_ref().to_owned()))
@@ -197,5 +200,12 @@ mod tests {
         assert!(OriginPolicy::new(["duet.example"]).is_err());
         assert!(OriginPolicy::new(["https://duet.example/path"]).is_err());
         assert!(OriginPolicy::new(["*"]).is_err());
+    }
+
+    #[test]
+    fn empty_entries_are_no_origins() {
+        assert_eq!(OriginPolicy::new([""]), Ok(OriginPolicy::default()));
+        let policy = OriginPolicy::new(["https://duet.example", " "]);
+        assert_eq!(policy, OriginPolicy::new(["https://duet.example"]));
     }
 }

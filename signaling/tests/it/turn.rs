@@ -140,3 +140,22 @@ async fn a_refused_join_gets_no_credentials() {
     }
     finish!(server, a, b, third);
 }
+
+/// docker-compose passes unset settings as empty variables (`DUET_TURN_SECRET=`): they mean
+/// "none", and the service starts and serves without TURN.
+#[actix_web::test]
+async fn empty_settings_mean_none() {
+    let server = start(&[
+        "--allowed-origin",
+        "",
+        "--turn-url",
+        "",
+        "--turn-secret",
+        "",
+    ])
+    .await;
+    let mut a = Client::connect(server.addr()).await;
+    let joined = a.join("empty").await;
+    assert!(joined.ice_servers.is_empty());
+    finish!(server, a);
+}
