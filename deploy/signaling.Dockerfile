@@ -16,13 +16,6 @@ ARG RUST_VERSION=1.95
 FROM rust:${RUST_VERSION}-slim-bookworm AS build
 WORKDIR /src
 
-# The workspace's release profile has fat LTO, which is meant for the browser bundle's size.
-# The service waits on the network, not the CPU. Measured on 2 cores: LTO makes the binary
-# 4.7 MB instead of 6.2 MB, but a source change rebuilds in 28 s instead of 8 s (LTO redoes
-# every crate's code generation at link time), and the dependency layer takes longer too.
-# Set in this stage before both builds, so the cached dependency layer matches the final build.
-ENV CARGO_PROFILE_RELEASE_LTO=false
-
 # 1. Dependencies only, cached until a manifest or Cargo.lock changes. Cargo must see every
 #    workspace member to load the workspace, so each gets its manifest and an empty stub
 #    for each of its targets; building the stub service compiles the dependencies alone.
