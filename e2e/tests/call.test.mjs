@@ -57,7 +57,7 @@ test('story 4: two friends meet in a video call', async (t) => {
 
   if (process.env.DUET_SCREENSHOTS) {
     await mkdir(process.env.DUET_SCREENSHOTS, { recursive: true });
-    await ana.screenshot({ path: `${process.env.DUET_SCREENSHOTS}/call-desktop.png` });
-    await ben.screenshot({ path: `${process.env.DUET_SCREENSHOTS}/call-phone.png` });
+    await ana.screenshot({ path: `${process.env.DUET_SCREENSHOTS}/screenshot.png` });
+    await ben.screenshot({ path: `${process.env.DUET_SCREENSHOTS}/screenshot-phone.png` });
   }
 });

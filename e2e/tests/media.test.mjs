@@ -32,7 +32,7 @@ test('story 1+2: the page asks for camera and microphone, then for a room name',
   assert.equal(await page.getByRole('button', { name: 'Cancel', exact: true }).count(), 1);
   if (process.env.DUET_SCREENSHOTS) {
     await mkdir(process.env.DUET_SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: `${process.env.DUET_SCREENSHOTS}/dialog.png` });
+    await page.screenshot({ path: `${process.env.DUET_SCREENSHOTS}/screenshot-dialog.png` });
   }
 });
 
