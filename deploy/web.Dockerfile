@@ -12,12 +12,21 @@
 #     -e DUET_DOMAIN=duet.example -e DUET_TLS=you@example.com duet-web
 
 ARG RUST_VERSION=1.95
+ARG NODE_VERSION=20
+
+# Node.js for npm's binaryen (wasm-opt): the version the project develops with (20), not
+# bookworm's 18, whose older V8 has never been tried with current binaryen.
+FROM node:${NODE_VERSION}-bookworm-slim AS node
 
 FROM rust:${RUST_VERSION}-slim-bookworm AS build
 WORKDIR /src
-# scripts/toolchain.sh needs Node.js and npm (for wasm-opt, npm's binaryen) and fetches crates.
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends nodejs npm ca-certificates \
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
+COPY --from=node /usr/local/lib/node_modules /usr/local/lib/node_modules
+# ca-certificates tracks the base image's release; pinning it would only make it stale.
+# hadolint ignore=DL3008
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 
 # 1. The build tools (trunk, wasm-bindgen-cli, wasm-opt) at the versions the repository pins:

@@ -16,6 +16,7 @@ cargo clippy -p duet-frontend --target wasm32-unknown-unknown --all-targets -- -
 say "deployment files (no Docker engine here: check what can be checked without one)"
 docker-compose --env-file .env.example -f docker-compose.yml config -q
 caddy validate --adapter caddyfile --config deploy/Caddyfile
+hadolint deploy/signaling.Dockerfile deploy/web.Dockerfile
 
 say "protocol and signaling service tests"
 cargo test --workspace --exclude duet-frontend

