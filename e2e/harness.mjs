@@ -51,6 +51,9 @@ export class Service {
 
   #options;
 
+  /** Everything the service has printed, stdout and stderr, across restarts. */
+  output = '';
+
   /**
    * Starts the service on `port` (0: any free one). `dist` is the directory it serves, `args`
    * extra command-line flags, `env` extra environment variables.
@@ -81,6 +84,7 @@ export class Service {
     const bound = new Promise((resolve, reject) => {
       const onData = (chunk) => {
         log += chunk;
+        this.output += chunk;
         const match = /listening on http:\/\/[^:\s]+:(\d+)/.exec(log);
         if (match) resolve(Number(match[1]));
       };
