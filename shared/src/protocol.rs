@@ -241,6 +241,9 @@ pub enum ErrorCode {
     InvalidResumeToken,
     /// A newer connection came back with this session's resume token and took its place.
     SessionReplaced,
+    /// Too many joins from this network address in a short time; this one was not tried.
+    /// The connection stays open: join again after a few seconds.
+    TooManyJoins,
     /// A code this version does not know yet (sent by a newer service).
     #[serde(other)]
     Unknown,
@@ -261,9 +264,27 @@ impl ErrorCode {
             Self::AlreadyInRoom => "already_in_room",
             Self::InvalidResumeToken => "invalid_resume_token",
             Self::SessionReplaced => "session_replaced",
+            Self::TooManyJoins => "too_many_joins",
             Self::Unknown => "unknown",
         }
     }
+
+    /// Every code, [`Self::Unknown`] last (for counting errors by code, say).
+    pub const ALL: [Self; 13] = [
+        Self::RoomFull,
+        Self::InvalidRoomName,
+        Self::MalformedMessage,
+        Self::UnknownType,
+        Self::MessageTooLarge,
+        Self::UnsupportedFrame,
+        Self::RateLimited,
+        Self::NotInRoom,
+        Self::AlreadyInRoom,
+        Self::InvalidResumeToken,
+        Self::SessionReplaced,
+        Self::TooManyJoins,
+        Self::Unknown,
+    ];
 }
 
 impl fmt::Display for ErrorCode {
@@ -542,21 +563,35 @@ mod tests {
         ));
     }
 
+    /// `ALL` holds every code exactly once: the exhaustive match stops compiling when a code
+    /// is added, until it is listed here (and so, by the assertion, in `ALL`).
+    #[test]
+    fn all_lists_every_code_once() {
+        fn place(code: ErrorCode) -> usize {
+            match code {
+                ErrorCode::RoomFull => 0,
+                ErrorCode::InvalidRoomName => 1,
+                ErrorCode::MalformedMessage => 2,
+                ErrorCode::UnknownType => 3,
+                ErrorCode::MessageTooLarge => 4,
+                ErrorCode::UnsupportedFrame => 5,
+                ErrorCode::RateLimited => 6,
+                ErrorCode::NotInRoom => 7,
+                ErrorCode::AlreadyInRoom => 8,
+                ErrorCode::InvalidResumeToken => 9,
+                ErrorCode::SessionReplaced => 10,
+                ErrorCode::TooManyJoins => 11,
+                ErrorCode::Unknown => 12,
+            }
+        }
+        for (index, code) in ErrorCode::ALL.into_iter().enumerate() {
+            assert_eq!(place(code), index, "{code}");
+        }
+    }
+
     #[test]
     fn error_code_names_match_the_wire() -> Result<(), serde_json::Error> {
-        for code in [
-            ErrorCode::RoomFull,
-            ErrorCode::InvalidRoomName,
-            ErrorCode::MalformedMessage,
-            ErrorCode::UnknownType,
-            ErrorCode::MessageTooLarge,
-            ErrorCode::UnsupportedFrame,
-            ErrorCode::RateLimited,
-            ErrorCode::NotInRoom,
-            ErrorCode::AlreadyInRoom,
-            ErrorCode::InvalidResumeToken,
-            ErrorCode::SessionReplaced,
-        ] {
+        for code in ErrorCode::ALL {
             assert_eq!(
                 serde_json::to_string(&code)?,
                 format!("\"{}\"", code.as_str())

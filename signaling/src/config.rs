@@ -6,7 +6,12 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
+use crate::ip_limits::IpLimit;
 use crate::rate_limit::RateLimit;
+
+/// The least `--max-queued-bytes`: two of the largest messages, so that one big signal
+/// never evicts a browser that reads.
+const MIN_QUEUED_BYTES: u64 = 2 * shared::MAX_MESSAGE_BYTES as u64 + 1024;
 use crate::turn::{TurnRelay, TurnSecret};
 
 /// Duet's signaling service: pairs two browsers per room and relays their WebRTC negotiation.
@@ -60,6 +65,35 @@ pub struct Config {
     #[arg(long, env = "DUET_RATE_LIMIT_STRIKES", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub rate_limit_strikes: u32,
+
+    /// WebSocket connections one network address may hold at once; one more is refused with
+    /// HTTP 429.
+    #[arg(long, env = "DUET_MAX_CONNECTIONS_PER_IP", default_value_t = 256,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections_per_ip: u32,
+
+    /// Joins one network address may make at once; more are answered `too_many_joins`.
+    #[arg(long, env = "DUET_JOIN_BURST_PER_IP", default_value_t = 60,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub join_burst_per_ip: u32,
+
+    /// Joins per second one network address may make in the long run.
+    #[arg(long, env = "DUET_JOINS_PER_SECOND_PER_IP", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub joins_per_second_per_ip: u32,
+
+    /// Count the last address of X-Forwarded-For, not the TCP peer, as the browser's address
+    /// for the per-address limits. Only behind a reverse proxy that sets that header (Caddy
+    /// does): otherwise browsers could pick their own address.
+    #[arg(long, env = "DUET_TRUST_X_FORWARDED_FOR")]
+    pub trust_x_forwarded_for: bool,
+
+    /// Bytes of messages that may wait for a browser that does not read them; past this it
+    /// loses its place in the room (and its connection once --client-timeout passes without
+    /// it taking anything).
+    #[arg(long, env = "DUET_MAX_QUEUED_BYTES", default_value_t = 1 << 20,
+          value_parser = clap::value_parser!(u64).range(MIN_QUEUED_BYTES..))]
+    pub max_queued_bytes: u64,
 
     /// HTTP worker threads; 0 means one per CPU core.
     #[arg(long, env = "DUET_WORKERS", default_value_t = 0)]
@@ -192,6 +226,20 @@ impl Config {
         TurnSecret::new(self.turn_secret.as_ref()?.0.as_bytes()).ok()
     }
 
+    /// The per-address caps.
+    pub fn ip_limit(&self) -> IpLimit {
+        IpLimit {
+            max_connections: self.max_connections_per_ip,
+            join_burst: self.join_burst_per_ip,
+            joins_per_second: self.joins_per_second_per_ip,
+        }
+    }
+
+    /// `--max-queued-bytes`, as a size in memory.
+    pub fn max_queued_bytes(&self) -> usize {
+        usize::try_from(self.max_queued_bytes).unwrap_or(usize::MAX)
+    }
+
     /// The per-connection rate limit.
     pub fn rate_limit(&self) -> RateLimit {
         RateLimit {
@@ -262,6 +310,31 @@ mod tests {
         assert_eq!(config.client_timeout, Duration::from_secs(1));
         assert_eq!(config.rate_limit().burst, 7);
         assert_eq!(config.validate(), Ok(()));
+        let config = parse(&[
+            "--max-connections-per-ip",
+            "3",
+            "--join-burst-per-ip",
+            "4",
+            "--joins-per-second-per-ip",
+            "5",
+            "--trust-x-forwarded-for",
+            "--max-queued-bytes",
+            "200000",
+        ])?;
+        assert_eq!(
+            config.ip_limit(),
+            IpLimit {
+                max_connections: 3,
+                join_burst: 4,
+                joins_per_second: 5
+            }
+        );
+        assert!(config.trust_x_forwarded_for);
+        assert_eq!(config.max_queued_bytes(), 200_000);
+        let defaults = parse(&[])?;
+        assert!(!defaults.trust_x_forwarded_for);
+        assert_eq!(defaults.max_queued_bytes(), 1 << 20);
+        assert_eq!(defaults.ip_limit().max_connections, 256);
         Ok(())
     }
 
@@ -269,6 +342,9 @@ mod tests {
     fn nonsense_is_refused() -> Result<(), clap::Error> {
         assert!(parse(&["--rate-limit-burst", "0"]).is_err());
         assert!(parse(&["--heartbeat-interval", "often"]).is_err());
+        assert!(parse(&["--max-connections-per-ip", "0"]).is_err());
+        // Under two of the largest messages, one big signal would evict a reading browser.
+        assert!(parse(&["--max-queued-bytes", "65536"]).is_err());
         let config = parse(&["--heartbeat-interval", "5s", "--client-timeout", "5s"])?;
         assert!(config.validate().is_err());
         Ok(())

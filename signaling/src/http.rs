@@ -1,8 +1,10 @@
 //! The HTTP routes: the WebSocket upgrade, the health check and, optionally, the web app.
 
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
+use std::time::Instant;
 
 use actix::Addr;
 use actix_files::{Files, NamedFile};
@@ -13,7 +15,9 @@ use actix_web_actors::ws;
 use shared::MAX_MESSAGE_BYTES;
 
 use crate::frame_guard::FrameGuard;
-use crate::lobby::Lobby;
+use crate::ip_limits::IpLimits;
+use crate::lobby::{GetStats, Lobby};
+use crate::metrics::{self, inc, Metrics};
 use crate::origin::OriginPolicy;
 use crate::session::{Session, SessionSettings};
 
@@ -26,6 +30,12 @@ pub struct AppState {
     pub origins: OriginPolicy,
     /// Heartbeat and rate-limit settings for new sessions.
     pub session: SessionSettings,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<Metrics>,
+    /// Per-address caps on connections and joins.
+    pub ip_limits: IpLimits,
+    /// Whether the browser's address is the last one in `X-Forwarded-For`.
+    pub trust_x_forwarded_for: bool,
 }
 
 /// Registers the routes. The web app, when there is one, goes last: it answers every path the
@@ -33,7 +43,8 @@ pub struct AppState {
 pub fn routes(cfg: &mut web::ServiceConfig, state: AppState, static_dir: Option<&Path>) {
     cfg.app_data(web::Data::new(state))
         .route("/ws", web::get().to(websocket))
-        .route("/healthz", web::get().to(healthz));
+        .route("/healthz", web::get().to(healthz))
+        .route("/metrics", web::get().to(metrics_page));
     if let Some(dir) = static_dir {
         cfg.service(spa(dir));
     }
@@ -55,15 +66,63 @@ async fn websocket(
         tracing::debug!(?origin, ?host, peer = ?req.peer_addr(), "refused origin");
         return Ok(HttpResponse::Forbidden().body("origin not allowed\n"));
     }
+    let permit = match client_ip(&req, state.trust_x_forwarded_for) {
+        Some(ip) => match state.ip_limits.connect(ip, Instant::now()) {
+            Ok(permit) => Some(permit),
+            Err(e) => {
+                inc(&state.metrics.connections_refused);
+                tracing::info!("websocket refused: {e}");
+                return Ok(HttpResponse::TooManyRequests()
+                    .insert_header((header::RETRY_AFTER, "10"))
+                    .body(format!("{e}\n")));
+            }
+        },
+        None => None,
+    };
     tracing::debug!(peer = ?req.peer_addr(), "websocket upgrade");
+    inc(&state.metrics.connections);
     let oversized = Arc::new(AtomicBool::new(false));
-    let session = Session::new(state.lobby.clone(), state.session, oversized.clone());
+    let session = Session::new(
+        state.lobby.clone(),
+        state.session,
+        oversized.clone(),
+        state.metrics.clone(),
+        permit,
+    );
     // The guard refuses a bigger frame as soon as its header arrives; the codec's own limit
     // (surfacing as `ProtocolError::Overflow`) stays as a second line.
     let payload = FrameGuard::new(payload, MAX_MESSAGE_BYTES, oversized);
     ws::WsResponseBuilder::new(session, &req, payload)
         .frame_size(MAX_MESSAGE_BYTES)
         .start()
+}
+
+/// The browser's address: the TCP peer, or behind a trusted proxy the address it appended
+/// last to `X-Forwarded-For` (earlier entries are whatever the browser claimed).
+fn client_ip(req: &HttpRequest, trust_x_forwarded_for: bool) -> Option<IpAddr> {
+    if trust_x_forwarded_for {
+        let forwarded = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .last()
+            .and_then(|ip| ip.trim().parse().ok());
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    req.peer_addr().map(|addr| addr.ip())
+}
+
+/// Prometheus metrics. Not for the public: the Caddyfile proxies only `/ws` and the app.
+async fn metrics_page(state: web::Data<AppState>) -> HttpResponse {
+    match state.lobby.send(GetStats).await {
+        Ok(stats) => HttpResponse::Ok()
+            .content_type(metrics::CONTENT_TYPE)
+            .body(state.metrics.render(stats)),
+        Err(_) => HttpResponse::ServiceUnavailable().body("the lobby is gone\n"),
+    }
 }
 
 async fn healthz() -> HttpResponse {

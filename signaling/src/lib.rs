@@ -12,8 +12,10 @@ pub mod config;
 pub mod frame_guard;
 pub mod health;
 pub mod http;
+pub mod ip_limits;
 pub mod lobby;
 pub mod messages;
+pub mod metrics;
 pub mod origin;
 pub mod rate_limit;
 pub mod room;
@@ -32,8 +34,11 @@ use actix_web::{App, HttpServer};
 
 pub use crate::config::{Command, Config, ConfigError};
 use crate::http::AppState;
+use crate::ip_limits::IpLimits;
 use crate::lobby::{GetStats, Lobby, Shutdown, Stats};
+use crate::metrics::Metrics;
 use crate::origin::{InvalidOrigin, OriginPolicy};
+use crate::room_actor::RoomSettings;
 use crate::session::SessionSettings;
 
 /// Why the service could not start or stopped with a failure.
@@ -105,7 +110,13 @@ pub async fn start(config: Config) -> Result<Server, Error> {
         ),
         None => tracing::info!("TURN credentials off (no --turn-url)"),
     }
-    let lobby = Lobby::new(turn.map(Arc::new)).start();
+    let metrics = Arc::new(Metrics::default());
+    let lobby = Lobby::new(RoomSettings {
+        turn: turn.map(Arc::new),
+        metrics: metrics.clone(),
+        max_queued_bytes: config.max_queued_bytes(),
+    })
+    .start();
     let state = AppState {
         lobby: lobby.clone(),
         origins,
@@ -114,7 +125,11 @@ pub async fn start(config: Config) -> Result<Server, Error> {
             client_timeout: config.client_timeout,
             rate_limit: config.rate_limit(),
         },
+        metrics: metrics.clone(),
+        ip_limits: IpLimits::new(config.ip_limit()),
+        trust_x_forwarded_for: config.trust_x_forwarded_for,
     };
+    let user_timeout = config.client_timeout;
     let static_dir = config.static_dir.clone();
     let mut server = HttpServer::new(move || {
         let state = state.clone();
@@ -126,7 +141,12 @@ pub async fn start(config: Config) -> Result<Server, Error> {
     // Signals are handled in `run`, which closes the WebSockets before stopping the server:
     // a graceful stop alone would wait for long-lived sockets until the timeout.
     .disable_signals()
-    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS);
+    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
+    // A browser that stops reading stops its session actor too (actix-web-actors runs the
+    // actor only while the response body is polled), so no heartbeat can close it: the
+    // kernel does, once data sent has waited --client-timeout to be taken (on Linux this
+    // covers a zero receive window too).
+    .on_connect(move |connection, _| set_user_timeout(connection, user_timeout));
     if config.workers > 0 {
         server = server.workers(config.workers);
     }
@@ -148,6 +168,18 @@ pub async fn start(config: Config) -> Result<Server, Error> {
         lobby,
         task,
     })
+}
+
+/// Sets TCP_USER_TIMEOUT on a new connection, where the platform has it.
+fn set_user_timeout(connection: &dyn std::any::Any, timeout: std::time::Duration) {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if let Some(stream) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+        if let Err(e) = socket2::SockRef::from(stream).set_tcp_user_timeout(Some(timeout)) {
+            tracing::warn!("cannot set TCP_USER_TIMEOUT: {e}");
+        }
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let _ = (connection, timeout);
 }
 
 impl Server {

@@ -2,18 +2,15 @@
 //! which sessions are connected (to close them on shutdown).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use actix::{Actor, Addr, AsyncContext, Context, Handler, Message, Recipient};
 use shared::{ErrorCode, LeaveReason, ResumeToken, RoomKey};
 
 use crate::messages::{room_hint, Join, RoomId, ToSession};
 use crate::room::SessionId;
-use crate::room_actor::{CloseRoom, Leave, RoomActor};
-use crate::turn::TurnRelay;
+use crate::room_actor::{CloseRoom, Leave, RoomActor, RoomSettings};
 
 /// The lobby actor. It routes joins but never decides capacity: that is the room actor's.
-#[derive(Default)]
 pub struct Lobby {
     rooms: HashMap<RoomKey, RoomEntry>,
     /// Live resume tokens and the room each was issued for. A token leaves this map when the
@@ -21,16 +18,19 @@ pub struct Lobby {
     tokens: HashMap<ResumeToken, RoomKey>,
     sessions: HashMap<SessionId, Recipient<ToSession>>,
     next_room_id: u64,
-    /// Handed to every room actor, which mints credentials for the joins it admits.
-    turn: Option<Arc<TurnRelay>>,
+    /// Handed to every room actor.
+    room_settings: RoomSettings,
 }
 
 impl Lobby {
-    /// A lobby whose rooms give admitted browsers credentials for `turn`, if any.
-    pub fn new(turn: Option<Arc<TurnRelay>>) -> Self {
+    /// A lobby whose rooms run with `room_settings`.
+    pub fn new(room_settings: RoomSettings) -> Self {
         Self {
-            turn,
-            ..Self::default()
+            rooms: HashMap::new(),
+            tokens: HashMap::new(),
+            sessions: HashMap::new(),
+            next_room_id: 0,
+            room_settings,
         }
     }
 }
@@ -69,7 +69,7 @@ impl Handler<Join> for Lobby {
         let entry = self.rooms.entry(key.clone()).or_insert_with(|| {
             self.next_room_id += 1;
             let id = RoomId(self.next_room_id);
-            let addr = RoomActor::new(id, key, ctx.address(), self.turn.clone()).start();
+            let addr = RoomActor::new(id, key, ctx.address(), self.room_settings.clone()).start();
             RoomEntry {
                 id,
                 addr,

@@ -1,6 +1,9 @@
 //! What the actors tell each other. Kept apart from the actors so that the session (the one
 //! piece tied to actix-web-actors) can be rewritten without touching rooms or the lobby.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
 use actix::{Addr, Message, Recipient};
 use shared::{ErrorCode, RawSignal, ResumeToken, RoomKey, RoomName, ServerMsg};
 
@@ -52,6 +55,13 @@ pub enum ToSession {
         room_id: RoomId,
         /// The message.
         msg: ServerMsg<RawSignal>,
+        /// What the room added to the session's [`Outbox`] for it, taken off on arrival.
+        queued: usize,
+    },
+    /// The browser stopped reading: its room dropped it (see [`Outbox`]). Close.
+    Evicted {
+        /// The room that dropped it.
+        room_id: RoomId,
     },
     /// A newer connection took this session's slot with its resume token.
     Replaced {
@@ -76,6 +86,53 @@ pub struct Join {
     pub room: RoomName,
     /// The resume token the browser came back with, if any.
     pub resume: Option<ResumeToken>,
+    /// The session's count of bytes on their way to it.
+    pub outbox: Outbox,
+}
+
+/// Bytes sent to one session that it has not taken yet.
+///
+/// actix-web-actors keeps no bound on what waits for a WebSocket: once the browser stops
+/// reading, the HTTP layer stops polling the session actor, and every message sent to it
+/// (`do_send` ignores mailbox capacity) piles up in its mailbox. The room adds each delivery's
+/// size here before sending it and the session takes it off on arrival, so the room sees the
+/// pile-up and can drop the session long before memory runs out.
+#[derive(Debug, Clone, Default)]
+pub struct Outbox(Arc<AtomicUsize>);
+
+impl Outbox {
+    /// Counts `bytes` more on their way; answers the total now waiting.
+    pub fn add(&self, bytes: usize) -> usize {
+        self.0
+            .fetch_add(bytes, Ordering::Relaxed)
+            .saturating_add(bytes)
+    }
+
+    /// Counts `bytes` as taken.
+    pub fn take(&self, bytes: usize) {
+        // Never below zero, even if a caller miscounts.
+        let _ = self
+            .0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                Some(n.saturating_sub(bytes))
+            });
+    }
+
+    /// Bytes waiting now.
+    pub fn waiting(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// What a message for a browser weighs in an [`Outbox`]: its payload plus the envelope, an
+/// estimate within a few dozen bytes of the frame sent (encoding it here just to measure
+/// would double the relay's work).
+pub fn queued_size(msg: &ServerMsg<RawSignal>) -> usize {
+    const ENVELOPE: usize = 64;
+    match msg {
+        ServerMsg::Signal { signal } => signal.0.get().len() + ENVELOPE,
+        _ => ENVELOPE,
+    }
 }
 
 /// A room key in a form fit for logs at info level: room names are chosen by people and may

@@ -8,7 +8,8 @@ use actix::{Actor, ActorContext, Addr, AsyncContext, Context, Handler, Message, 
 use shared::{ErrorCode, LeaveReason, RawSignal, ResumeToken, RoomKey, ServerMsg};
 
 use crate::lobby::{Lobby, RoomEmpty, TokenFreed, TokenIssued};
-use crate::messages::{room_hint, Join, RoomId, ToSession};
+use crate::messages::{queued_size, room_hint, Join, Outbox, RoomId, ToSession};
+use crate::metrics::{inc, Metrics};
 use crate::room::{Full, Room, SessionId};
 use crate::turn::{opaque_id, TurnRelay};
 
@@ -22,32 +23,93 @@ pub struct RoomActor {
     key: RoomKey,
     lobby: Addr<Lobby>,
     room: Room,
-    recipients: HashMap<SessionId, Recipient<ToSession>>,
+    members: HashMap<SessionId, Member>,
     joins_seen: u64,
-    turn: Option<Arc<TurnRelay>>,
+    settings: RoomSettings,
+}
+
+/// What every room shares.
+#[derive(Debug, Clone)]
+pub struct RoomSettings {
+    /// Admitted joins get credentials for this relay, if any.
+    pub turn: Option<Arc<TurnRelay>>,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<Metrics>,
+    /// Bytes that may wait for a session before it is dropped as a slow reader.
+    pub max_queued_bytes: usize,
+}
+
+/// How to reach a session in the room.
+struct Member {
+    recipient: Recipient<ToSession>,
+    outbox: Outbox,
 }
 
 impl RoomActor {
-    /// A room with nobody in it yet. Admitted joins get credentials for `turn`, if any.
-    pub fn new(id: RoomId, key: RoomKey, lobby: Addr<Lobby>, turn: Option<Arc<TurnRelay>>) -> Self {
+    /// A room with nobody in it yet.
+    pub fn new(id: RoomId, key: RoomKey, lobby: Addr<Lobby>, settings: RoomSettings) -> Self {
         Self {
             id,
             key,
             lobby,
             room: Room::new(),
-            recipients: HashMap::new(),
+            members: HashMap::new(),
             joins_seen: 0,
-            turn,
+            settings,
         }
     }
 
-    fn deliver(&self, to: SessionId, msg: ServerMsg<RawSignal>) {
-        if let Some(recipient) = self.recipients.get(&to) {
-            recipient.do_send(ToSession::Deliver {
-                room_id: self.id,
-                msg,
-            });
+    /// Sends `msg` to `to`, unless too much already waits for it: then `to` is dropped from
+    /// the room as a slow reader instead (and `false` answered).
+    fn deliver(&mut self, to: SessionId, msg: ServerMsg<RawSignal>) -> bool {
+        let Some(member) = self.members.get(&to) else {
+            return false;
+        };
+        let queued = queued_size(&msg);
+        if member.outbox.add(queued) > self.settings.max_queued_bytes {
+            member.outbox.take(queued);
+            self.evict(to);
+            return false;
         }
+        member.recipient.do_send(ToSession::Deliver {
+            room_id: self.id,
+            msg,
+            queued,
+        });
+        true
+    }
+
+    /// Drops a session that does not read what it is sent. Its place is freed as if its
+    /// connection had been lost; the session is told to close, which it does if it ever
+    /// reads again (otherwise the kernel's TCP user timeout ends the connection).
+    fn evict(&mut self, session: SessionId) {
+        tracing::info!(room = %room_hint(&self.key), %session, "dropped: not reading its messages");
+        inc(&self.settings.metrics.slow_consumer_evictions);
+        if let Some(member) = self.members.get(&session) {
+            member
+                .recipient
+                .do_send(ToSession::Evicted { room_id: self.id });
+        }
+        self.depart(session, LeaveReason::ConnectionLost);
+    }
+
+    /// Frees `session`'s place and tells the other person.
+    fn depart(&mut self, session: SessionId, reason: LeaveReason) {
+        // A session that was replaced, or whose join was refused, holds no slot: nothing to do.
+        let Some(departure) = self.room.leave(session) else {
+            return;
+        };
+        tracing::info!(room = %room_hint(&self.key), %session, ?reason, "left");
+        self.members.remove(&session);
+        self.lobby.do_send(TokenFreed {
+            token: departure.token,
+        });
+        if let Some(peer) = departure.peer {
+            // Should the peer be a slow reader too, this evicts it in turn (at most once more:
+            // then the room is empty).
+            self.deliver(peer, ServerMsg::PeerLeft { reason });
+        }
+        self.report_if_empty();
     }
 }
 
@@ -85,6 +147,7 @@ impl Handler<Join> for RoomActor {
         ) {
             Ok(admission) => admission,
             Err(Full) => {
+                inc(&self.settings.metrics.full_rejections);
                 tracing::info!(%room, session = %msg.session, "join refused: room full");
                 msg.recipient.do_send(ToSession::Refused {
                     join: msg.join,
@@ -94,10 +157,13 @@ impl Handler<Join> for RoomActor {
                 return;
             }
         };
+        inc(&self.settings.metrics.joins);
         if let Some(old) = admission.replaced {
             tracing::info!(%room, session = %msg.session, replaced = %old, "slot taken over with a resume token");
-            if let Some(recipient) = self.recipients.remove(&old) {
-                recipient.do_send(ToSession::Replaced { room_id: self.id });
+            if let Some(member) = self.members.remove(&old) {
+                member
+                    .recipient
+                    .do_send(ToSession::Replaced { room_id: self.id });
             }
         } else {
             tracing::info!(%room, session = %msg.session, role = ?admission.role, "joined");
@@ -111,6 +177,7 @@ impl Handler<Join> for RoomActor {
         // Minted only now, for an admitted join: a refused one never sees a credential. The id
         // is random, so the relay's logs link a credential to neither the room nor the browser.
         let ice_servers = self
+            .settings
             .turn
             .as_ref()
             .map(|relay| relay.mint(SystemTime::now(), &opaque_id(&turn_id)))
@@ -128,7 +195,13 @@ impl Handler<Join> for RoomActor {
                 ice_servers,
             },
         });
-        self.recipients.insert(msg.session, msg.recipient);
+        self.members.insert(
+            msg.session,
+            Member {
+                recipient: msg.recipient,
+                outbox: msg.outbox,
+            },
+        );
         // On every pairing, a takeover included: the browsers redo their hello handshake.
         if let Some(peer) = admission.peer {
             self.deliver(peer, ServerMsg::PeerJoined);
@@ -171,19 +244,7 @@ impl Handler<Leave> for RoomActor {
     type Result = ();
 
     fn handle(&mut self, msg: Leave, _ctx: &mut Self::Context) {
-        // A session that was replaced, or whose join was refused, holds no slot: nothing to do.
-        let Some(departure) = self.room.leave(msg.session) else {
-            return;
-        };
-        tracing::info!(room = %room_hint(&self.key), session = %msg.session, reason = ?msg.reason, "left");
-        self.recipients.remove(&msg.session);
-        self.lobby.do_send(TokenFreed {
-            token: departure.token,
-        });
-        if let Some(peer) = departure.peer {
-            self.deliver(peer, ServerMsg::PeerLeft { reason: msg.reason });
-        }
-        self.report_if_empty();
+        self.depart(msg.session, msg.reason);
     }
 }
 
@@ -202,7 +263,16 @@ impl Handler<Relay> for RoomActor {
 
     fn handle(&mut self, msg: Relay, _ctx: &mut Self::Context) {
         match self.room.peer_of(msg.from) {
-            Some(peer) => self.deliver(peer, ServerMsg::Signal { signal: msg.signal }),
+            Some(peer) => {
+                let bytes = msg.signal.0.get().len() as u64;
+                if self.deliver(peer, ServerMsg::Signal { signal: msg.signal }) {
+                    let metrics = &self.settings.metrics;
+                    inc(&metrics.relayed);
+                    metrics
+                        .relayed_bytes
+                        .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
             // Browsers only signal while paired, but a signal can cross the peer's departure
             // (or come from a connection just replaced); it has nowhere to go, and the sender
             // learns of the departure from `peer_left` anyway.

@@ -16,8 +16,10 @@ use shared::{
     MAX_MESSAGE_BYTES,
 };
 
+use crate::ip_limits::ConnectionPermit;
 use crate::lobby::{Connect, Disconnect, Lobby, Withdraw};
-use crate::messages::{room_hint, Join, JoinId, RoomId, ToSession};
+use crate::messages::{room_hint, Join, JoinId, Outbox, RoomId, ToSession};
+use crate::metrics::{inc, Metrics};
 use crate::rate_limit::{RateLimit, RateLimiter, Verdict};
 use crate::room::SessionId;
 use crate::room_actor::{Leave, Relay, RoomActor};
@@ -79,11 +81,23 @@ pub struct Session {
     /// Raised by the [`crate::frame_guard::FrameGuard`] on this connection's body when it
     /// cuts the stream at an oversized frame.
     oversized: Arc<AtomicBool>,
+    /// What the room has sent this session and it has not taken yet.
+    outbox: Outbox,
+    metrics: Arc<Metrics>,
+    /// This connection's place in its address's count; given back when the actor is dropped.
+    /// `None` when the peer address is unknown (not a TCP connection).
+    permit: Option<ConnectionPermit>,
 }
 
 impl Session {
     /// A session for a connection that has just been upgraded.
-    pub fn new(lobby: Addr<Lobby>, settings: SessionSettings, oversized: Arc<AtomicBool>) -> Self {
+    pub fn new(
+        lobby: Addr<Lobby>,
+        settings: SessionSettings,
+        oversized: Arc<AtomicBool>,
+        metrics: Arc<Metrics>,
+        permit: Option<ConnectionPermit>,
+    ) -> Self {
         let now = Instant::now();
         Self {
             id: SessionId(NEXT_SESSION.fetch_add(1, Ordering::Relaxed)),
@@ -97,6 +111,9 @@ impl Session {
             departure: LeaveReason::ConnectionLost,
             closing: false,
             oversized,
+            outbox: Outbox::default(),
+            metrics,
+            permit,
         }
     }
 
@@ -116,6 +133,7 @@ impl Session {
         message: impl Into<String>,
     ) {
         let message = message.into();
+        self.metrics.error(code);
         tracing::debug!(session = %self.id, %code, %message, "error sent");
         self.send(ctx, &ServerMsg::Error { code, message });
     }
@@ -155,6 +173,7 @@ impl Session {
         match self.limiter.check(Instant::now()) {
             Verdict::Allowed => {}
             Verdict::Limited => {
+                inc(&self.metrics.rate_limited);
                 self.send_error(
                     ctx,
                     ErrorCode::RateLimited,
@@ -163,6 +182,7 @@ impl Session {
                 return;
             }
             Verdict::Exceeded => {
+                inc(&self.metrics.rate_limited);
                 tracing::info!(session = %self.id, "closing: rate limit exceeded");
                 self.send_error(ctx, ErrorCode::RateLimited, "too many messages; closing");
                 self.close(ctx, CloseCode::Policy, "rate limit exceeded");
@@ -204,6 +224,18 @@ impl Session {
                     );
                     return;
                 }
+                if let Some(permit) = &self.permit {
+                    if !permit.allow_join(Instant::now()) {
+                        inc(&self.metrics.join_rate_limited);
+                        tracing::info!(session = %self.id, "join refused: too many from this address");
+                        self.send_error(
+                            ctx,
+                            ErrorCode::TooManyJoins,
+                            "too many joins from your network; try again in a few seconds",
+                        );
+                        return;
+                    }
+                }
                 self.next_join += 1;
                 let join = JoinId(self.next_join);
                 tracing::debug!(session = %self.id, room = %room, "join");
@@ -217,6 +249,7 @@ impl Session {
                     recipient: ctx.address().recipient(),
                     room,
                     resume,
+                    outbox: self.outbox.clone(),
                 });
             }
             ClientMsg::Signal { signal } => match &self.state {
@@ -280,6 +313,7 @@ impl Session {
     fn heartbeat(&mut self, ctx: &mut ws::WebsocketContext<Self>) {
         if self.last_heard.elapsed() > self.settings.client_timeout {
             tracing::info!(session = %self.id, "closing: heartbeat timeout");
+            inc(&self.metrics.heartbeat_evictions);
             self.departure = LeaveReason::ConnectionLost;
             self.close(ctx, CloseCode::Away, "heartbeat timeout");
         } else {
@@ -361,6 +395,11 @@ impl Handler<ToSession> for Session {
     type Result = ();
 
     fn handle(&mut self, msg: ToSession, ctx: &mut Self::Context) {
+        if let ToSession::Deliver { queued, .. } = &msg {
+            // Taken off on arrival, whatever becomes of it: from here it is the HTTP layer's,
+            // which holds a bounded write buffer.
+            self.outbox.take(*queued);
+        }
         if self.closing {
             return;
         }
@@ -398,7 +437,11 @@ impl Handler<ToSession> for Session {
                     self.close(ctx, CloseCode::Error, "internal error");
                 }
             }
-            ToSession::Deliver { room_id, msg } => match &self.state {
+            ToSession::Deliver {
+                room_id,
+                msg,
+                queued: _,
+            } => match &self.state {
                 State::InRoom {
                     room_id: current, ..
                 } if *current == room_id => self.send(ctx, &msg),
@@ -418,6 +461,15 @@ impl Handler<ToSession> for Session {
                         "this room was joined again from another connection",
                     );
                     self.close(ctx, CloseCode::Normal, "session replaced");
+                }
+            }
+            ToSession::Evicted { room_id } => {
+                if matches!(&self.state, State::InRoom { room_id: current, .. } if *current == room_id)
+                {
+                    tracing::info!(session = %self.id, waiting = self.outbox.waiting(), "closing: too slow to read");
+                    // The room freed the slot already.
+                    self.state = State::Idle;
+                    self.close(ctx, CloseCode::Policy, "not reading its messages");
                 }
             }
             ToSession::Shutdown => self.close(ctx, CloseCode::Away, "server shutting down"),

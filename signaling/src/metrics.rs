@@ -1,0 +1,220 @@
+//! Counters for `/metrics`, in Prometheus's text exposition format (version 0.0.4).
+//!
+//! Counters are plain atomics bumped where things happen (a relaxed add costs a few
+//! nanoseconds on the relay path); gauges (rooms, sessions, tokens) are read from the lobby at
+//! scrape time, so they cannot drift from its bookkeeping. No metrics crate: a dozen numbers
+//! do not need a registry.
+
+use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use shared::ErrorCode;
+
+use crate::lobby::Stats;
+
+/// The service's counters. Shared by every actor through an `Arc`.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    /// WebSocket connections accepted.
+    pub connections: AtomicU64,
+    /// Upgrades refused because the address already had its maximum of connections.
+    pub connections_refused: AtomicU64,
+    /// Joins admitted (takeovers with a resume token included).
+    pub joins: AtomicU64,
+    /// Joins refused because the room held two people.
+    pub full_rejections: AtomicU64,
+    /// Signals relayed to the other person of a room.
+    pub relayed: AtomicU64,
+    /// Payload bytes of those signals.
+    pub relayed_bytes: AtomicU64,
+    /// Connections closed because they stopped answering pings.
+    pub heartbeat_evictions: AtomicU64,
+    /// Connections dropped from their room because they stopped reading.
+    pub slow_consumer_evictions: AtomicU64,
+    /// Messages refused by the per-connection rate limit.
+    pub rate_limited: AtomicU64,
+    /// Joins refused by the per-address join limit.
+    pub join_rate_limited: AtomicU64,
+    /// Errors sent to browsers, one counter per [`ErrorCode`] (indexed by [`code_index`]).
+    errors: [AtomicU64; ErrorCode::ALL.len()],
+}
+
+/// Where `code` counts in [`Metrics`]'s error counters.
+fn code_index(code: ErrorCode) -> usize {
+    // `ALL` lists every variant, so this always finds one; `Unknown` is last as a fallback.
+    ErrorCode::ALL
+        .iter()
+        .position(|&c| c == code)
+        .unwrap_or(ErrorCode::ALL.len() - 1)
+}
+
+/// Adds one to a counter. Relaxed: each counter is independent and only ever read whole.
+pub fn inc(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+impl Metrics {
+    /// Counts an error sent to a browser.
+    pub fn error(&self, code: ErrorCode) {
+        inc(&self.errors[code_index(code)]);
+    }
+
+    /// How many errors with `code` were sent.
+    pub fn errors(&self, code: ErrorCode) -> u64 {
+        self.errors[code_index(code)].load(Ordering::Relaxed)
+    }
+
+    /// Everything, with the lobby's gauges, as Prometheus text.
+    pub fn render(&self, stats: Stats) -> String {
+        let mut out = String::with_capacity(4096);
+        let gauges = [
+            ("duet_rooms", "Rooms open.", stats.rooms),
+            (
+                "duet_sessions",
+                "WebSocket sessions connected.",
+                stats.sessions,
+            ),
+            (
+                "duet_resume_tokens",
+                "Resume tokens still good.",
+                stats.tokens,
+            ),
+        ];
+        for (name, help, value) in gauges {
+            family(&mut out, name, help, "gauge");
+            let _ = writeln!(out, "{name} {value}");
+        }
+        let counters = [
+            (
+                "duet_connections_total",
+                "WebSocket connections accepted.",
+                &self.connections,
+            ),
+            (
+                "duet_connections_refused_total",
+                "WebSocket upgrades refused with 429: too many connections from one address.",
+                &self.connections_refused,
+            ),
+            (
+                "duet_joins_total",
+                "Joins admitted, takeovers included.",
+                &self.joins,
+            ),
+            (
+                "duet_full_rejections_total",
+                "Joins refused because the room held two people.",
+                &self.full_rejections,
+            ),
+            (
+                "duet_relayed_messages_total",
+                "Signals relayed.",
+                &self.relayed,
+            ),
+            (
+                "duet_relayed_bytes_total",
+                "Payload bytes of relayed signals.",
+                &self.relayed_bytes,
+            ),
+            (
+                "duet_heartbeat_evictions_total",
+                "Connections closed for not answering pings.",
+                &self.heartbeat_evictions,
+            ),
+            (
+                "duet_slow_consumer_evictions_total",
+                "Connections dropped from their room for not reading their messages.",
+                &self.slow_consumer_evictions,
+            ),
+            (
+                "duet_rate_limited_total",
+                "Messages refused by the per-connection rate limit.",
+                &self.rate_limited,
+            ),
+            (
+                "duet_join_rate_limited_total",
+                "Joins refused by the per-address join limit.",
+                &self.join_rate_limited,
+            ),
+        ];
+        for (name, help, counter) in counters {
+            family(&mut out, name, help, "counter");
+            let _ = writeln!(out, "{name} {}", counter.load(Ordering::Relaxed));
+        }
+        family(
+            &mut out,
+            "duet_errors_total",
+            "Errors sent to browsers, by code.",
+            "counter",
+        );
+        for code in ErrorCode::ALL {
+            let _ = writeln!(
+                out,
+                "duet_errors_total{{code=\"{code}\"}} {}",
+                self.errors(code)
+            );
+        }
+        out
+    }
+}
+
+/// The `# HELP` and `# TYPE` lines of one metric family.
+fn family(out: &mut String, name: &str, help: &str, kind: &str) {
+    // Writing to a String cannot fail.
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} {kind}");
+}
+
+/// The `Content-Type` of [`Metrics::render`]'s output.
+pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_every_family_once_with_values() {
+        let metrics = Metrics::default();
+        inc(&metrics.joins);
+        inc(&metrics.joins);
+        metrics.error(ErrorCode::RoomFull);
+        let text = metrics.render(Stats {
+            rooms: 3,
+            tokens: 5,
+            sessions: 6,
+        });
+        assert!(text.ends_with('\n'));
+        assert!(text.contains("\nduet_rooms 3\n"), "{text}");
+        assert!(text.contains("\nduet_sessions 6\n"), "{text}");
+        assert!(text.contains("\nduet_joins_total 2\n"), "{text}");
+        assert!(
+            text.contains("\nduet_errors_total{code=\"room_full\"} 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\nduet_errors_total{code=\"not_in_room\"} 0\n"),
+            "{text}"
+        );
+        // Every sample line belongs to a family announced by exactly one TYPE line.
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let name = line.split(['{', ' ']).next().unwrap_or_default();
+            let announced = text
+                .lines()
+                .filter(|l| l.starts_with(&format!("# TYPE {name} ")))
+                .count();
+            assert_eq!(announced, 1, "{line}");
+        }
+    }
+
+    #[test]
+    fn every_code_has_its_own_counter() {
+        let metrics = Metrics::default();
+        for (n, code) in ErrorCode::ALL.into_iter().enumerate() {
+            for _ in 0..=n {
+                metrics.error(code);
+            }
+        }
+        for (n, code) in ErrorCode::ALL.into_iter().enumerate() {
+            assert_eq!(metrics.errors(code), n as u64 + 1, "{code}");
+        }
+    }
+}
