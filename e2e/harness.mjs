@@ -236,46 +236,46 @@ async function videoHandle(page, label) {
 }
 
 /**
- * Waits until the video labelled `label` really plays: it has a stream, a non-zero size, an
- * advancing clock, and a picture that differs between two canvas grabs that are not black.
- * Returns what it saw.
+ * One look at a `<video>`, run inside the page, repeatedly: it "really plays" once it has a
+ * stream, a non-zero size, an advancing clock, and a picture that differs between two canvas
+ * grabs that are not black (a clock can advance over black video). Returns what it saw then,
+ * else false. Plain JavaScript with no closure, so any driver can send it to any browser.
  */
+export function playingVideoProbe(v) {
+  if (!v.srcObject || v.videoWidth === 0 || v.videoHeight === 0 || v.readyState < 2) {
+    delete v.__duetProbe;
+    return false;
+  }
+  const canvas = document.createElement('canvas');
+  canvas.width = 64;
+  canvas.height = 48;
+  const g = canvas.getContext('2d', { willReadFrequently: true });
+  g.drawImage(v, 0, 0, 64, 48);
+  const pixels = g.getImageData(0, 0, 64, 48).data;
+  let brightness = 0;
+  for (let i = 0; i < pixels.length; i += 4) brightness += pixels[i] + pixels[i + 1] + pixels[i + 2];
+  brightness /= (pixels.length / 4) * 3;
+  const probe = v.__duetProbe;
+  if (!probe) {
+    v.__duetProbe = { pixels, time: v.currentTime };
+    return false;
+  }
+  let diff = 0;
+  for (let i = 0; i < pixels.length; i += 4) diff += Math.abs(pixels[i] - probe.pixels[i]);
+  diff /= pixels.length / 4;
+  const advanced = v.currentTime > probe.time;
+  if (advanced && diff > 0.5 && brightness > 8) {
+    delete v.__duetProbe;
+    return { width: v.videoWidth, height: v.videoHeight, diff, brightness, time: v.currentTime };
+  }
+  return false;
+}
+
+/** Waits until the video labelled `label` really plays (see `playingVideoProbe`). */
 export async function waitForPlayingVideo(page, label = 'Remote video') {
   const video = await videoHandle(page, label);
   return (
-    await page.waitForFunction(
-      (v) => {
-        if (!v.srcObject || v.videoWidth === 0 || v.videoHeight === 0 || v.readyState < 2) {
-          delete v.__duetProbe;
-          return false;
-        }
-        const canvas = document.createElement('canvas');
-        canvas.width = 64;
-        canvas.height = 48;
-        const g = canvas.getContext('2d', { willReadFrequently: true });
-        g.drawImage(v, 0, 0, 64, 48);
-        const pixels = g.getImageData(0, 0, 64, 48).data;
-        let brightness = 0;
-        for (let i = 0; i < pixels.length; i += 4) brightness += pixels[i] + pixels[i + 1] + pixels[i + 2];
-        brightness /= (pixels.length / 4) * 3;
-        const probe = v.__duetProbe;
-        if (!probe) {
-          v.__duetProbe = { pixels, time: v.currentTime };
-          return false;
-        }
-        let diff = 0;
-        for (let i = 0; i < pixels.length; i += 4) diff += Math.abs(pixels[i] - probe.pixels[i]);
-        diff /= pixels.length / 4;
-        const advanced = v.currentTime > probe.time;
-        if (advanced && diff > 0.5 && brightness > 8) {
-          delete v.__duetProbe;
-          return { width: v.videoWidth, height: v.videoHeight, diff, brightness, time: v.currentTime };
-        }
-        return false;
-      },
-      video,
-      { polling: 100, timeout: WAIT },
-    )
+    await page.waitForFunction(playingVideoProbe, video, { polling: 100, timeout: WAIT })
   ).jsonValue();
 }
 

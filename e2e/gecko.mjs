@@ -1,0 +1,226 @@
+// Firefox for the end-to-end tests. Playwright cannot drive a stock Firefox, so this speaks
+// W3C WebDriver to geckodriver directly: a few endpoints, no client library. Elements are
+// found as a person finds them, by role and accessible name, using the browser's own
+// accessibility computation (WebDriver's computedrole / computedlabel).
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { freePort, playingVideoProbe, tempDir, WAIT, withTimeout } from './harness.mjs';
+
+const GECKODRIVER = process.env.DUET_GECKODRIVER ?? 'geckodriver';
+const FIREFOX = process.env.DUET_FIREFOX ?? '/usr/bin/firefox-esr';
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+/** Preferences for a headless call: a fake camera and microphone, allowed without a prompt. */
+export const FIREFOX_FAKE_MEDIA = {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+  // Otherwise host candidates hide behind <uuid>.local names that Chromium cannot resolve
+  // here (no multicast DNS), and the call only connects one way round.
+  'media.peerconnection.ice.obfuscate_host_addresses': false,
+  'media.autoplay.default': 0,
+  'media.autoplay.blocking_policy': 0,
+  // Quiet, offline start-up.
+  'browser.shell.checkDefaultBrowser': false,
+  'app.update.disabledForTesting': true,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'network.captive-portal-service.enabled': false,
+  'browser.safebrowsing.malware.enabled': false,
+  'browser.safebrowsing.phishing.enabled': false,
+};
+
+/** A person who refuses: camera and microphone blocked for every site. */
+export const FIREFOX_REFUSE_MEDIA = {
+  ...FIREFOX_FAKE_MEDIA,
+  'media.navigator.permission.disabled': false,
+  'permissions.default.camera': 2,
+  'permissions.default.microphone': 2,
+};
+
+/** Candidate elements for each role; the accessibility tree then has the last word. */
+const ROLE_SELECTORS = {
+  dialog: '[role=dialog], dialog',
+  textbox: 'input:not([type]), input[type=text], input[type=search], textarea, [role=textbox]',
+  button: 'button, [role=button], input[type=button], input[type=submit]',
+  alert: '[role=alert]',
+  status: '[role=status]',
+};
+
+/** One Firefox (with its own geckodriver and profile), driven over WebDriver. */
+export class Firefox {
+  #driver;
+  #exited;
+  #base;
+  #session;
+
+  static async launch(prefs = FIREFOX_FAKE_MEDIA) {
+    const firefox = new Firefox();
+    const port = await freePort();
+    firefox.#driver = spawn(GECKODRIVER, ['--port', String(port), '--host', '127.0.0.1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TMPDIR: await tempDir('duet-gecko-') },
+    });
+    firefox.#driver.stdout.resume();
+    firefox.#driver.stderr.resume();
+    firefox.#exited = once(firefox.#driver, 'exit');
+    firefox.#base = `http://127.0.0.1:${port}`;
+    await firefox.#waitForDriver();
+    const { sessionId } = await firefox.#call('POST', '/session', {
+      capabilities: {
+        alwaysMatch: {
+          browserName: 'firefox',
+          'moz:firefoxOptions': { binary: FIREFOX, args: ['-headless'], prefs },
+        },
+      },
+    });
+    firefox.#session = `/session/${sessionId}`;
+    return firefox;
+  }
+
+  async #waitForDriver() {
+    await withTimeout(
+      (async () => {
+        for (;;) {
+          try {
+            const response = await fetch(`${this.#base}/status`);
+            if ((await response.json()).value?.ready) return;
+          } catch {
+            // Not listening yet.
+          }
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })(),
+      WAIT,
+      'geckodriver to listen',
+    );
+  }
+
+  async #call(method, path, body) {
+    const response = await fetch(`${this.#base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const { value } = await response.json();
+    if (!response.ok) {
+      throw new Error(`WebDriver ${method} ${path}: ${value?.error}: ${value?.message}`);
+    }
+    return value;
+  }
+
+  /** Opens `url` in the current tab. */
+  async goto(url) {
+    await this.#call('POST', `${this.#session}/url`, { url });
+  }
+
+  /** Runs `fn(...args)` in the page (args may be elements) and returns its result. */
+  async run(fn, ...args) {
+    return this.#call('POST', `${this.#session}/execute/sync`, {
+      script: `return (${fn.toString()}).apply(null, arguments);`,
+      args,
+    });
+  }
+
+  /** The `<video>` whose accessible name (its aria-label) is `label`. */
+  async video(label) {
+    const [video] = await this.#call('POST', `${this.#session}/elements`, {
+      using: 'css selector',
+      value: `video[aria-label="${label}"]`,
+    });
+    return video;
+  }
+
+  /** Elements with `role` whose accessible name matches `name` (a string or RegExp). */
+  async byRole(role, { name } = {}) {
+    const candidates = await this.#call('POST', `${this.#session}/elements`, {
+      using: 'css selector',
+      value: ROLE_SELECTORS[role] ?? `[role=${role}]`,
+    });
+    const found = [];
+    for (const element of candidates) {
+      const id = element[ELEMENT];
+      const computed = await this.#call('GET', `${this.#session}/element/${id}/computedrole`);
+      if (computed !== role) continue;
+      if (name !== undefined) {
+        const label = await this.#call('GET', `${this.#session}/element/${id}/computedlabel`);
+        if (name instanceof RegExp ? !name.test(label) : label !== name) continue;
+      }
+      found.push(element);
+    }
+    return found;
+  }
+
+  /** The visible text of an element. */
+  async text(element) {
+    return this.#call('GET', `${this.#session}/element/${element[ELEMENT]}/text`);
+  }
+
+  /** Waits until `check()` returns something truthy, polling; returns it. */
+  async waitFor(what, check, timeout = WAIT) {
+    return withTimeout(
+      (async () => {
+        for (;;) {
+          const result = await check();
+          if (result) return result;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      })(),
+      timeout,
+      what,
+    );
+  }
+
+  /** Waits for an element with `role` (and name), returns it. */
+  async waitForRole(role, options = {}) {
+    return this.waitFor(`a ${role} ${options.name ?? ''}`, async () => (await this.byRole(role, options))[0]);
+  }
+
+  /** Waits until some element with `role` has text matching `pattern`; returns the text. */
+  async waitForText(role, pattern) {
+    return this.waitFor(`a ${role} saying ${pattern}`, async () => {
+      for (const element of await this.byRole(role)) {
+        const text = await this.text(element);
+        if (pattern.test(text)) return text;
+      }
+      return null;
+    });
+  }
+
+  /** Types a room name and presses Join, as a person would. */
+  async joinRoom(name) {
+    const box = await this.waitForRole('textbox', { name: /Room name/ });
+    await this.#call('POST', `${this.#session}/element/${box[ELEMENT]}/clear`, {});
+    await this.#call('POST', `${this.#session}/element/${box[ELEMENT]}/value`, { text: name });
+    const [join] = await this.byRole('button', { name: 'Join' });
+    await this.#call('POST', `${this.#session}/element/${join[ELEMENT]}/click`, {});
+  }
+
+  /** Clicks the button named `name`. */
+  async click(name) {
+    const button = await this.waitForRole('button', { name });
+    await this.#call('POST', `${this.#session}/element/${button[ELEMENT]}/click`, {});
+  }
+
+  /** Waits until the video labelled `label` really plays (the same probe as for Chromium). */
+  async waitForPlayingVideo(label = 'Remote video') {
+    const video = await this.waitFor(`the ${label}`, () => this.video(label));
+    // The probe keeps its state on the element between calls.
+    return this.waitFor(`${label} to play`, () => this.run(playingVideoProbe, video));
+  }
+
+  /** Waits until the video labelled `label` holds no stream. */
+  async waitForNoVideo(label = 'Remote video') {
+    const video = await this.waitFor(`the ${label}`, () => this.video(label));
+    return this.waitFor(`${label} to be empty`, () => this.run((v) => v.srcObject === null, video));
+  }
+
+  /** Ends the session and its Firefox. */
+  async close() {
+    try {
+      if (this.#session) await this.#call('DELETE', this.#session);
+    } finally {
+      this.#driver.kill('SIGTERM');
+      await this.#exited;
+    }
+  }
+}
