@@ -8,6 +8,7 @@ mod bad_input;
 mod hardening;
 mod healthcheck;
 mod http;
+mod room_props;
 mod rooms;
 mod support;
 mod turn;
