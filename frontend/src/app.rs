@@ -10,10 +10,17 @@ use shared::RoomName;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
+use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
+
 use crate::call::EndReason;
-use crate::components::{Brand, CallScreen, MediaErrorView, RoomDialog};
+use crate::chat::{Author, ChatLog};
+use crate::components::{
+    Brand, CallScreen, ChatPanel, MediaErrorView, RoomDialog, ShortcutsHelp, Toolbar,
+};
 use crate::config::Config;
-use crate::media::{LocalMedia, MediaError};
+use crate::controls::{MediaState, Shortcut};
+use crate::media::{LocalMedia, MediaError, MediaKind};
 use crate::session::{CallView, Session, SessionUpdate};
 
 /// Why the room dialog is shown again.
@@ -78,6 +85,12 @@ pub struct AppState {
     pub join_attempt: u32,
     /// The last room tried, to pre-fill the dialog.
     pub last_room: Option<RoomName>,
+    /// Whether this person's microphone and camera are on (kept across calls).
+    pub local_state: MediaState,
+    /// The chat of the current call.
+    pub chat: ChatLog,
+    /// Whether the keyboard shortcuts dialog is shown.
+    pub help_open: bool,
 }
 
 impl Default for AppState {
@@ -89,6 +102,9 @@ impl Default for AppState {
             media_attempt: 0,
             join_attempt: 0,
             last_room: None,
+            local_state: MediaState::default(),
+            chat: ChatLog::default(),
+            help_open: false,
         }
     }
 }
@@ -108,6 +124,18 @@ pub enum Action {
     Join(RoomName),
     /// The running call reported something.
     Session(SessionUpdate),
+    /// Mute or unmute the microphone.
+    ToggleMic,
+    /// Turn the camera off or on.
+    ToggleCamera,
+    /// Show or hide the chat.
+    ToggleChat,
+    /// This person sent a chat message.
+    ChatSent(String),
+    /// Show or hide the keyboard shortcuts.
+    SetHelp(bool),
+    /// Leave the call (the session has already said goodbye).
+    Leave,
 }
 
 impl Reducible for AppState {
@@ -132,10 +160,33 @@ impl Reducible for AppState {
                 }
                 next.join_attempt += 1;
                 next.last_room = Some(room.clone());
+                next.chat = ChatLog::default();
+                next.help_open = false;
                 next.screen = Screen::InCall {
                     room,
                     view: CallView::joining(),
                 };
+            }
+            Action::ToggleMic => next.local_state.mic = !next.local_state.mic,
+            Action::ToggleCamera => next.local_state.camera = !next.local_state.camera,
+            Action::ToggleChat => {
+                let open = !next.chat.is_open();
+                next.chat.set_open(open);
+            }
+            Action::ChatSent(text) => next.chat.push(Author::Me, &text),
+            Action::SetHelp(open) => next.help_open = open,
+            Action::Leave => {
+                if !matches!(self.screen, Screen::InCall { .. }) {
+                    return self;
+                }
+                next.help_open = false;
+                next.screen = Screen::AskingRoom { notice: None };
+            }
+            Action::Session(SessionUpdate::Chat(text)) => {
+                if !matches!(self.screen, Screen::InCall { .. }) {
+                    return self;
+                }
+                next.chat.push(Author::Friend, &text);
             }
             Action::Session(update) => {
                 let Screen::InCall { room, .. } = &self.screen else {
@@ -153,6 +204,8 @@ impl Reducible for AppState {
                             EndReason::Refused(message) => RoomNotice::Refused(message),
                         }),
                     },
+                    // Handled above.
+                    SessionUpdate::Chat(_) => return self,
                 };
             }
         }
@@ -164,6 +217,8 @@ impl Reducible for AppState {
 #[function_component]
 pub fn App() -> Html {
     let state = use_reducer(AppState::default);
+    // The running call, if any: the effect below owns it; controls reach it through here.
+    let session = use_mut_ref(|| None::<Session>);
 
     // Configuration is optional and small: load it while the person answers the permission
     // prompt.
@@ -202,8 +257,9 @@ pub fn App() -> Html {
             state.config.clone(),
         );
         let dispatcher = state.dispatcher();
+        let slot = session.clone();
         use_effect_with(deps, move |(room, _, media, config)| {
-            let session = match (room, media, config) {
+            *slot.borrow_mut() = match (room, media, config) {
                 (Some(room), Some(media), Some(config)) => Some(Session::start(
                     room.clone(),
                     media.clone(),
@@ -212,7 +268,77 @@ pub fn App() -> Html {
                 )),
                 _ => None,
             };
-            move || drop(session)
+            move || drop(slot.borrow_mut().take())
+        });
+    }
+
+    // The microphone and camera switches act on the tracks themselves (so the peer
+    // connection sends silence or black at once), and the friend hears of it.
+    {
+        let slot = session.clone();
+        use_effect_with(
+            (state.local_state, state.media.clone()),
+            move |(local_state, media)| {
+                if let Some(media) = media {
+                    media.set_enabled(MediaKind::Audio, local_state.mic);
+                    media.set_enabled(MediaKind::Video, local_state.camera);
+                }
+                if let Some(session) = slot.borrow().as_ref() {
+                    session.send_media_state(*local_state);
+                }
+            },
+        );
+    }
+
+    let on_leave = {
+        let slot = session.clone();
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| {
+            if let Some(session) = slot.borrow().as_ref() {
+                session.hang_up();
+            }
+            dispatcher.dispatch(Action::Leave);
+        })
+    };
+
+    // Keyboard shortcuts, only on the call screen and never while typing.
+    {
+        let in_call = matches!(state.screen, Screen::InCall { .. });
+        let dispatcher = state.dispatcher();
+        let on_leave = on_leave.clone();
+        let help_open = state.help_open;
+        use_effect_with((in_call, help_open), move |&(in_call, help_open)| {
+            let listener = (in_call && !help_open)
+                .then(web_sys::window)
+                .flatten()
+                .map(|window| {
+                    EventListener::new(&window, "keydown", move |event| {
+                        let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                            return;
+                        };
+                        let typing = event.target().is_some_and(|target| {
+                            target.dyn_ref::<web_sys::HtmlInputElement>().is_some()
+                                || target.dyn_ref::<web_sys::HtmlTextAreaElement>().is_some()
+                                || target
+                                    .dyn_ref::<web_sys::HtmlElement>()
+                                    .is_some_and(|e| e.is_content_editable())
+                        });
+                        let modifiers = event.ctrl_key() || event.alt_key() || event.meta_key();
+                        let Some(shortcut) = Shortcut::for_key(&event.key(), typing, modifiers)
+                        else {
+                            return;
+                        };
+                        event.prevent_default();
+                        match shortcut {
+                            Shortcut::ToggleMic => dispatcher.dispatch(Action::ToggleMic),
+                            Shortcut::ToggleCamera => dispatcher.dispatch(Action::ToggleCamera),
+                            Shortcut::ToggleChat => dispatcher.dispatch(Action::ToggleChat),
+                            Shortcut::Help => dispatcher.dispatch(Action::SetHelp(true)),
+                            Shortcut::Leave => on_leave.emit(()),
+                        }
+                    })
+                });
+            move || drop(listener)
         });
     }
 
@@ -258,9 +384,55 @@ pub fn App() -> Html {
             />
         },
         Screen::InCall { room, view } => match &state.media {
-            Some(local) => html! {
-                <CallScreen room={room.clone()} view={view.clone()} local={local.clone()} />
-            },
+            Some(local) => {
+                let dispatch = |action: Action| {
+                    let dispatcher = state.dispatcher();
+                    Callback::from(move |()| dispatcher.dispatch(action.clone()))
+                };
+                let on_send = {
+                    let slot = session.clone();
+                    let dispatcher = state.dispatcher();
+                    Callback::from(move |text: String| {
+                        let sent = slot
+                            .borrow()
+                            .as_ref()
+                            .is_some_and(|session| session.send_chat(&text).is_ok());
+                        if sent {
+                            dispatcher.dispatch(Action::ChatSent(text));
+                        }
+                        sent
+                    })
+                };
+                let toolbar = html! {
+                    <Toolbar
+                        media={state.local_state}
+                        chat_open={state.chat.is_open()}
+                        unread={state.chat.unread()}
+                        on_toggle_mic={dispatch(Action::ToggleMic)}
+                        on_toggle_camera={dispatch(Action::ToggleCamera)}
+                        on_toggle_chat={dispatch(Action::ToggleChat)}
+                        on_help={dispatch(Action::SetHelp(true))}
+                        on_leave={on_leave.clone()}
+                    />
+                };
+                let chat = if state.chat.is_open() {
+                    html! {
+                        <ChatPanel log={state.chat.clone()} on_send={on_send}
+                            on_close={dispatch(Action::ToggleChat)} />
+                    }
+                } else {
+                    html! {}
+                };
+                html! {
+                    <>
+                        <CallScreen room={room.clone()} view={view.clone()} local={local.clone()}
+                            local_state={state.local_state} chat={chat} toolbar={toolbar} />
+                        if state.help_open {
+                            <ShortcutsHelp on_close={dispatch(Action::SetHelp(false))} />
+                        }
+                    </>
+                }
+            }
             None => html! {},
         },
     };

@@ -12,8 +12,11 @@ use wasm_bindgen::JsCast;
 
 pub mod app;
 pub mod call;
+pub mod channel;
+pub mod chat;
 pub mod components;
 pub mod config;
+pub mod controls;
 pub mod media;
 pub mod peer;
 pub mod session;

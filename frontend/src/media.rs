@@ -127,15 +127,59 @@ impl LocalMedia {
         &self.0
     }
 
+    /// Another handle to the same stream. Beware `stream().clone()`: web-sys binds the JS
+    /// method `MediaStream.clone()`, which wins over `Clone` and copies every track (a new
+    /// camera track per call, never stopped, that the microphone and camera switches miss).
+    pub fn shared_stream(&self) -> MediaStream {
+        Clone::clone(&self.0)
+    }
+
     /// The live tracks (one audio, one video), to send to the friend.
     pub fn tracks(&self) -> Vec<MediaStreamTrack> {
         tracks_of(&self.0)
+    }
+
+    /// Turns the tracks of `kind` on or off (`MediaStreamTrack.enabled`): a disabled
+    /// microphone sends silence and a disabled camera black frames, on the same connection,
+    /// so turning them back on is instant and needs no renegotiation.
+    pub fn set_enabled(&self, kind: MediaKind, on: bool) {
+        for track in self.tracks() {
+            if track.kind() == kind.as_str() {
+                track.set_enabled(on);
+            }
+        }
+    }
+
+    /// Whether the tracks of `kind` are on (none counts as off).
+    pub fn is_enabled(&self, kind: MediaKind) -> bool {
+        self.tracks()
+            .iter()
+            .any(|t| t.kind() == kind.as_str() && t.enabled())
     }
 
     /// Stops every track: the camera light goes out.
     pub fn stop(&self) {
         for track in self.tracks() {
             track.stop();
+        }
+    }
+}
+
+/// The two kinds of local media.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    /// The microphone.
+    Audio,
+    /// The camera.
+    Video,
+}
+
+impl MediaKind {
+    /// `MediaStreamTrack.kind` for this kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Audio => "audio",
+            Self::Video => "video",
         }
     }
 }

@@ -25,6 +25,8 @@ use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use js_sys::{Function, Promise, Reflect};
 use shared::{IceCandidate, Role, SdpKind, SessionDescription, Signal};
+
+use crate::channel::{ChannelError, ChannelEvent, DataChannel, PeerMessage};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
@@ -92,6 +94,8 @@ pub enum PeerEvent {
     State(PeerState),
     /// The friend's media arrived (a stream with their tracks).
     RemoteStream(MediaStream),
+    /// The data channel opened or brought a message from the friend.
+    Channel(ChannelEvent),
 }
 
 /// The browser refused to make a peer connection.
@@ -110,6 +114,8 @@ struct Inner {
     /// Local tracks not added yet (a fresh polite connection), with their stream.
     held_back: RefCell<Option<(MediaStream, Vec<MediaStreamTrack>)>>,
     held_back_timer: RefCell<Option<Timeout>>,
+    /// The pre-agreed data channel, made together with the local tracks.
+    channel: RefCell<Option<DataChannel>>,
     closed: Cell<bool>,
     on_event: Box<dyn Fn(PeerEvent)>,
 }
@@ -121,9 +127,11 @@ impl Inner {
         }
     }
 
-    /// Adds the held-back local tracks, if any. Right after a remote offer is set, `addTrack`
-    /// takes over the offer's receive-only transceivers, so the answer carries them.
-    fn add_held_back_tracks(&self) {
+    /// Adds the held-back local tracks and the data channel, if not done yet. Right after a
+    /// remote offer is set, `addTrack` takes over the offer's receive-only transceivers, and
+    /// the channel the friend's offer already negotiated, so the answer carries them: no
+    /// second negotiation, hence no collision on a fresh polite connection.
+    fn add_held_back_tracks(self: &Rc<Self>) {
         self.held_back_timer.borrow_mut().take();
         let held_back = self.held_back.borrow_mut().take();
         if let Some((stream, tracks)) = held_back {
@@ -131,6 +139,13 @@ impl Inner {
             for track in &tracks {
                 self.pc.add_track_0(track, &stream);
             }
+            let weak = Rc::downgrade(self);
+            let channel = DataChannel::open(&self.pc, move |event| {
+                if let Some(inner) = weak.upgrade() {
+                    inner.emit(PeerEvent::Channel(event));
+                }
+            });
+            *self.channel.borrow_mut() = Some(channel);
         }
     }
 }
@@ -162,8 +177,10 @@ impl Peer {
             incoming: RefCell::new(VecDeque::new()),
             draining: Cell::new(false),
             remote: RefCell::new(None),
-            held_back: RefCell::new(Some((stream.clone(), tracks.to_vec()))),
+            // `Clone::clone`: `stream.clone()` would be JS `MediaStream.clone()`, copying tracks.
+            held_back: RefCell::new(Some((Clone::clone(stream), tracks.to_vec()))),
             held_back_timer: RefCell::new(None),
+            channel: RefCell::new(None),
             closed: Cell::new(false),
             on_event: Box::new(on_event),
         });
@@ -234,7 +251,7 @@ impl Peer {
                     }
                 }
             };
-            *inner.remote.borrow_mut() = Some(stream.clone());
+            *inner.remote.borrow_mut() = Some(Clone::clone(&stream));
             inner.emit(PeerEvent::RemoteStream(stream));
         });
         if role == Role::Polite {
@@ -295,6 +312,37 @@ impl Peer {
         self.inner.remote.borrow().clone()
     }
 
+    /// Sends a message to the friend over the data channel.
+    pub fn send(&self, message: &PeerMessage) -> Result<(), ChannelError> {
+        match self.inner.channel.borrow().as_ref() {
+            Some(channel) => channel.send(message),
+            None => Err(ChannelError::NotOpen),
+        }
+    }
+
+    /// Replaces the outgoing track of `kind` ("audio" or "video") without renegotiating
+    /// (`RTCRtpSender.replaceTrack`).
+    pub async fn replace_track(
+        &self,
+        kind: &str,
+        track: &MediaStreamTrack,
+    ) -> Result<(), PeerError> {
+        let sender = self
+            .inner
+            .pc
+            .get_senders()
+            .iter()
+            .filter_map(|s| s.dyn_into::<web_sys::RtcRtpSender>().ok())
+            .find(|s| s.track().is_some_and(|t| t.kind() == kind));
+        let Some(sender) = sender else {
+            return Err(PeerError(format!("no {kind} sender")));
+        };
+        JsFuture::from(sender.replace_track(Some(track)))
+            .await
+            .map(drop)
+            .map_err(|e| PeerError(format!("{e:?}")))
+    }
+
     /// Whether no negotiation is in progress (`signalingState` is `stable`).
     pub fn is_stable(&self) -> bool {
         self.inner.pc.signaling_state() == RtcSignalingState::Stable
@@ -305,6 +353,7 @@ impl Drop for Peer {
     fn drop(&mut self) {
         self.inner.closed.set(true);
         self.inner.held_back_timer.borrow_mut().take();
+        self.inner.channel.borrow_mut().take();
         self.inner.pc.close();
     }
 }
@@ -343,7 +392,7 @@ async fn drain(inner: Rc<Inner>) {
     inner.draining.set(false);
 }
 
-async fn apply_description(inner: &Inner, description: SessionDescription) {
+async fn apply_description(inner: &Rc<Inner>, description: SessionDescription) {
     let is_offer = description.kind == SdpKind::Offer;
     let collision = is_offer
         && (inner.making_offer.get() || inner.pc.signaling_state() != RtcSignalingState::Stable);

@@ -12,8 +12,10 @@ use shared::RoomName;
 use web_sys::MediaStream;
 
 use crate::call::{Call, CallStatus, Command, EndReason, Input, CONNECT_TIMEOUT_MS};
+use crate::channel::{ChannelError, ChannelEvent, PeerMessage};
 use crate::config::Config;
-use crate::media::LocalMedia;
+use crate::controls::MediaState;
+use crate::media::{LocalMedia, MediaKind};
 use crate::peer::{Peer, PeerEvent};
 use crate::signaling::{Signaling, SignalingEvent};
 use crate::storage;
@@ -27,6 +29,9 @@ pub struct CallView {
     pub remote: Option<MediaStream>,
     /// A problem worth telling (shown as an alert), if any.
     pub notice: Option<String>,
+    /// Whether the friend's microphone and camera are on, as they told us over the data
+    /// channel; `None` until they did (or while there is no connection).
+    pub friend_media: Option<MediaState>,
 }
 
 impl CallView {
@@ -36,6 +41,7 @@ impl CallView {
             status: CallStatus::Joining,
             remote: None,
             notice: None,
+            friend_media: None,
         }
     }
 }
@@ -47,6 +53,8 @@ pub enum SessionUpdate {
     View(CallView),
     /// The call is over on this page.
     Ended(EndReason),
+    /// The friend wrote in the chat.
+    Chat(String),
 }
 
 struct Inner {
@@ -61,13 +69,15 @@ struct Inner {
     queue: RefCell<VecDeque<Input>>,
     busy: Cell<bool>,
     last_view: RefCell<Option<CallView>>,
+    /// What the friend last said about their microphone and camera.
+    friend_media: Cell<Option<MediaState>>,
     ended: RefCell<Option<EndReason>>,
     on_update: Box<dyn Fn(SessionUpdate)>,
 }
 
 /// A call in progress. Dropping it hangs up: the WebSocket and the peer connection close.
 pub struct Session {
-    _inner: Rc<Inner>,
+    inner: Rc<Inner>,
     /// Says goodbye when the page goes away (tab closed, reload, navigation).
     _on_page_hide: Option<EventListener>,
 }
@@ -93,6 +103,7 @@ impl Session {
             queue: RefCell::new(VecDeque::new()),
             busy: Cell::new(false),
             last_view: RefCell::new(None),
+            friend_media: Cell::new(None),
             ended: RefCell::new(None),
             on_update: Box::new(on_update),
         });
@@ -118,9 +129,43 @@ impl Session {
             })
         });
         Self {
-            _inner: inner,
+            inner,
             _on_page_hide: on_page_hide,
         }
+    }
+}
+
+impl Session {
+    /// Tells the friend whether this side's microphone and camera are on (quietly does
+    /// nothing while the data channel is not open: it says so itself when it opens).
+    pub fn send_media_state(&self, state: MediaState) {
+        let _ = self.send(&PeerMessage::Media {
+            mic: state.mic,
+            camera: state.camera,
+        });
+    }
+
+    /// Sends a chat message to the friend, peer to peer.
+    pub fn send_chat(&self, text: &str) -> Result<(), ChannelError> {
+        self.send(&PeerMessage::Chat {
+            text: text.to_owned(),
+        })
+    }
+
+    fn send(&self, message: &PeerMessage) -> Result<(), ChannelError> {
+        match self.inner.peer.borrow().as_ref() {
+            Some((_, peer)) => peer.send(message),
+            None => Err(ChannelError::NotOpen),
+        }
+    }
+
+    /// Leaves the room on purpose: the service tells the friend that this side hung up
+    /// (`peer_left` with `hung_up`), and the peer connection closes. Drop the session next.
+    pub fn hang_up(&self) {
+        if let Some(signaling) = self.inner.signaling.borrow().as_ref() {
+            signaling.hang_up();
+        }
+        self.inner.peer.borrow_mut().take();
     }
 }
 
@@ -158,6 +203,7 @@ fn run(inner: &Rc<Inner>, command: Command) {
         Command::ForgetToken => storage::forget_token(inner.call.borrow().room().key()),
         Command::CreatePeer(role) => {
             inner.peer.borrow_mut().take();
+            inner.friend_media.set(None);
             let generation = inner.peer_generation.get().wrapping_add(1);
             inner.peer_generation.set(generation);
             let weak = Rc::downgrade(inner);
@@ -183,6 +229,7 @@ fn run(inner: &Rc<Inner>, command: Command) {
         }
         Command::ClosePeer => {
             inner.peer.borrow_mut().take();
+            inner.friend_media.set(None);
             inner.connect_timer.borrow_mut().take();
         }
         Command::ToPeer(signal) => {
@@ -239,6 +286,28 @@ fn on_peer_event(weak: &Weak<Inner>, generation: u32, event: PeerEvent) {
                 publish(&inner);
             }
         }
+        PeerEvent::Channel(ChannelEvent::Open) => {
+            // The truth is in the tracks: tell the friend what they are now.
+            let state = MediaState {
+                mic: inner.media.is_enabled(MediaKind::Audio),
+                camera: inner.media.is_enabled(MediaKind::Video),
+            };
+            if let Some((_, peer)) = inner.peer.borrow().as_ref() {
+                let _ = peer.send(&PeerMessage::Media {
+                    mic: state.mic,
+                    camera: state.camera,
+                });
+            }
+        }
+        PeerEvent::Channel(ChannelEvent::Message(PeerMessage::Media { mic, camera })) => {
+            inner.friend_media.set(Some(MediaState { mic, camera }));
+            if !inner.busy.get() {
+                publish(&inner);
+            }
+        }
+        PeerEvent::Channel(ChannelEvent::Message(PeerMessage::Chat { text })) => {
+            (inner.on_update)(SessionUpdate::Chat(text));
+        }
     }
 }
 
@@ -262,10 +331,12 @@ fn publish(inner: &Inner) {
         } else {
             None
         };
+        let friend_media = remote.as_ref().and(inner.friend_media.get());
         CallView {
             status: call.status(),
             remote,
             notice: call.notice().map(|n| n.0.clone()),
+            friend_media,
         }
     };
     let changed = inner.last_view.borrow().as_ref() != Some(&view);

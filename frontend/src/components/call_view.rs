@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use crate::call::CallStatus;
 use crate::components::Video;
+use crate::controls::MediaState;
 use crate::media::LocalMedia;
 use crate::session::CallView;
 
@@ -18,6 +19,13 @@ pub struct CallScreenProps {
     pub view: CallView,
     /// The person's camera and microphone.
     pub local: LocalMedia,
+    /// Whether the person's own microphone and camera are on.
+    pub local_state: MediaState,
+    /// The chat panel, when shown.
+    #[prop_or_default]
+    pub chat: Html,
+    /// The controls.
+    pub toolbar: Html,
 }
 
 fn status_tone(status: &CallStatus) -> &'static str {
@@ -33,8 +41,10 @@ fn status_tone(status: &CallStatus) -> &'static str {
 pub fn CallScreen(props: &CallScreenProps) -> Html {
     let status = &props.view.status;
     let has_remote = props.view.remote.is_some();
+    let friend = props.view.friend_media.unwrap_or_default();
     html! {
         <section class="call" aria-label={format!("Call in room {}", props.room)}>
+          <div class="call-main">
             <div class={classes!("stage", has_remote.then_some("live"))}>
                 <Video class="remote" label="Remote video" stream={props.view.remote.clone()} />
                 if !has_remote {
@@ -43,9 +53,33 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
                         <p class="placeholder-room">{ props.room.as_str() }</p>
                     </div>
                 }
+                if has_remote && !friend.camera {
+                    <div class="camera-off" aria-hidden="true">
+                        <span class="camera-off-icon">{ "🚫" }</span>
+                    </div>
+                }
+                if has_remote && !(friend.mic && friend.camera) {
+                    <ul class="friend-flags" aria-label="Your friend">
+                        if !friend.mic {
+                            <li class="flag">{ "Your friend muted their microphone" }</li>
+                        }
+                        if !friend.camera {
+                            <li class="flag">{ "Your friend turned their camera off" }</li>
+                        }
+                    </ul>
+                }
                 <div class="pip">
                     <Video class="mirror" label="Local video"
-                        stream={Some(props.local.stream().clone())} muted=true />
+                        stream={Some(props.local.shared_stream())} muted=true />
+                    if !props.local_state.camera || !props.local_state.mic {
+                        <p class="pip-flags">
+                            { match (props.local_state.mic, props.local_state.camera) {
+                                (false, false) => "You are muted, camera off",
+                                (false, true) => "You are muted",
+                                _ => "Your camera is off",
+                            } }
+                        </p>
+                    }
                 </div>
                 <div class={classes!("status", status_tone(status))} role="status">
                     <span class="dot" aria-hidden="true" />
@@ -55,6 +89,9 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
             if let Some(notice) = &props.view.notice {
                 <p class="alert floating" role="alert">{ notice }</p>
             }
+            { props.chat.clone() }
+          </div>
+            { props.toolbar.clone() }
         </section>
     }
 }

@@ -2,12 +2,18 @@
 
 pub mod brand;
 pub mod call_view;
+pub mod chat;
 pub mod media_error;
 pub mod room_dialog;
+pub mod shortcuts_help;
+pub mod toolbar;
 pub mod video;
 
 pub use brand::Brand;
 pub use call_view::CallScreen;
+pub use chat::ChatPanel;
 pub use media_error::MediaErrorView;
 pub use room_dialog::RoomDialog;
+pub use shortcuts_help::ShortcutsHelp;
+pub use toolbar::Toolbar;
 pub use video::Video;

@@ -116,7 +116,7 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
                 aria-labelledby="room-dialog-title" aria-describedby="room-dialog-help">
                 if let Some(local) = &props.local {
                     <div class="preview">
-                        <Video class="mirror" label="Local video" stream={Some(local.stream().clone())}
+                        <Video class="mirror" label="Local video" stream={Some(local.shared_stream())}
                             muted=true />
                     </div>
                 }

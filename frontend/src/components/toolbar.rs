@@ -1,0 +1,75 @@
+//! The in-call toolbar: microphone, camera, chat, shortcuts, leave. Every control is a
+//! labelled button; the toggles say whether they are pressed (`aria-pressed`).
+
+use yew::prelude::*;
+
+use crate::controls::MediaState;
+
+/// Props of [`Toolbar`].
+#[derive(Properties, PartialEq)]
+pub struct ToolbarProps {
+    /// This person's microphone and camera.
+    pub media: MediaState,
+    /// Whether the chat is shown.
+    pub chat_open: bool,
+    /// Chat messages not seen yet.
+    pub unread: u32,
+    /// Mute or unmute the microphone.
+    pub on_toggle_mic: Callback<()>,
+    /// Turn the camera off or on.
+    pub on_toggle_camera: Callback<()>,
+    /// Show or hide the chat.
+    pub on_toggle_chat: Callback<()>,
+    /// Show the keyboard shortcuts.
+    pub on_help: Callback<()>,
+    /// Leave the call.
+    pub on_leave: Callback<()>,
+}
+
+/// The toolbar under the call.
+#[function_component]
+pub fn Toolbar(props: &ToolbarProps) -> Html {
+    let click = |callback: &Callback<()>| callback.reform(|_: MouseEvent| ());
+    let (mic_label, mic_class) = if props.media.mic {
+        ("Mute microphone", "on")
+    } else {
+        ("Unmute microphone", "off")
+    };
+    let (camera_label, camera_class) = if props.media.camera {
+        ("Turn camera off", "on")
+    } else {
+        ("Turn camera on", "off")
+    };
+    let pressed = |on: bool| if on { "true" } else { "false" };
+    html! {
+        <div class="toolbar" role="toolbar" aria-label="Call controls">
+            <button type="button" class={classes!("tool", mic_class)} aria-pressed={pressed(!props.media.mic)}
+                onclick={click(&props.on_toggle_mic)} title={format!("{mic_label} (M)")}>
+                <span class="tool-icon" aria-hidden="true">{ if props.media.mic { "🎙" } else { "🔇" } }</span>
+                <span class="tool-label">{ mic_label }</span>
+            </button>
+            <button type="button" class={classes!("tool", camera_class)}
+                aria-pressed={pressed(!props.media.camera)}
+                onclick={click(&props.on_toggle_camera)} title={format!("{camera_label} (V)")}>
+                <span class="tool-icon" aria-hidden="true">{ if props.media.camera { "📷" } else { "🚫" } }</span>
+                <span class="tool-label">{ camera_label }</span>
+            </button>
+            <button type="button" class="tool" aria-expanded={pressed(props.chat_open)}
+                aria-controls="chat-panel" onclick={click(&props.on_toggle_chat)} title="Chat (C)">
+                <span class="tool-icon" aria-hidden="true">{ "💬" }</span>
+                <span class="tool-label">{ "Chat" }</span>
+                if props.unread > 0 {
+                    <span class="badge">{ format!("{} unread", props.unread) }</span>
+                }
+            </button>
+            <button type="button" class="tool" onclick={click(&props.on_help)} title="Keyboard shortcuts (?)">
+                <span class="tool-icon" aria-hidden="true">{ "⌨" }</span>
+                <span class="tool-label">{ "Keyboard shortcuts" }</span>
+            </button>
+            <button type="button" class="tool leave" onclick={click(&props.on_leave)} title="Leave (L)">
+                <span class="tool-icon" aria-hidden="true">{ "✕" }</span>
+                <span class="tool-label">{ "Leave" }</span>
+            </button>
+        </div>
+    }
+}
