@@ -16,12 +16,14 @@ use wasm_bindgen::JsCast;
 use crate::call::EndReason;
 use crate::chat::{Author, ChatLog};
 use crate::components::{
-    Brand, CallScreen, ChatPanel, MediaErrorView, RoomDialog, ShortcutsHelp, Toolbar,
+    Brand, CallScreen, ChatPanel, CopyLink, MediaErrorView, RoomDialog, ShortcutsHelp, Toolbar,
 };
 use crate::config::Config;
 use crate::controls::{MediaState, Shortcut};
 use crate::media::{LocalMedia, MediaError, MediaKind};
+use crate::routes::Route;
 use crate::session::{CallView, Session, SessionUpdate};
+use yew_router::prelude::{use_navigator, use_route, BrowserRouter};
 
 /// Why the room dialog is shown again.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,10 +215,22 @@ impl Reducible for AppState {
     }
 }
 
-/// The whole app.
+/// The whole app: the router around [`Duet`].
 #[function_component]
 pub fn App() -> Html {
+    html! {
+        <BrowserRouter>
+            <Duet />
+        </BrowserRouter>
+    }
+}
+
+/// The app's screens, under the router.
+#[function_component]
+fn Duet() -> Html {
     let state = use_reducer(AppState::default);
+    let route = use_route::<Route>().unwrap_or(Route::Home);
+    let navigator = use_navigator();
     // The running call, if any: the effect below owns it; controls reach it through here.
     let session = use_mut_ref(|| None::<Session>);
 
@@ -344,7 +358,20 @@ pub fn App() -> Html {
 
     let on_join = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |room: RoomName| dispatcher.dispatch(Action::Join(room)))
+        let navigator = navigator.clone();
+        let current = route.clone();
+        Callback::from(move |room: RoomName| {
+            // The address bar names the room, so it can be shared (and reopened).
+            let target = Route::Room {
+                room: room.to_string(),
+            };
+            if let Some(navigator) = &navigator {
+                if current != target {
+                    navigator.replace(&target);
+                }
+            }
+            dispatcher.dispatch(Action::Join(room))
+        })
     };
     let on_retry = {
         let dispatcher = state.dispatcher();
@@ -356,10 +383,18 @@ pub fn App() -> Html {
             <div class="room-chip">
                 <span class="room-chip-label">{ "Room" }</span>
                 <span class="room-chip-name">{ room.as_str() }</span>
+                <CopyLink room={room.clone()} />
             </div>
         },
         _ => html! {},
     };
+    // The dialog offers the last room tried, else the room of the link that opened the page.
+    let initial = state
+        .last_room
+        .as_ref()
+        .map(|r| AttrValue::from(r.to_string()))
+        .or_else(|| route.room().map(|r| AttrValue::from(r.to_owned())))
+        .unwrap_or_default();
 
     let body = match &state.screen {
         Screen::AcquiringMedia => html! {
@@ -378,8 +413,7 @@ pub fn App() -> Html {
             <RoomDialog
                 on_join={on_join}
                 notice={notice.as_ref().map(|n| AttrValue::from(n.text()))}
-                initial={state.last_room.as_ref().map(|r| AttrValue::from(r.to_string()))
-                    .unwrap_or_default()}
+                initial={initial}
                 local={state.media.clone()}
             />
         },

@@ -3,6 +3,7 @@
 pub mod brand;
 pub mod call_view;
 pub mod chat;
+pub mod copy_link;
 pub mod media_error;
 pub mod room_dialog;
 pub mod shortcuts_help;
@@ -12,6 +13,7 @@ pub mod video;
 pub use brand::Brand;
 pub use call_view::CallScreen;
 pub use chat::ChatPanel;
+pub use copy_link::CopyLink;
 pub use media_error::MediaErrorView;
 pub use room_dialog::RoomDialog;
 pub use shortcuts_help::ShortcutsHelp;

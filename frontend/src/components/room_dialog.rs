@@ -98,6 +98,20 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
             }
         })
     };
+    let on_private = {
+        let input = input.clone();
+        let problem = problem.clone();
+        Callback::from(move |_: MouseEvent| match crate::private_room::generate() {
+            Ok(name) => {
+                problem.set(None);
+                if let Some(field) = input.cast::<HtmlInputElement>() {
+                    field.set_value(&name);
+                    let _ = field.focus();
+                }
+            }
+            Err(e) => problem.set(Some(e.to_string())),
+        })
+    };
     let on_input = {
         let problem = problem.clone();
         Callback::from(move |_: InputEvent| problem.set(None))
@@ -140,6 +154,12 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
                         aria-invalid={if invalid { "true" } else { "false" }}
                         oninput={on_input}
                     />
+                    <button type="button" class="link-button" onclick={on_private}>
+                        { "New private room" }
+                    </button>
+                    <span class="muted-text hint">
+                        { " a random name nobody can guess; share its link" }
+                    </span>
                     if let Some(message) = message {
                         <p class="alert" role="alert">{ message }</p>
                     }
