@@ -10,5 +10,6 @@ mod healthcheck;
 mod http;
 mod room_props;
 mod rooms;
+mod soak;
 mod support;
 mod turn;
