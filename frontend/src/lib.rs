@@ -24,6 +24,7 @@ pub mod private_room;
 pub mod routes;
 pub mod session;
 pub mod signaling;
+pub mod stats;
 pub mod storage;
 
 #[cfg(test)]

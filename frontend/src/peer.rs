@@ -27,6 +27,7 @@ use js_sys::{Function, Promise, Reflect};
 use shared::{IceCandidate, Role, SdpKind, SessionDescription, Signal};
 
 use crate::channel::{ChannelError, ChannelEvent, DataChannel, PeerMessage};
+use crate::stats::StatsSample;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
@@ -343,6 +344,18 @@ impl Peer {
             .map_err(|e| PeerError(format!("{e:?}")))
     }
 
+    /// Reads the connection's statistics (`getStats()`) into a [`StatsSample`]. The future
+    /// holds its own handle to the connection, so it may outlive this `Peer`.
+    pub fn stats(&self) -> impl std::future::Future<Output = Result<StatsSample, PeerError>> {
+        let pc = self.inner.pc.clone();
+        async move {
+            let report = JsFuture::from(pc.get_stats())
+                .await
+                .map_err(|e| PeerError(format!("{e:?}")))?;
+            Ok(read_stats(&report))
+        }
+    }
+
     /// Whether no negotiation is in progress (`signalingState` is `stable`).
     pub fn is_stable(&self) -> bool {
         self.inner.pc.signaling_state() == RtcSignalingState::Stable
@@ -464,6 +477,56 @@ fn send_local_description(inner: &Inner) {
             sdp: local.sdp(),
         },
     }));
+}
+
+/// Sums what a stats report says about incoming media and the selected candidate pair.
+fn read_stats(report: &JsValue) -> StatsSample {
+    let number = |stat: &JsValue, key: &str| {
+        Reflect::get(stat, &JsValue::from_str(key))
+            .ok()
+            .and_then(|v| v.as_f64())
+    };
+    let text = |stat: &JsValue, key: &str| {
+        Reflect::get(stat, &JsValue::from_str(key))
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    let mut sample = StatsSample::default();
+    // An RTCStatsReport is a maplike: iterating it gives [id, stat] pairs.
+    let Ok(Some(entries)) = js_sys::try_iter(report) else {
+        return sample;
+    };
+    for entry in entries.flatten() {
+        let stat = Reflect::get(&entry, &JsValue::from_f64(1.0)).unwrap_or(JsValue::UNDEFINED);
+        sample.timestamp_ms = sample
+            .timestamp_ms
+            .max(number(&stat, "timestamp").unwrap_or(0.0));
+        match text(&stat, "type").as_deref() {
+            Some("inbound-rtp") => {
+                sample.bytes_received += number(&stat, "bytesReceived").unwrap_or(0.0);
+                sample.packets_received += number(&stat, "packetsReceived").unwrap_or(0.0);
+                sample.packets_lost += number(&stat, "packetsLost").unwrap_or(0.0);
+                if let (Some(w), Some(h)) =
+                    (number(&stat, "frameWidth"), number(&stat, "frameHeight"))
+                {
+                    sample.frame = Some((w as u32, h as u32));
+                }
+            }
+            Some("candidate-pair")
+                if text(&stat, "state").as_deref() == Some("succeeded")
+                    && Reflect::get(&stat, &JsValue::from_str("nominated"))
+                        .ok()
+                        .and_then(|v| v.as_bool())
+                        .unwrap_or(false) =>
+            {
+                if let Some(rtt) = number(&stat, "currentRoundTripTime") {
+                    sample.rtt_s = Some(rtt);
+                }
+            }
+            _ => {}
+        }
+    }
+    sample
 }
 
 fn sdp_type(kind: SdpKind) -> RtcSdpType {

@@ -7,8 +7,9 @@ use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use gloo::events::EventListener;
-use gloo::timers::callback::Timeout;
+use gloo::timers::callback::{Interval, Timeout};
 use shared::RoomName;
+use wasm_bindgen_futures::spawn_local;
 use web_sys::MediaStream;
 
 use crate::call::{Call, CallStatus, Command, EndReason, Input, CONNECT_TIMEOUT_MS};
@@ -18,7 +19,11 @@ use crate::controls::MediaState;
 use crate::media::{LocalMedia, MediaKind};
 use crate::peer::{Peer, PeerEvent};
 use crate::signaling::{Signaling, SignalingEvent};
+use crate::stats::{Quality, StatsSample};
 use crate::storage;
+
+/// How often the connection's quality is measured while connected.
+const STATS_INTERVAL_MS: u32 = 1_000;
 
 /// What the call view shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +37,8 @@ pub struct CallView {
     /// Whether the friend's microphone and camera are on, as they told us over the data
     /// channel; `None` until they did (or while there is no connection).
     pub friend_media: Option<MediaState>,
+    /// The connection's quality, measured every second while connected.
+    pub quality: Option<Quality>,
 }
 
 impl CallView {
@@ -42,6 +49,7 @@ impl CallView {
             remote: None,
             notice: None,
             friend_media: None,
+            quality: None,
         }
     }
 }
@@ -71,6 +79,9 @@ struct Inner {
     last_view: RefCell<Option<CallView>>,
     /// What the friend last said about their microphone and camera.
     friend_media: Cell<Option<MediaState>>,
+    /// The previous stats sample of the current connection, and the quality since.
+    last_sample: Cell<Option<StatsSample>>,
+    quality: Cell<Option<Quality>>,
     ended: RefCell<Option<EndReason>>,
     on_update: Box<dyn Fn(SessionUpdate)>,
 }
@@ -78,6 +89,8 @@ struct Inner {
 /// A call in progress. Dropping it hangs up: the WebSocket and the peer connection close.
 pub struct Session {
     inner: Rc<Inner>,
+    /// Measures the connection's quality.
+    _stats: Interval,
     /// Says goodbye when the page goes away (tab closed, reload, navigation).
     _on_page_hide: Option<EventListener>,
 }
@@ -104,6 +117,8 @@ impl Session {
             busy: Cell::new(false),
             last_view: RefCell::new(None),
             friend_media: Cell::new(None),
+            last_sample: Cell::new(None),
+            quality: Cell::new(None),
             ended: RefCell::new(None),
             on_update: Box::new(on_update),
         });
@@ -128,8 +143,11 @@ impl Session {
                 }
             })
         });
+        let weak = Rc::downgrade(&inner);
+        let stats = Interval::new(STATS_INTERVAL_MS, move || measure(&weak));
         Self {
             inner,
+            _stats: stats,
             _on_page_hide: on_page_hide,
         }
     }
@@ -204,6 +222,8 @@ fn run(inner: &Rc<Inner>, command: Command) {
         Command::CreatePeer(role) => {
             inner.peer.borrow_mut().take();
             inner.friend_media.set(None);
+            inner.last_sample.set(None);
+            inner.quality.set(None);
             let generation = inner.peer_generation.get().wrapping_add(1);
             inner.peer_generation.set(generation);
             let weak = Rc::downgrade(inner);
@@ -230,6 +250,8 @@ fn run(inner: &Rc<Inner>, command: Command) {
         Command::ClosePeer => {
             inner.peer.borrow_mut().take();
             inner.friend_media.set(None);
+            inner.last_sample.set(None);
+            inner.quality.set(None);
             inner.connect_timer.borrow_mut().take();
         }
         Command::ToPeer(signal) => {
@@ -311,6 +333,38 @@ fn on_peer_event(weak: &Weak<Inner>, generation: u32, event: PeerEvent) {
     }
 }
 
+/// Takes a stats sample of the current connection, while the friend's video is shown.
+fn measure(weak: &Weak<Inner>) {
+    let Some(inner) = weak.upgrade() else { return };
+    if !inner.call.borrow().shows_remote() {
+        return;
+    }
+    let Some((generation, future)) = inner
+        .peer
+        .borrow()
+        .as_ref()
+        .map(|(generation, peer)| (*generation, peer.stats()))
+    else {
+        return;
+    };
+    let weak = weak.clone();
+    spawn_local(async move {
+        let Ok(sample) = future.await else { return };
+        let Some(inner) = weak.upgrade() else { return };
+        if inner.peer.borrow().as_ref().map(|(g, _)| *g) != Some(generation) {
+            return; // The connection was replaced meanwhile.
+        }
+        if let Some(earlier) = inner.last_sample.replace(Some(sample)) {
+            if let Some(quality) = Quality::between(&earlier, &sample) {
+                inner.quality.set(Some(quality));
+                if !inner.busy.get() {
+                    publish(&inner);
+                }
+            }
+        }
+    });
+}
+
 /// Tells the interface what changed, if anything did.
 fn publish(inner: &Inner) {
     if let Some(reason) = inner.ended.borrow_mut().take() {
@@ -332,11 +386,13 @@ fn publish(inner: &Inner) {
             None
         };
         let friend_media = remote.as_ref().and(inner.friend_media.get());
+        let quality = remote.as_ref().and(inner.quality.get());
         CallView {
             status: call.status(),
             remote,
             notice: call.notice().map(|n| n.0.clone()),
             friend_media,
+            quality,
         }
     };
     let changed = inner.last_view.borrow().as_ref() != Some(&view);

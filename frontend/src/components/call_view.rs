@@ -5,7 +5,7 @@ use shared::RoomName;
 use yew::prelude::*;
 
 use crate::call::CallStatus;
-use crate::components::Video;
+use crate::components::{QualityIndicator, Video};
 use crate::controls::MediaState;
 use crate::media::LocalMedia;
 use crate::session::CallView;
@@ -85,6 +85,7 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
                     <span class="dot" aria-hidden="true" />
                     { status.text() }
                 </div>
+                <QualityIndicator quality={props.view.quality} />
             </div>
             if let Some(notice) = &props.view.notice {
                 <p class="alert floating" role="alert">{ notice }</p>

@@ -1,0 +1,54 @@
+//! The connection-quality indicator: one word and a coloured dot, expanding (a disclosure
+//! button with `aria-expanded`) to the numbers.
+
+use yew::prelude::*;
+
+use crate::stats::{Grade, Quality};
+
+/// Props of [`QualityIndicator`].
+#[derive(Properties, PartialEq)]
+pub struct QualityProps {
+    /// The latest measurement, if any.
+    pub quality: Option<Quality>,
+}
+
+/// The compact indicator and its details.
+#[function_component]
+pub fn QualityIndicator(props: &QualityProps) -> Html {
+    let open = use_state(|| false);
+    let Some(quality) = props.quality else {
+        return html! {};
+    };
+    let (word, class) = match quality.grade() {
+        Grade::Good => ("Good", "good"),
+        Grade::Fair => ("Fair", "fair"),
+        Grade::Poor => ("Poor", "poor"),
+    };
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    let rtt = quality
+        .rtt_ms
+        .map_or_else(|| "…".to_owned(), |ms| format!("{ms} ms"));
+    let resolution = quality
+        .resolution
+        .map_or_else(|| "…".to_owned(), |(w, h)| format!("{w}×{h}"));
+    html! {
+        <div class={classes!("quality", class)}>
+            <button type="button" class="quality-button" aria-expanded={(*open).to_string()}
+                aria-controls="quality-details" onclick={toggle}>
+                <span class="dot" aria-hidden="true" />
+                { format!("Connection: {word}") }
+            </button>
+            if *open {
+                <dl id="quality-details" class="quality-details">
+                    <div><dt>{ "Round trip" }</dt><dd>{ rtt }</dd></div>
+                    <div><dt>{ "Bitrate" }</dt><dd>{ format!("{} kbps", quality.bitrate_kbps) }</dd></div>
+                    <div><dt>{ "Packet loss" }</dt><dd>{ format!("{:.1}%", quality.loss_percent) }</dd></div>
+                    <div><dt>{ "Resolution" }</dt><dd>{ resolution }</dd></div>
+                </dl>
+            }
+        </div>
+    }
+}
