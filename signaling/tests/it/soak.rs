@@ -15,7 +15,7 @@
 use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use shared::{ClientMsg, ServerMsg};
 use tokio_tungstenite::tungstenite::Message;
 
