@@ -1,0 +1,730 @@
+//! Duet's load tool. Starts each server in turn (pinned to one core with `taskset`, the load
+//! on the other), drives rooms of two WebSocket clients over loopback from many 127.0.0.x
+//! source addresses, and prints one table per scenario with the servers side by side.
+//!
+//! ```sh
+//! cargo build --release -p duet-signaling -p bench
+//! cargo run -p bench --release -- --servers duet,floor
+//! ```
+//!
+//! Server CPU is read from `/proc/<pid>/stat` (user + system time, 10 ms ticks) and memory
+//! from `/proc/<pid>/status` (VmRSS); the tool's own CPU is reported too, since on two cores
+//! it may be the bottleneck: compare servers by CPU per message then, not by messages/s.
+
+// A load tool: a failure to set up is reported and ends the run.
+#![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, ValueEnum};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::{TcpSocket, TcpStream};
+use tokio::sync::Semaphore;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::WebSocketStream;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Kind {
+    /// duet-signaling, built next to this tool.
+    Duet,
+    /// The bare tokio-tungstenite relay (`floor`, built next to this tool).
+    Floor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Scenario {
+    /// Relay latency at a steady rate.
+    Latency,
+    /// Saturation throughput and CPU per message, 1 KiB and 6 KiB.
+    Saturation,
+    /// Idle sessions held, RSS each.
+    Idle,
+    /// Join/leave churn: join → peer's first signal.
+    Churn,
+}
+
+#[derive(Debug, Parser)]
+struct Args {
+    #[arg(long, value_delimiter = ',', default_value = "duet,floor")]
+    servers: Vec<Kind>,
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "latency,saturation,idle,churn"
+    )]
+    scenarios: Vec<Scenario>,
+    /// Seconds each timed phase runs.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Rooms in the latency scenario.
+    #[arg(long, default_value_t = 1000)]
+    rooms: usize,
+    /// Messages per second in the latency scenario, all rooms together.
+    #[arg(long, default_value_t = 1000)]
+    rate: u64,
+    /// Rooms in the saturation scenario.
+    #[arg(long, default_value_t = 100)]
+    saturation_rooms: usize,
+    /// Messages in flight per room in the saturation scenario.
+    #[arg(long, default_value_t = 8)]
+    window: usize,
+    /// Sessions held in the idle scenario (this tool holds as many sockets: under 20,000).
+    #[arg(long, default_value_t = 10_000)]
+    idle_sessions: usize,
+    /// Joins per second in the churn scenario (two per room).
+    #[arg(long, value_delimiter = ',', default_value = "1000,4000")]
+    churn_rates: Vec<u64>,
+    /// Core the server runs on; the tool takes the others.
+    #[arg(long, default_value_t = 0)]
+    server_cpu: usize,
+    /// Source addresses 127.0.0.1..=N spread the client sockets.
+    #[arg(long, default_value_t = 64)]
+    sources: u8,
+    #[arg(long, default_value_t = 9300)]
+    port: u16,
+}
+
+type Ws = WebSocketStream<TcpStream>;
+
+/// Microseconds since the tool started: the timestamp carried in relayed messages.
+fn now_us(epoch: Instant) -> u64 {
+    epoch.elapsed().as_micros() as u64
+}
+
+/// Where clients connect, and how they speak.
+#[derive(Clone, Copy)]
+struct ServerRef {
+    kind: Kind,
+    port: u16,
+}
+
+/// A running server process.
+struct Server {
+    kind: Kind,
+    child: tokio::process::Child,
+    pid: u32,
+    port: u16,
+}
+
+fn sibling(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    exe.with_file_name(name)
+}
+
+impl Server {
+    async fn start(kind: Kind, port: u16, cpu: usize) -> Self {
+        let bind = format!("127.0.0.1:{port}");
+        let mut cmd = tokio::process::Command::new("taskset");
+        cmd.arg("-c").arg(cpu.to_string());
+        match kind {
+            Kind::Duet => {
+                cmd.arg(sibling("duet-signaling")).args([
+                    "--bind",
+                    &bind,
+                    "--workers",
+                    "1",
+                    // Lifted for the load: every message and join of the tool must pass.
+                    "--rate-limit-burst",
+                    "1000000",
+                    "--rate-limit-per-second",
+                    "1000000",
+                    "--max-connections-per-ip",
+                    "100000",
+                    "--join-burst-per-ip",
+                    "1000000",
+                    "--joins-per-second-per-ip",
+                    "1000000",
+                ]);
+                cmd.env("RUST_LOG", "warn");
+            }
+            Kind::Floor => {
+                cmd.arg(sibling("floor")).arg(&bind);
+            }
+        }
+        cmd.stdout(std::process::Stdio::null()).kill_on_drop(true);
+        let child = cmd
+            .spawn()
+            .expect("start the server (is it built? is taskset there?)");
+        let pid = child.id().expect("pid");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "{kind:?} did not start listening"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Self {
+            kind,
+            child,
+            pid,
+            port,
+        }
+    }
+
+    async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+
+    /// CPU time used so far (user + system).
+    fn cpu(&self) -> Duration {
+        cpu_of(&format!("/proc/{}/stat", self.pid))
+    }
+
+    fn rss_kib(&self) -> u64 {
+        rss_of(&format!("/proc/{}/status", self.pid))
+    }
+}
+
+fn cpu_of(stat: &str) -> Duration {
+    let text = std::fs::read_to_string(stat).unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    let rest = text.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields
+        .get(11..13)
+        .map(|f| f.iter().filter_map(|v| v.parse::<u64>().ok()).sum())
+        .unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
+fn rss_of(status: &str) -> u64 {
+    std::fs::read_to_string(status)
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Connects a client from 127.0.0.`source` and joins `room`; answers the socket and the
+/// time from connect to admitted.
+async fn join(server: ServerRef, room: &str, source: u8) -> std::io::Result<(Ws, Duration)> {
+    let started = Instant::now();
+    let socket = TcpSocket::new_v4()?;
+    socket.bind(SocketAddr::from(([127, 0, 0, source.max(1)], 0)))?;
+    let stream = socket
+        .connect(SocketAddr::from(([127, 0, 0, 1], server.port)))
+        .await?;
+    stream.set_nodelay(true)?;
+    let url = match server.kind {
+        Kind::Duet => format!("ws://127.0.0.1:{}/ws", server.port),
+        Kind::Floor => format!("ws://127.0.0.1:{}/{room}", server.port),
+    };
+    let (mut ws, _) = tokio_tungstenite::client_async(url, stream)
+        .await
+        .map_err(std::io::Error::other)?;
+    if server.kind == Kind::Duet {
+        let join = format!(r#"{{"type":"join","room":"{room}"}}"#);
+        ws.send(Message::text(join))
+            .await
+            .map_err(std::io::Error::other)?;
+    }
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Text(text))) => {
+                let text = text.as_str();
+                if text == "joined" || text.starts_with(r#"{"type":"joined""#) {
+                    return Ok((ws, started.elapsed()));
+                }
+                if text.contains("error") {
+                    return Err(std::io::Error::other(text.to_owned()));
+                }
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Err(std::io::Error::other(e)),
+            None => return Err(std::io::Error::other("closed while joining")),
+        }
+    }
+}
+
+/// A relayed message stamped with `t` microseconds, padded to about `size` bytes.
+fn stamped(kind: Kind, t: u64, pad: &str) -> Message {
+    Message::text(match kind {
+        Kind::Duet => format!(r#"{{"type":"signal","signal":{{"t":{t},"p":"{pad}"}}}}"#),
+        Kind::Floor => format!(r#"{{"t":{t},"p":"{pad}"}}"#),
+    })
+}
+
+/// The stamp of a relayed message, if it is one.
+fn stamp_of(text: &str) -> Option<u64> {
+    let at = text.find(r#""t":"#)? + 4;
+    let digits: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// Reads a client's socket to the end (pings, joins, stray messages), so it never stalls.
+fn drain(mut stream: SplitStream<Ws>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move { while let Some(Ok(_)) = stream.next().await {} })
+}
+
+/// Two clients in a room: `a` sends, `b` receives.
+struct Pair {
+    a: SplitSink<Ws, Message>,
+    a_reader: tokio::task::JoinHandle<()>,
+    b: SplitStream<Ws>,
+    _b_sink: SplitSink<Ws, Message>,
+}
+
+async fn pairs(server: &Server, count: usize, sources: u8, prefix: &str) -> (Vec<Pair>, Vec<u64>) {
+    let limit = Arc::new(Semaphore::new(64));
+    let mut tasks = Vec::new();
+    for i in 0..count {
+        let limit = limit.clone();
+        let room = format!("{prefix}{i}");
+        let (kind, port) = (server.kind, server.port);
+        let src_a = (1 + (2 * i) % sources as usize) as u8;
+        let src_b = (1 + (2 * i + 1) % sources as usize) as u8;
+        tasks.push(tokio::spawn(async move {
+            let _permit = limit.acquire().await.expect("semaphore");
+            let server = ServerRef { kind, port };
+            let (a, ta) = join(server, &room, src_a).await?;
+            let (b, tb) = join(server, &room, src_b).await?;
+            let (a, a_stream) = a.split();
+            let (b_sink, b) = b.split();
+            Ok::<_, std::io::Error>((
+                Pair {
+                    a,
+                    a_reader: drain(a_stream),
+                    b,
+                    _b_sink: b_sink,
+                },
+                [ta.as_nanos() as u64, tb.as_nanos() as u64],
+            ))
+        }));
+    }
+    let mut out = Vec::new();
+    let mut joins = Vec::new();
+    for task in tasks {
+        let (pair, times) = task.await.expect("task").expect("pair");
+        out.push(pair);
+        joins.extend(times);
+    }
+    (out, joins)
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)] as f64 / 1000.0
+}
+
+/// One server's numbers in one scenario, as (label, value) rows.
+type Rows = Vec<(String, String)>;
+
+async fn latency(server: &Server, args: &Args, epoch: Instant) -> Rows {
+    let (pairs, mut joins) = pairs(server, args.rooms, args.sources, "lat").await;
+    let period = Duration::from_secs_f64(args.rooms as f64 / args.rate as f64);
+    let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let sent = Arc::new(AtomicU64::new(0));
+    let cpu0 = server.cpu();
+    let mut receivers = Vec::new();
+    let mut senders = Vec::new();
+    let pad = "x".repeat(200);
+    for (i, pair) in pairs.into_iter().enumerate() {
+        let Pair {
+            mut a,
+            a_reader,
+            mut b,
+            _b_sink,
+        } = pair;
+        let kind = server.kind;
+        let sent = sent.clone();
+        let pad = pad.clone();
+        let phase = period.mul_f64(i as f64 / args.rooms as f64);
+        senders.push(tokio::spawn(async move {
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + phase, period);
+            while Instant::now() < deadline {
+                tick.tick().await;
+                if a.send(stamped(kind, now_us(epoch), &pad)).await.is_err() {
+                    break;
+                }
+                sent.fetch_add(1, Ordering::Relaxed);
+            }
+            (a, a_reader)
+        }));
+        receivers.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            let end = tokio::time::Instant::from_std(deadline + Duration::from_secs(2));
+            while let Ok(Some(Ok(msg))) = tokio::time::timeout_at(end, b.next()).await {
+                if let Message::Text(text) = msg {
+                    if let Some(t) = stamp_of(text.as_str()) {
+                        got.push(now_us(epoch).saturating_sub(t) * 1000);
+                    }
+                }
+            }
+            (got, _b_sink)
+        }));
+    }
+    let mut keep = Vec::new();
+    for s in senders {
+        keep.push(s.await.expect("sender"));
+    }
+    let cpu = server.cpu() - cpu0;
+    let mut all = Vec::new();
+    for r in receivers {
+        let (got, sink) = r.await.expect("receiver");
+        all.extend(got);
+        drop(sink);
+    }
+    drop(keep);
+    all.sort_unstable();
+    joins.sort_unstable();
+    let sent = sent.load(Ordering::Relaxed);
+    vec![
+        (
+            "join → admitted p50 / p99 (ms)".into(),
+            format!(
+                "{:.2} / {:.2}",
+                percentile(&joins, 0.5) / 1000.0,
+                percentile(&joins, 0.99) / 1000.0
+            ),
+        ),
+        (
+            "relay p50 / p99 / p99.9 (ms)".into(),
+            format!(
+                "{:.3} / {:.3} / {:.3}",
+                percentile(&all, 0.5) / 1000.0,
+                percentile(&all, 0.99) / 1000.0,
+                percentile(&all, 0.999) / 1000.0
+            ),
+        ),
+        ("sent / received".into(), format!("{sent} / {}", all.len())),
+        (
+            "server CPU per message (µs)".into(),
+            format!("{:.1}", cpu.as_secs_f64() * 1e6 / all.len().max(1) as f64),
+        ),
+    ]
+}
+
+async fn saturation(server: &Server, args: &Args, size: usize, epoch: Instant) -> Rows {
+    let (pairs, _) = pairs(
+        server,
+        args.saturation_rooms,
+        args.sources,
+        &format!("sat{size}-"),
+    )
+    .await;
+    let pad = "x".repeat(size.saturating_sub(40));
+    let warmup = Duration::from_secs(1);
+    let start = Instant::now() + warmup;
+    let deadline = start + Duration::from_secs(args.seconds);
+    let received = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for pair in pairs {
+        let Pair {
+            mut a,
+            a_reader,
+            mut b,
+            _b_sink,
+        } = pair;
+        let window = Arc::new(Semaphore::new(args.window));
+        let (kind, pad, received) = (server.kind, pad.clone(), received.clone());
+        let w = window.clone();
+        tasks.push(tokio::spawn(async move {
+            while Instant::now() < deadline {
+                let Ok(permit) = w.acquire().await else { break };
+                permit.forget();
+                if a.send(stamped(kind, now_us(epoch), &pad)).await.is_err() {
+                    break;
+                }
+            }
+            (a, a_reader)
+        }));
+        tokio::spawn(async move {
+            while let Some(Ok(msg)) = b.next().await {
+                if matches!(msg, Message::Text(_)) {
+                    window.add_permits(1);
+                    let now = Instant::now();
+                    if now >= start && now < deadline {
+                        received.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+            drop(_b_sink);
+        });
+    }
+    tokio::time::sleep_until(tokio::time::Instant::from_std(start)).await;
+    let (cpu0, me0) = (server.cpu(), cpu_of("/proc/self/stat"));
+    tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)).await;
+    let (cpu, me) = (server.cpu() - cpu0, cpu_of("/proc/self/stat") - me0);
+    let n = received.load(Ordering::Relaxed);
+    for t in tasks {
+        drop(t.await);
+    }
+    let secs = args.seconds as f64;
+    vec![
+        (
+            format!("{size} B: messages/s"),
+            format!("{:.0}", n as f64 / secs),
+        ),
+        (
+            format!("{size} B: server CPU per message (µs)"),
+            format!("{:.2}", cpu.as_secs_f64() * 1e6 / n.max(1) as f64),
+        ),
+        (
+            format!("{size} B: server / tool CPU (% of a core)"),
+            format!(
+                "{:.0} / {:.0}",
+                cpu.as_secs_f64() / secs * 100.0,
+                me.as_secs_f64() / secs * 100.0
+            ),
+        ),
+    ]
+}
+
+async fn idle(server: &Server, args: &Args) -> Rows {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = server.rss_kib();
+    let (pairs, _) = pairs(server, args.idle_sessions / 2, args.sources, "idle").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = server.rss_kib();
+    let sessions = pairs.len() * 2;
+    drop(pairs);
+    vec![
+        ("sessions held".into(), sessions.to_string()),
+        (
+            "server RSS before / with them (MiB)".into(),
+            format!(
+                "{:.1} / {:.1}",
+                before as f64 / 1024.0,
+                after as f64 / 1024.0
+            ),
+        ),
+        (
+            "RSS per session (KiB)".into(),
+            format!(
+                "{:.1}",
+                after.saturating_sub(before) as f64 / sessions as f64
+            ),
+        ),
+    ]
+}
+
+/// Join/leave churn at `rate` joins/s: each room is B joining, then A (already in) sending
+/// a signal when told; latency is B's join sent → A's signal received by B.
+async fn churn(server: &Server, args: &Args, rate: u64, epoch: Instant) -> Rows {
+    let rooms = rate * args.seconds / 2;
+    let period = Duration::from_secs_f64(2.0 / rate as f64);
+    let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let errors = Arc::new(AtomicU64::new(0));
+    let cpu0 = server.cpu();
+    let started = Instant::now();
+    let mut tick = tokio::time::interval(period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let mut tasks = Vec::new();
+    for i in 0..rooms {
+        tick.tick().await;
+        let view = ServerRef {
+            kind: server.kind,
+            port: server.port,
+        };
+        let (latencies, errors) = (latencies.clone(), errors.clone());
+        let sources = args.sources as u64;
+        tasks.push(tokio::spawn(async move {
+            let room = format!("churn{rate}-{i}");
+            let src = (1 + (2 * i) % sources) as u8;
+            let result = async {
+                let (a, _) = join(view, &room, src).await?;
+                let (mut a_sink, mut a_stream) = a.split();
+                let t0 = Instant::now();
+                let (b, _) = join(view, &room, src % sources as u8 + 1).await?;
+                // A learns of B (`peer_joined`) and sends its first signal.
+                while let Some(Ok(msg)) = a_stream.next().await {
+                    if let Message::Text(text) = msg {
+                        if text.contains("peer_joined") {
+                            break;
+                        }
+                    }
+                }
+                a_sink
+                    .send(stamped(view.kind, now_us(epoch), "hi"))
+                    .await
+                    .map_err(std::io::Error::other)?;
+                let (mut b_sink, mut b_stream) = b.split();
+                while let Some(Ok(msg)) = b_stream.next().await {
+                    if let Message::Text(text) = msg {
+                        if stamp_of(text.as_str()).is_some() {
+                            break;
+                        }
+                    }
+                }
+                let took = t0.elapsed();
+                let _ = a_sink.send(Message::Close(None)).await;
+                let _ = b_sink.send(Message::Close(None)).await;
+                Ok::<_, std::io::Error>(took)
+            };
+            match tokio::time::timeout(Duration::from_secs(10), result).await {
+                Ok(Ok(took)) => latencies
+                    .lock()
+                    .unwrap()
+                    .push(took.as_micros() as u64 * 1000),
+                _ => {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    let offered = started.elapsed();
+    for t in tasks {
+        let _ = t.await;
+    }
+    let cpu = server.cpu() - cpu0;
+    let mut all = std::mem::take(&mut *latencies.lock().unwrap());
+    all.sort_unstable();
+    let mut rows = vec![
+        (
+            format!("{rate}/s: joins offered in (s)"),
+            format!("{:.1}", offered.as_secs_f64()),
+        ),
+        (
+            format!("{rate}/s: join → peer's first signal p50 / p99 (ms)"),
+            format!(
+                "{:.2} / {:.2}",
+                percentile(&all, 0.5) / 1000.0,
+                percentile(&all, 0.99) / 1000.0
+            ),
+        ),
+        (
+            format!("{rate}/s: errors"),
+            errors.load(Ordering::Relaxed).to_string(),
+        ),
+        (
+            format!("{rate}/s: server CPU per join (µs)"),
+            format!("{:.1}", cpu.as_secs_f64() * 1e6 / (rooms * 2) as f64),
+        ),
+    ];
+    if server.kind == Kind::Duet {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        rows.push((
+            format!("{rate}/s: rooms / sessions after (from /metrics)"),
+            duet_gauges(server.port).await,
+        ));
+    }
+    rows
+}
+
+async fn duet_gauges(port: u16) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)).await else {
+        return "?".into();
+    };
+    let _ = s
+        .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await;
+    let mut body = String::new();
+    let _ = s.read_to_string(&mut body).await;
+    let get = |name: &str| {
+        body.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} ")))
+            .unwrap_or("?")
+            .to_owned()
+    };
+    format!("{} / {}", get("duet_rooms"), get("duet_sessions"))
+}
+
+fn main() {
+    let args = Args::parse();
+    // The tool on every core but the server's.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads((cores - 1).max(1))
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let others: Vec<String> = (0..cores)
+        .filter(|&c| c != args.server_cpu)
+        .map(|c| c.to_string())
+        .collect();
+    let _ = std::process::Command::new("taskset")
+        .args([
+            "-a",
+            "-p",
+            "-c",
+            &others.join(","),
+            &std::process::id().to_string(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .status();
+    runtime.block_on(run(args));
+}
+
+async fn run(args: Args) {
+    let epoch = Instant::now();
+    // scenario label → server → rows
+    let mut tables: Vec<(String, Vec<(Kind, Rows)>)> = Vec::new();
+    for &scenario in &args.scenarios {
+        let mut per_server = Vec::new();
+        for (n, &kind) in args.servers.iter().enumerate() {
+            let server = Server::start(
+                kind,
+                args.port + n as u16 + 10 * tables.len() as u16,
+                args.server_cpu,
+            )
+            .await;
+            eprintln!("{scenario:?} on {kind:?} (pid {})", server.pid);
+            let rows = match scenario {
+                Scenario::Latency => latency(&server, &args, epoch).await,
+                Scenario::Saturation => {
+                    let mut rows = saturation(&server, &args, 1024, epoch).await;
+                    rows.extend(saturation(&server, &args, 6 * 1024, epoch).await);
+                    rows
+                }
+                Scenario::Idle => idle(&server, &args).await,
+                Scenario::Churn => {
+                    let mut rows = Vec::new();
+                    for &rate in &args.churn_rates {
+                        rows.extend(churn(&server, &args, rate, epoch).await);
+                    }
+                    rows
+                }
+            };
+            for (label, value) in &rows {
+                eprintln!("  {label}: {value}");
+            }
+            per_server.push((kind, rows));
+            server.stop().await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        tables.push((format!("{scenario:?}"), per_server));
+    }
+    for (scenario, per_server) in tables {
+        println!("\n### {scenario}\n");
+        let names: Vec<String> = per_server
+            .iter()
+            .map(|(k, _)| format!("{k:?}").to_lowercase())
+            .collect();
+        println!("| | {} |", names.join(" | "));
+        println!("|---|{}", "---|".repeat(names.len()));
+        // Every label any server reported, in first-seen order; a dash where one has none.
+        let mut labels: Vec<&str> = Vec::new();
+        for (_, rows) in &per_server {
+            for (label, _) in rows {
+                if !labels.contains(&label.as_str()) {
+                    labels.push(label);
+                }
+            }
+        }
+        for label in labels {
+            let values: Vec<&str> = per_server
+                .iter()
+                .map(|(_, rows)| {
+                    rows.iter()
+                        .find(|(l, _)| l == label)
+                        .map_or("–", |(_, v)| v.as_str())
+                })
+                .collect();
+            println!("| {label} | {} |", values.join(" | "));
+        }
+    }
+}
