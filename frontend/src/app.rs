@@ -20,6 +20,7 @@ use crate::components::{
 };
 use crate::config::Config;
 use crate::controls::{MediaState, Shortcut};
+use crate::i18n::{fill, Lang, Texts};
 use crate::media::{LocalMedia, MediaError, MediaKind};
 use crate::routes::Route;
 use crate::session::{CallView, Session, SessionUpdate};
@@ -38,15 +39,11 @@ pub enum RoomNotice {
 
 impl RoomNotice {
     /// The words of the alert.
-    pub fn text(&self) -> String {
+    pub fn text(&self, t: &Texts) -> String {
         match self {
-            Self::RoomFull(room) => format!(
-                "The room “{room}” is full: two people are already in it. Choose another name."
-            ),
-            Self::SessionReplaced => "Your call moved to another tab or window. To bring it back \
-                                      here, join the room again."
-                .to_owned(),
-            Self::Refused(message) => format!("The room could not be joined: {message}"),
+            Self::RoomFull(room) => fill(t.room_full, &[("room", room.as_str())]),
+            Self::SessionReplaced => t.session_replaced.to_owned(),
+            Self::Refused(message) => fill(t.refused, &[("message", message)]),
         }
     }
 }
@@ -229,6 +226,28 @@ pub fn App() -> Html {
 #[function_component]
 fn Duet() -> Html {
     let state = use_reducer(AppState::default);
+    let lang = use_state(Lang::initial);
+    let t = lang.texts();
+    {
+        // `<html lang>` follows the language, for screen readers and hyphenation.
+        use_effect_with(*lang, |lang| lang.apply(false));
+    }
+    let on_language = {
+        let lang = lang.clone();
+        Callback::from(move |event: Event| {
+            let chosen = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .map(|select| select.value());
+            if let Some(chosen) = Lang::ALL
+                .into_iter()
+                .find(|l| Some(l.code()) == chosen.as_deref())
+            {
+                chosen.apply(true);
+                lang.set(chosen);
+            }
+        })
+    };
     let route = use_route::<Route>().unwrap_or(Route::Home);
     let navigator = use_navigator();
     // The running call, if any: the effect below owns it; controls reach it through here.
@@ -381,7 +400,7 @@ fn Duet() -> Html {
     let room_chip = match &state.screen {
         Screen::InCall { room, .. } => html! {
             <div class="room-chip">
-                <span class="room-chip-label">{ "Room" }</span>
+                <span class="room-chip-label">{ t.room }</span>
                 <span class="room-chip-name">{ room.as_str() }</span>
                 <CopyLink room={room.clone()} />
             </div>
@@ -400,10 +419,8 @@ fn Duet() -> Html {
         Screen::AcquiringMedia => html! {
             <section class="card notice-card" aria-labelledby="acquiring-title">
                 <div class="spinner" aria-hidden="true" />
-                <h1 id="acquiring-title">{ "Camera and microphone" }</h1>
-                <p class="muted-text" role="status">
-                    { "Waiting for your camera and microphone… If your browser asks, allow both." }
-                </p>
+                <h1 id="acquiring-title">{ t.media_title }</h1>
+                <p class="muted-text" role="status">{ t.media_waiting }</p>
             </section>
         },
         Screen::MediaFailed(error) => html! {
@@ -412,7 +429,7 @@ fn Duet() -> Html {
         Screen::AskingRoom { notice } => html! {
             <RoomDialog
                 on_join={on_join}
-                notice={notice.as_ref().map(|n| AttrValue::from(n.text()))}
+                notice={notice.as_ref().map(|n| AttrValue::from(n.text(t)))}
                 initial={initial}
                 local={state.media.clone()}
             />
@@ -472,12 +489,23 @@ fn Duet() -> Html {
     };
 
     html! {
-        <div class="app">
-            <header class="topbar">
-                <Brand />
-                { room_chip }
-            </header>
-            <main class="main">{ body }</main>
-        </div>
+        <ContextProvider<Lang> context={*lang}>
+            <div class="app">
+                <header class="topbar">
+                    <Brand />
+                    <div class="topbar-end">
+                        { room_chip }
+                        <select class="language" aria-label={t.language} onchange={on_language}>
+                            { for Lang::ALL.iter().map(|l| html! {
+                                <option value={l.code()} lang={l.code()} selected={*l == *lang}>
+                                    { l.name() }
+                                </option>
+                            }) }
+                        </select>
+                    </div>
+                </header>
+                <main class="main">{ body }</main>
+            </div>
+        </ContextProvider<Lang>>
     }
 }

@@ -18,6 +18,7 @@ use shared::{
     ClientMsg, ErrorCode, IceServer, LeaveReason, ResumeToken, Role, RoomName, ServerMsg, Signal,
 };
 
+use crate::i18n::Texts;
 use crate::peer::PeerState;
 
 /// How long a new peer connection, or an ICE restart, may take to connect before the call
@@ -112,22 +113,22 @@ pub enum CallStatus {
 }
 
 impl CallStatus {
-    /// The words shown, which end-to-end tests look for.
-    pub fn text(&self) -> &'static str {
+    /// The words shown (the English ones are what end-to-end tests look for).
+    pub fn text(&self, t: &Texts) -> &'static str {
         match self {
-            Self::Joining => "Connecting to the room…",
-            Self::WaitingForFriend => "Waiting for your friend to join",
-            Self::Connecting => "Connecting to your friend…",
-            Self::Connected => "Connected",
-            Self::ReconnectingPeer => "Reconnecting to your friend…",
+            Self::Joining => t.status_joining,
+            Self::WaitingForFriend => t.status_waiting,
+            Self::Connecting => t.status_connecting,
+            Self::Connected => t.status_connected,
+            Self::ReconnectingPeer => t.status_reconnecting_peer,
             Self::Reconnecting {
                 call_continues: true,
-            } => "Reconnecting to the service… your call continues",
+            } => t.status_reconnecting_continues,
             Self::Reconnecting {
                 call_continues: false,
-            } => "Reconnecting to the service…",
-            Self::FriendLeft => "Your friend left. Waiting for them to return…",
-            Self::FriendDropped => "Your friend's connection dropped. Waiting for them to return…",
+            } => t.status_reconnecting,
+            Self::FriendLeft => t.status_friend_left,
+            Self::FriendDropped => t.status_friend_dropped,
         }
     }
 }
@@ -689,7 +690,10 @@ mod tests {
                 call_continues: true
             }
         );
-        assert!(call.status().text().contains("Reconnecting"));
+        assert!(call
+            .status()
+            .text(&crate::i18n::EN)
+            .contains("Reconnecting"));
         assert!(call.shows_remote(), "media keeps flowing");
         // A candidate made meanwhile waits for the service.
         assert_eq!(call.handle(Input::PeerSignal(candidate())), []);
@@ -769,7 +773,10 @@ mod tests {
             [Command::ClosePeer]
         );
         assert_eq!(call.status(), CallStatus::FriendLeft);
-        assert!(call.status().text().starts_with("Your friend left"));
+        assert!(call
+            .status()
+            .text(&crate::i18n::EN)
+            .starts_with("Your friend left"));
         assert!(!call.shows_remote());
         // They come back: a fresh negotiation starts by itself.
         assert_eq!(
@@ -926,14 +933,20 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn status_words_match_the_interface_contract() {
-        let connected = CallStatus::Connected.text();
+        let connected = CallStatus::Connected.text(&crate::i18n::EN);
         assert!(connected.contains("Connected"));
         assert!(CallStatus::WaitingForFriend
-            .text()
+            .text(&crate::i18n::EN)
             .contains("Waiting for your friend"));
-        assert!(CallStatus::Connecting.text().contains("Connecting"));
-        assert!(CallStatus::FriendLeft.text().contains("Your friend left"));
-        assert!(CallStatus::FriendLeft.text().contains("return"));
+        assert!(CallStatus::Connecting
+            .text(&crate::i18n::EN)
+            .contains("Connecting"));
+        assert!(CallStatus::FriendLeft
+            .text(&crate::i18n::EN)
+            .contains("Your friend left"));
+        assert!(CallStatus::FriendLeft
+            .text(&crate::i18n::EN)
+            .contains("return"));
         for status in [
             CallStatus::Reconnecting {
                 call_continues: true,
@@ -943,7 +956,7 @@ mod tests {
             },
             CallStatus::ReconnectingPeer,
         ] {
-            assert!(status.text().contains("Reconnecting"));
+            assert!(status.text(&crate::i18n::EN).contains("Reconnecting"));
         }
         // Only the connected state may say "connected" as a word.
         for status in [
@@ -957,7 +970,7 @@ mod tests {
             CallStatus::FriendLeft,
             CallStatus::FriendDropped,
         ] {
-            let text = status.text().to_lowercase();
+            let text = status.text(&crate::i18n::EN).to_lowercase();
             assert!(!text
                 .split(|c: char| !c.is_alphanumeric())
                 .any(|w| w == "connected"));

@@ -18,6 +18,7 @@ pub mod clipboard;
 pub mod components;
 pub mod config;
 pub mod controls;
+pub mod i18n;
 pub mod media;
 pub mod peer;
 pub mod private_room;

@@ -4,6 +4,8 @@
 use shared::RoomName;
 use yew::prelude::*;
 
+use crate::i18n::{fill, use_texts};
+
 use crate::call::CallStatus;
 use crate::components::{QualityIndicator, Video};
 use crate::controls::MediaState;
@@ -42,11 +44,14 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
     let status = &props.view.status;
     let has_remote = props.view.remote.is_some();
     let friend = props.view.friend_media.unwrap_or_default();
+    let t = use_texts();
     html! {
-        <section class="call" aria-label={format!("Call in room {}", props.room)}>
+        <section class="call" aria-label={fill(t.call_label, &[("room", props.room.as_str())])}>
+          // The page's heading, for screen-reader navigation (the video says the rest).
+          <h1 class="visually-hidden">{ fill(t.call_label, &[("room", props.room.as_str())]) }</h1>
           <div class="call-main">
             <div class={classes!("stage", has_remote.then_some("live"))}>
-                <Video class="remote" label="Remote video" stream={props.view.remote.clone()} />
+                <Video class="remote" label={t.remote_video} stream={props.view.remote.clone()} />
                 if !has_remote {
                     <div class="placeholder" aria-hidden="true">
                         <div class="rings"><span /><span /></div>
@@ -59,31 +64,31 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
                     </div>
                 }
                 if has_remote && !(friend.mic && friend.camera) {
-                    <ul class="friend-flags" aria-label="Your friend">
+                    <ul class="friend-flags" aria-label={t.friend}>
                         if !friend.mic {
-                            <li class="flag">{ "Your friend muted their microphone" }</li>
+                            <li class="flag">{ t.friend_muted }</li>
                         }
                         if !friend.camera {
-                            <li class="flag">{ "Your friend turned their camera off" }</li>
+                            <li class="flag">{ t.friend_camera_off }</li>
                         }
                     </ul>
                 }
                 <div class="pip">
-                    <Video class="mirror" label="Local video"
+                    <Video class="mirror" label={t.local_video}
                         stream={Some(props.local.shared_stream())} muted=true />
                     if !props.local_state.camera || !props.local_state.mic {
                         <p class="pip-flags">
                             { match (props.local_state.mic, props.local_state.camera) {
-                                (false, false) => "You are muted, camera off",
-                                (false, true) => "You are muted",
-                                _ => "Your camera is off",
+                                (false, false) => t.you_muted_camera_off,
+                                (false, true) => t.you_muted,
+                                _ => t.your_camera_off,
                             } }
                         </p>
                     }
                 </div>
                 <div class={classes!("status", status_tone(status))} role="status">
                     <span class="dot" aria-hidden="true" />
-                    { status.text() }
+                    { status.text(t) }
                 </div>
                 <QualityIndicator quality={props.view.quality} />
             </div>

@@ -3,6 +3,8 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::i18n::use_texts;
+
 use crate::channel::MAX_CHAT_CHARS;
 use crate::chat::{Author, ChatLog};
 
@@ -22,6 +24,7 @@ pub struct ChatPanelProps {
 pub fn ChatPanel(props: &ChatPanelProps) -> Html {
     let input = use_node_ref();
     let failed = use_state(|| false);
+    let t = use_texts();
     let log = use_node_ref();
 
     // Keep the newest message in view.
@@ -68,40 +71,40 @@ pub fn ChatPanel(props: &ChatPanelProps) -> Html {
     html! {
         <aside id="chat-panel" class="chat" aria-labelledby="chat-title">
             <div class="chat-head">
-                <h2 id="chat-title">{ "Chat" }</h2>
+                <h2 id="chat-title">{ t.chat }</h2>
                 <button type="button" class="button secondary small" onclick={on_close}>
-                    { "Hide chat" }
+                    { t.hide_chat }
                 </button>
             </div>
-            <ol ref={log} class="chat-log" role="log" aria-label="Messages" tabindex="0">
+            <div ref={log} class="chat-log" role="log" aria-label={t.messages} tabindex="0">
                 if props.log.lines().is_empty() {
-                    <li class="chat-empty muted-text">
-                        { "Messages go straight to your friend, never through our server." }
-                    </li>
+                    <p class="chat-empty muted-text">
+                        { t.chat_empty }
+                    </p>
                 }
                 { for props.log.lines().iter().map(|line| {
                     let (class, who) = match line.author {
-                        Author::Me => ("me", "You"),
-                        Author::Friend => ("friend", "Friend"),
+                        Author::Me => ("me", t.you),
+                        Author::Friend => ("friend", t.friend),
                     };
                     html! {
-                        <li class={classes!("chat-line", class)}>
+                        <p class={classes!("chat-line", class)}>
                             <span class="chat-who">{ who }{ ": " }</span>
                             <span class="chat-text">{ line.text.clone() }</span>
-                        </li>
+                        </p>
                     }
                 }) }
-            </ol>
+            </div>
             if *failed {
                 <p class="alert" role="alert">
-                    { "Not sent: you are not connected to your friend right now." }
+                    { t.not_sent }
                 </p>
             }
             <form class="chat-form" onsubmit={on_submit}>
-                <label for="chat-message" class="visually-hidden">{ "Message" }</label>
+                <label for="chat-message" class="visually-hidden">{ t.message }</label>
                 <input ref={input} id="chat-message" type="text" autocomplete="off"
-                    maxlength={MAX_CHAT_CHARS.to_string()} placeholder="Write a message" />
-                <button type="submit" class="button primary">{ "Send" }</button>
+                    maxlength={MAX_CHAT_CHARS.to_string()} placeholder={t.message_placeholder} />
+                <button type="submit" class="button primary">{ t.send }</button>
             </form>
         </aside>
     }

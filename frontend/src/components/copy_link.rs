@@ -4,6 +4,8 @@ use shared::RoomName;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
+use crate::i18n::{fill, use_texts};
+
 use crate::clipboard::copy_text;
 use crate::routes::room_link;
 
@@ -25,6 +27,7 @@ pub struct CopyLinkProps {
 #[function_component]
 pub fn CopyLink(props: &CopyLinkProps) -> Html {
     let outcome = use_state(|| None::<Outcome>);
+    let t = use_texts();
     let link = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .map(|origin| room_link(&origin, props.room.as_str()))
@@ -46,13 +49,13 @@ pub fn CopyLink(props: &CopyLinkProps) -> Html {
     html! {
         <>
             <button type="button" class="button secondary small" onclick={on_click}>
-                { "Copy link" }
+                { t.copy_link }
             </button>
             <span class="copy-outcome" role="status">
                 { match &*outcome {
-                    Some(Outcome::Copied) => "Link copied".to_owned(),
+                    Some(Outcome::Copied) => t.link_copied.to_owned(),
                     // Without a clipboard the link is still shown, to copy by hand.
-                    Some(Outcome::Failed(link)) => format!("Copy this link: {link}"),
+                    Some(Outcome::Failed(link)) => fill(t.copy_by_hand, &[("link", link)]),
                     None => String::new(),
                 } }
             </span>

@@ -3,64 +3,29 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{fill, use_texts, Texts};
+
 use crate::media::MediaError;
 
-/// What happened, and what to do, for a person (not a developer).
-pub fn explain(error: &MediaError) -> (&'static str, String) {
-    let required = "Duet needs both your camera and your microphone: they are required for a \
-                    video call.";
+/// What happened, and what to do, for a person (not a developer), in the language of `t`.
+pub fn explain(error: &MediaError, t: &Texts) -> (&'static str, String) {
     let (what, todo) = match error {
-        MediaError::InsecureContext => (
-            "This page was not opened securely, so the browser does not offer the camera and \
-             microphone to it at all.",
-            "Open Duet with an https:// address (or on localhost), then choose Try again."
-                .to_owned(),
-        ),
-        MediaError::Refused => (
-            "Access to the camera and microphone was refused.",
-            "Allow the camera and the microphone for this site in your browser's site settings \
-             (the camera or padlock icon next to the address), then choose Try again."
-                .to_owned(),
-        ),
-        MediaError::NotFound => (
-            "No camera or microphone was found on this device.",
-            "Connect a camera and a microphone (or turn them on in your system settings), then \
-             choose Try again."
-                .to_owned(),
-        ),
-        MediaError::NotReadable => (
-            "Your camera or microphone is there but could not be started. It may be busy in \
-             another app, or its driver or hardware may have a problem.",
-            "Close other apps or tabs that use the camera or microphone (video calls, \
-             recorders), reconnect the device if needed, then choose Try again."
-                .to_owned(),
-        ),
+        MediaError::InsecureContext => (t.media_insecure, t.media_insecure_todo.to_owned()),
+        MediaError::Refused => (t.media_refused, t.media_refused_todo.to_owned()),
+        MediaError::NotFound => (t.media_not_found, t.media_not_found_todo.to_owned()),
+        MediaError::NotReadable => (t.media_not_readable, t.media_not_readable_todo.to_owned()),
         MediaError::Overconstrained => (
-            "Your camera or microphone cannot provide what the call asks for.",
-            "Connect another camera or microphone, or pick different ones in your system \
-             settings, then choose Try again."
-                .to_owned(),
+            t.media_overconstrained,
+            t.media_overconstrained_todo.to_owned(),
         ),
-        MediaError::Blocked => (
-            "This page is not allowed to use the camera and microphone (a browser policy or \
-             the page embedding Duet blocks them).",
-            "Open Duet directly in its own tab, over https:// or on localhost, then choose Try \
-             again."
-                .to_owned(),
-        ),
-        MediaError::Aborted => (
-            "Starting the camera and microphone was interrupted.",
-            "Check that they are connected, then choose Try again.".to_owned(),
-        ),
+        MediaError::Blocked => (t.media_blocked, t.media_blocked_todo.to_owned()),
+        MediaError::Aborted => (t.media_aborted, t.media_aborted_todo.to_owned()),
         MediaError::Other { name, message } => (
-            "The camera and microphone could not be started.",
-            format!(
-                "Check that they are connected and not used by another app, then choose Try \
-                 again. (The browser said: {name}: {message})"
-            ),
+            t.media_other,
+            fill(t.media_other_todo, &[("name", name), ("message", message)]),
         ),
     };
-    (what, format!("{required} {todo}"))
+    (what, format!("{} {todo}", t.media_required))
 }
 
 /// Props of [`MediaErrorView`].
@@ -75,7 +40,8 @@ pub struct MediaErrorProps {
 /// The camera-and-microphone error screen.
 #[function_component]
 pub fn MediaErrorView(props: &MediaErrorProps) -> Html {
-    let (what, todo) = explain(&props.error);
+    let t = use_texts();
+    let (what, todo) = explain(&props.error, t);
     let on_retry = props.on_retry.reform(|_: MouseEvent| ());
     html! {
         <section class="card notice-card" aria-labelledby="media-error-title">
@@ -86,12 +52,12 @@ pub fn MediaErrorView(props: &MediaErrorProps) -> Html {
                     <line x1="3" y1="3" x2="21" y2="21" />
                 </svg>
             </div>
-            <h1 id="media-error-title">{ "Camera and microphone required" }</h1>
+            <h1 id="media-error-title">{ t.media_required_title }</h1>
             <div class="alert" role="alert">
                 <p><strong>{ what }</strong></p>
                 <p>{ todo }</p>
             </div>
-            <button type="button" class="button primary" onclick={on_retry}>{ "Try again" }</button>
+            <button type="button" class="button primary" onclick={on_retry}>{ t.try_again }</button>
         </section>
     }
 }

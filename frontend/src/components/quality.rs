@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{fill, use_texts};
+
 use crate::stats::{Grade, Quality};
 
 /// Props of [`QualityIndicator`].
@@ -16,13 +18,14 @@ pub struct QualityProps {
 #[function_component]
 pub fn QualityIndicator(props: &QualityProps) -> Html {
     let open = use_state(|| false);
+    let t = use_texts();
     let Some(quality) = props.quality else {
         return html! {};
     };
     let (word, class) = match quality.grade() {
-        Grade::Good => ("Good", "good"),
-        Grade::Fair => ("Fair", "fair"),
-        Grade::Poor => ("Poor", "poor"),
+        Grade::Good => (t.good, "good"),
+        Grade::Fair => (t.fair, "fair"),
+        Grade::Poor => (t.poor, "poor"),
     };
     let toggle = {
         let open = open.clone();
@@ -39,14 +42,14 @@ pub fn QualityIndicator(props: &QualityProps) -> Html {
             <button type="button" class="quality-button" aria-expanded={(*open).to_string()}
                 aria-controls="quality-details" onclick={toggle}>
                 <span class="dot" aria-hidden="true" />
-                { format!("Connection: {word}") }
+                { fill(t.connection, &[("grade", word)]) }
             </button>
             if *open {
                 <dl id="quality-details" class="quality-details">
-                    <div><dt>{ "Round trip" }</dt><dd>{ rtt }</dd></div>
-                    <div><dt>{ "Bitrate" }</dt><dd>{ format!("{} kbps", quality.bitrate_kbps) }</dd></div>
-                    <div><dt>{ "Packet loss" }</dt><dd>{ format!("{:.1}%", quality.loss_percent) }</dd></div>
-                    <div><dt>{ "Resolution" }</dt><dd>{ resolution }</dd></div>
+                    <div><dt>{ t.round_trip }</dt><dd>{ rtt }</dd></div>
+                    <div><dt>{ t.bitrate }</dt><dd>{ format!("{} kbps", quality.bitrate_kbps) }</dd></div>
+                    <div><dt>{ t.packet_loss }</dt><dd>{ format!("{:.1}%", quality.loss_percent) }</dd></div>
+                    <div><dt>{ t.resolution }</dt><dd>{ resolution }</dd></div>
                 </dl>
             }
         </div>

@@ -9,24 +9,23 @@ use shared::{RoomName, RoomNameError, MAX_ROOM_NAME_CHARS};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::i18n::{fill, use_texts, Texts};
+
 use crate::components::Video;
 use crate::media::LocalMedia;
 
-/// Shown when the dialog is cancelled or submitted without a name.
-pub const NAME_NEEDED: &str =
-    "A room name is needed to start or join a call. Type the name you agreed on with your friend.";
-
-/// What to tell a person whose input is not a room name.
-pub fn problem_text(error: &RoomNameError) -> String {
+/// What to tell a person whose input is not a room name, in the language of `t`.
+pub fn problem_text(error: &RoomNameError, t: &Texts) -> String {
     match error {
-        RoomNameError::Empty => NAME_NEEDED.to_owned(),
-        RoomNameError::TooLong(n) => format!(
-            "That name is too long ({n} characters). A room name can have at most \
-             {MAX_ROOM_NAME_CHARS} characters."
+        RoomNameError::Empty => t.name_needed.to_owned(),
+        RoomNameError::TooLong(n) => fill(
+            t.name_too_long,
+            &[
+                ("n", &n.to_string()),
+                ("max", &MAX_ROOM_NAME_CHARS.to_string()),
+            ],
         ),
-        RoomNameError::ControlCharacter => {
-            "A room name cannot contain tabs, line breaks or other control characters.".to_owned()
-        }
+        RoomNameError::ControlCharacter => t.name_control.to_owned(),
     }
 }
 
@@ -51,6 +50,7 @@ pub struct RoomDialogProps {
 pub fn RoomDialog(props: &RoomDialogProps) -> Html {
     let input = use_node_ref();
     let problem = use_state(|| None::<String>);
+    let t = use_texts();
 
     // The text box is the only thing to do here: put the cursor in it. Its value is the
     // DOM's own (an uncontrolled input), so re-renders never overwrite what is typed; the
@@ -81,7 +81,7 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
                     on_join.emit(name);
                 }
                 Err(error) => {
-                    problem.set(Some(problem_text(&error)));
+                    problem.set(Some(problem_text(&error, t)));
                     let _ = field.focus();
                 }
             }
@@ -91,7 +91,7 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
         let input = input.clone();
         let problem = problem.clone();
         Callback::from(move |_: MouseEvent| {
-            problem.set(Some(NAME_NEEDED.to_owned()));
+            problem.set(Some(t.name_needed.to_owned()));
             if let Some(field) = input.cast::<HtmlInputElement>() {
                 field.set_value("");
                 let _ = field.focus();
@@ -130,23 +130,22 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
                 aria-labelledby="room-dialog-title" aria-describedby="room-dialog-help">
                 if let Some(local) = &props.local {
                     <div class="preview">
-                        <Video class="mirror" label="Local video" stream={Some(local.shared_stream())}
+                        <Video class="mirror" label={t.local_video} stream={Some(local.shared_stream())}
                             muted=true />
                     </div>
                 }
-                <h1 id="room-dialog-title">{ "Join a room" }</h1>
+                <h1 id="room-dialog-title">{ t.join_title }</h1>
                 <p id="room-dialog-help" class="muted-text">
-                    { "Choose a name and share it with your friend. Whoever enters the same name \
-                       joins your call." }
+                    { t.join_help }
                 </p>
                 <form class="room-form" onsubmit={on_submit} novalidate=true>
-                    <label for="room-name">{ "Room name" }</label>
+                    <label for="room-name">{ t.room_name }</label>
                     <input
                         ref={input}
                         id="room-name"
                         name="room"
                         type="text"
-                        placeholder="e.g. Sunday with Grandma"
+                        placeholder={t.room_placeholder}
                         autocomplete="off"
                         autocapitalize="off"
                         spellcheck="false"
@@ -155,19 +154,19 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
                         oninput={on_input}
                     />
                     <button type="button" class="link-button" onclick={on_private}>
-                        { "New private room" }
+                        { t.new_private_room }
                     </button>
                     <span class="muted-text hint">
-                        { " a random name nobody can guess; share its link" }
+                        { t.private_room_hint }
                     </span>
                     if let Some(message) = message {
                         <p class="alert" role="alert">{ message }</p>
                     }
                     <div class="actions">
                         <button type="button" class="button secondary" onclick={on_cancel}>
-                            { "Cancel" }
+                            { t.cancel }
                         </button>
-                        <button type="submit" class="button primary">{ "Join" }</button>
+                        <button type="submit" class="button primary">{ t.join }</button>
                     </div>
                 </form>
             </div>

@@ -2,16 +2,18 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{use_texts, Texts};
+
 use crate::controls::Shortcut;
 
 /// What a shortcut does, in words.
-fn describe(shortcut: Shortcut) -> &'static str {
+fn describe(shortcut: Shortcut, t: &Texts) -> &'static str {
     match shortcut {
-        Shortcut::ToggleMic => "Mute or unmute the microphone",
-        Shortcut::ToggleCamera => "Turn the camera off or on",
-        Shortcut::ToggleChat => "Show or hide the chat",
-        Shortcut::Leave => "Leave the call",
-        Shortcut::Help => "Show this list",
+        Shortcut::ToggleMic => t.shortcut_mic,
+        Shortcut::ToggleCamera => t.shortcut_camera,
+        Shortcut::ToggleChat => t.shortcut_chat,
+        Shortcut::Leave => t.shortcut_leave,
+        Shortcut::Help => t.shortcut_help,
     }
 }
 
@@ -26,6 +28,7 @@ pub struct ShortcutsHelpProps {
 #[function_component]
 pub fn ShortcutsHelp(props: &ShortcutsHelpProps) -> Html {
     let close = use_node_ref();
+    let t = use_texts();
     {
         let close = close.clone();
         use_effect_with((), move |_| {
@@ -47,19 +50,19 @@ pub fn ShortcutsHelp(props: &ShortcutsHelpProps) -> Html {
     html! {
         <div class="help-backdrop" onkeydown={on_key}>
             <div class="card dialog help" role="dialog" aria-modal="true" aria-labelledby="help-title">
-                <h2 id="help-title">{ "Keyboard shortcuts" }</h2>
-                <p class="muted-text">{ "In a call, when you are not typing in a text box:" }</p>
+                <h2 id="help-title">{ t.shortcuts }</h2>
+                <p class="muted-text">{ t.shortcuts_intro }</p>
                 <dl class="shortcuts">
                     { for Shortcut::ALL.iter().map(|(shortcut, key)| html! {
                         <div class="shortcut">
                             <dt><kbd>{ *key }</kbd></dt>
-                            <dd>{ describe(*shortcut) }</dd>
+                            <dd>{ describe(*shortcut, t) }</dd>
                         </div>
                     }) }
                 </dl>
                 <div class="actions">
                     <button ref={close} type="button" class="button primary" onclick={on_close}>
-                        { "Close" }
+                        { t.close }
                     </button>
                 </div>
             </div>

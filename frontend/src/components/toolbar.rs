@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{fill, use_texts};
+
 use crate::controls::MediaState;
 
 /// Props of [`Toolbar`].
@@ -30,19 +32,20 @@ pub struct ToolbarProps {
 #[function_component]
 pub fn Toolbar(props: &ToolbarProps) -> Html {
     let click = |callback: &Callback<()>| callback.reform(|_: MouseEvent| ());
+    let t = use_texts();
     let (mic_label, mic_class) = if props.media.mic {
-        ("Mute microphone", "on")
+        (t.mute, "on")
     } else {
-        ("Unmute microphone", "off")
+        (t.unmute, "off")
     };
     let (camera_label, camera_class) = if props.media.camera {
-        ("Turn camera off", "on")
+        (t.camera_off, "on")
     } else {
-        ("Turn camera on", "off")
+        (t.camera_on, "off")
     };
     let pressed = |on: bool| if on { "true" } else { "false" };
     html! {
-        <div class="toolbar" role="toolbar" aria-label="Call controls">
+        <div class="toolbar" role="toolbar" aria-label={t.controls}>
             <button type="button" class={classes!("tool", mic_class)} aria-pressed={pressed(!props.media.mic)}
                 onclick={click(&props.on_toggle_mic)} title={format!("{mic_label} (M)")}>
                 <span class="tool-icon" aria-hidden="true">{ if props.media.mic { "🎙" } else { "🔇" } }</span>
@@ -55,20 +58,20 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 <span class="tool-label">{ camera_label }</span>
             </button>
             <button type="button" class="tool" aria-expanded={pressed(props.chat_open)}
-                aria-controls="chat-panel" onclick={click(&props.on_toggle_chat)} title="Chat (C)">
+                aria-controls="chat-panel" onclick={click(&props.on_toggle_chat)} title={format!("{} (C)", t.chat)}>
                 <span class="tool-icon" aria-hidden="true">{ "💬" }</span>
-                <span class="tool-label">{ "Chat" }</span>
+                <span class="tool-label">{ t.chat }</span>
                 if props.unread > 0 {
-                    <span class="badge">{ format!("{} unread", props.unread) }</span>
+                    <span class="badge">{ fill(t.unread, &[("count", &props.unread.to_string())]) }</span>
                 }
             </button>
-            <button type="button" class="tool" onclick={click(&props.on_help)} title="Keyboard shortcuts (?)">
+            <button type="button" class="tool" onclick={click(&props.on_help)} title={format!("{} (?)", t.shortcuts)}>
                 <span class="tool-icon" aria-hidden="true">{ "⌨" }</span>
-                <span class="tool-label">{ "Keyboard shortcuts" }</span>
+                <span class="tool-label">{ t.shortcuts }</span>
             </button>
-            <button type="button" class="tool leave" onclick={click(&props.on_leave)} title="Leave (L)">
+            <button type="button" class="tool leave" onclick={click(&props.on_leave)} title={format!("{} (L)", t.leave)}>
                 <span class="tool-icon" aria-hidden="true">{ "✕" }</span>
-                <span class="tool-label">{ "Leave" }</span>
+                <span class="tool-label">{ t.leave }</span>
             </button>
         </div>
     }

@@ -8,6 +8,8 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{HtmlVideoElement, MediaStream};
 use yew::prelude::*;
 
+use crate::i18n::use_texts;
+
 /// Props of [`Video`].
 #[derive(Properties, PartialEq)]
 pub struct VideoProps {
@@ -43,6 +45,7 @@ async fn play(video: HtmlVideoElement) -> bool {
 pub fn Video(props: &VideoProps) -> Html {
     let node = use_node_ref();
     let blocked = use_state(|| false);
+    let t = use_texts();
     {
         let node = node.clone();
         let blocked = blocked.clone();
@@ -83,7 +86,7 @@ pub fn Video(props: &VideoProps) -> Html {
             />
             if *blocked {
                 <button type="button" class="button primary play-button" onclick={on_play}>
-                    { "Start video" }
+                    { t.start_video }
                 </button>
             }
         </>

@@ -1,0 +1,113 @@
+// Issue 5: accessibility. axe-core (npm, pinned) finds no violations on the room dialog, the
+// media error screen and the call screen (toolbar, chat, quality details, shortcuts help).
+
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, before, test } from 'node:test';
+import {
+  FAKE_MEDIA, REFUSE_MEDIA, Service, joinRoom, launchBrowser, openPerson, roomDialog, uniqueRoom,
+  waitForAlert, waitForPlayingVideo, waitForStatus, WAIT,
+} from '../harness.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let service;
+before(async () => {
+  service = await Service.start();
+});
+after(async () => {
+  await service?.stop();
+});
+
+/** Runs axe over the whole page and fails with a readable list of what it found. */
+async function assertNoViolations(page, what) {
+  // Let entrance animations end (colours mid-fade are not what anyone reads); looping ones
+  // (spinner, pulsing dot) never end and are left alone.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => {})),
+    ),
+  );
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`),
+    }));
+  });
+  assert.deepEqual(violations, [], `${what}: ${JSON.stringify(violations, null, 2)}`);
+}
+
+test('axe: the room dialog', async (t) => {
+  const browser = await launchBrowser(FAKE_MEDIA);
+  t.after(() => browser.close());
+  const page = await openPerson(browser, service.url);
+  await roomDialog(page).waitFor({ timeout: WAIT });
+  await waitForPlayingVideo(page, 'Local video');
+  await assertNoViolations(page, 'room dialog');
+  // With the "a room name is needed" alert showing too.
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await waitForAlert(page, /room name is needed/i);
+  await assertNoViolations(page, 'room dialog with its alert');
+});
+
+test('axe: the camera and microphone error screen', async (t) => {
+  const browser = await launchBrowser(REFUSE_MEDIA);
+  t.after(() => browser.close());
+  const page = await openPerson(browser, service.url);
+  await waitForAlert(page, /camera/i);
+  await assertNoViolations(page, 'media error screen');
+});
+
+test('axe: the call screen, with the chat, the quality details and the shortcuts help', async (t) => {
+  const browser = await launchBrowser(FAKE_MEDIA);
+  t.after(() => browser.close());
+  const room = uniqueRoom('Axe');
+  const ana = await openPerson(browser, service.url);
+  const ben = await openPerson(browser, service.url);
+  await joinRoom(ana, room);
+  await waitForStatus(ana, /Waiting for your friend/i);
+  await joinRoom(ben, room);
+  await waitForStatus(ana, /\bConnected\b/i);
+  await waitForPlayingVideo(ana);
+  await assertNoViolations(ana, 'call screen');
+
+  await ben.getByRole('button', { name: 'Mute microphone' }).click();
+  await ana.getByText('Your friend muted their microphone').waitFor({ timeout: WAIT });
+  await ana.getByRole('button', { name: /^Chat/ }).click();
+  await ana.getByRole('textbox', { name: 'Message' }).fill('hola');
+  await ana.getByRole('button', { name: 'Send' }).click();
+  await ana.getByRole('log').getByText('hola').waitFor({ timeout: WAIT });
+  const quality = ana.getByRole('button', { name: /^Connection:/ });
+  await quality.waitFor({ timeout: WAIT });
+  await quality.click();
+  await ana.locator('#quality-details').waitFor({ timeout: WAIT });
+  await assertNoViolations(ana, 'call screen with chat and quality details');
+
+  // Keyboard only: Tab reaches the microphone switch, with a visible focus ring.
+  let focused = '';
+  for (let i = 0; i < 40 && focused !== 'Mute microphone'; i += 1) {
+    await ana.keyboard.press('Tab');
+    focused = await ana.evaluate(() => document.activeElement?.querySelector('.tool-label')?.textContent ?? '');
+  }
+  assert.equal(focused, 'Mute microphone', 'Tab reaches the toolbar');
+  const ring = await ana.evaluate(() => {
+    const style = getComputedStyle(document.activeElement);
+    return { boxShadow: style.boxShadow, outline: style.outlineStyle, visible: document.activeElement.matches(':focus-visible') };
+  });
+  assert.ok(ring.visible && (ring.boxShadow !== 'none' || ring.outline !== 'none'), `focus is visible: ${JSON.stringify(ring)}`);
+  await ana.keyboard.press('Enter');
+  await ana.getByRole('button', { name: 'Unmute microphone' }).waitFor({ timeout: WAIT });
+
+  await ana.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+  await ana.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ timeout: WAIT });
+  await assertNoViolations(ana, 'shortcuts help');
+  await ana.context().close();
+  await ben.context().close();
+});

@@ -1,0 +1,50 @@
+// Issue 5: English and Spanish. A Spanish browser gets Spanish (and <html lang="es">); the
+// language switch changes it, and the choice is remembered.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { FAKE_MEDIA, Service, launchBrowser, WAIT } from '../harness.mjs';
+
+let service;
+before(async () => {
+  service = await Service.start();
+});
+after(async () => {
+  await service?.stop();
+});
+
+test('a Spanish browser gets Spanish; the switch turns it into English and remembers', async (t) => {
+  const browser = await launchBrowser(FAKE_MEDIA, ['--lang=es-ES']);
+  t.after(() => browser.close());
+  const context = await browser.newContext({ locale: 'es-ES' });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(service.url);
+
+  const box = page.getByRole('textbox', { name: 'Nombre de la sala' });
+  await box.waitFor({ timeout: WAIT });
+  assert.equal(await page.getAttribute('html', 'lang'), 'es');
+  await page.getByRole('button', { name: 'Entrar', exact: true }).waitFor({ timeout: WAIT });
+  await page.getByRole('button', { name: 'Cancelar', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: 'Hace falta el nombre de una sala' }).waitFor({ timeout: WAIT });
+
+  await page.getByRole('combobox', { name: 'Idioma' }).selectOption('en');
+  await page.getByRole('textbox', { name: 'Room name' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.getByRole('button', { name: 'Join', exact: true }).waitFor({ timeout: WAIT });
+
+  await page.reload();
+  await page.getByRole('textbox', { name: 'Room name' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.getAttribute('html', 'lang'), 'en', 'the choice outlives a reload');
+});
+
+test('an English browser gets English', async (t) => {
+  const browser = await launchBrowser(FAKE_MEDIA, ['--lang=en-US']);
+  t.after(() => browser.close());
+  const context = await browser.newContext({ locale: 'en-US' });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(service.url);
+  await page.getByRole('textbox', { name: /Room name/ }).waitFor({ timeout: WAIT });
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+});
