@@ -34,6 +34,8 @@ enum Kind {
     Duet,
     /// The bare tokio-tungstenite relay (`floor`, built next to this tool).
     Floor,
+    /// matchbox_server from crates.io, installed by `bench/install-peers.sh`.
+    Matchbox,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -87,6 +89,9 @@ struct Args {
     sources: u8,
     #[arg(long, default_value_t = 9300)]
     port: u16,
+    /// The matchbox_server binary (bench/install-peers.sh puts it here).
+    #[arg(long, default_value = "bench/peers/bin/matchbox_server")]
+    matchbox_bin: PathBuf,
 }
 
 type Ws = WebSocketStream<TcpStream>;
@@ -117,7 +122,7 @@ fn sibling(name: &str) -> PathBuf {
 }
 
 impl Server {
-    async fn start(kind: Kind, port: u16, cpu: usize) -> Self {
+    async fn start(kind: Kind, port: u16, cpu: usize, args: &Args) -> Self {
         let bind = format!("127.0.0.1:{port}");
         let mut cmd = tokio::process::Command::new("taskset");
         cmd.arg("-c").arg(cpu.to_string());
@@ -145,8 +150,14 @@ impl Server {
             Kind::Floor => {
                 cmd.arg(sibling("floor")).arg(&bind);
             }
+            Kind::Matchbox => {
+                cmd.arg(&args.matchbox_bin).arg(&bind);
+                cmd.env("RUST_LOG", "warn");
+            }
         }
-        cmd.stdout(std::process::Stdio::null()).kill_on_drop(true);
+        cmd.stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true);
         let child = cmd
             .spawn()
             .expect("start the server (is it built? is taskset there?)");
@@ -214,7 +225,7 @@ async fn join(server: ServerRef, room: &str, source: u8) -> std::io::Result<(Ws,
     stream.set_nodelay(true)?;
     let url = match server.kind {
         Kind::Duet => format!("ws://127.0.0.1:{}/ws", server.port),
-        Kind::Floor => format!("ws://127.0.0.1:{}/{room}", server.port),
+        Kind::Floor | Kind::Matchbox => format!("ws://127.0.0.1:{}/{room}", server.port),
     };
     let (mut ws, _) = tokio_tungstenite::client_async(url, stream)
         .await
@@ -229,7 +240,10 @@ async fn join(server: ServerRef, room: &str, source: u8) -> std::io::Result<(Ws,
         match ws.next().await {
             Some(Ok(Message::Text(text))) => {
                 let text = text.as_str();
-                if text == "joined" || text.starts_with(r#"{"type":"joined""#) {
+                if text == "joined"
+                    || text.starts_with(r#"{"type":"joined""#)
+                    || text.starts_with(r#"{"IdAssigned""#)
+                {
                     return Ok((ws, started.elapsed()));
                 }
                 if text.contains("error") {
@@ -243,12 +257,38 @@ async fn join(server: ServerRef, room: &str, source: u8) -> std::io::Result<(Ws,
     }
 }
 
-/// A relayed message stamped with `t` microseconds, padded to about `size` bytes.
-fn stamped(kind: Kind, t: u64, pad: &str) -> Message {
+/// A relayed message stamped with `t` microseconds, padded with `pad`, for peer `to` (only
+/// matchbox addresses messages; it names peers by the id in its `NewPeer` event).
+fn stamped(kind: Kind, to: &str, t: u64, pad: &str) -> Message {
     Message::text(match kind {
         Kind::Duet => format!(r#"{{"type":"signal","signal":{{"t":{t},"p":"{pad}"}}}}"#),
         Kind::Floor => format!(r#"{{"t":{t},"p":"{pad}"}}"#),
+        Kind::Matchbox => {
+            format!(r#"{{"Signal":{{"receiver":"{to}","data":{{"t":{t},"p":"{pad}"}}}}}}"#)
+        }
     })
+}
+
+/// Whether `text` tells the first client that the second arrived; with matchbox, the
+/// newcomer's id (empty for the others, which need none).
+fn peer_arrived(text: &str) -> Option<String> {
+    if text == "peer_joined" || text.starts_with(r#"{"type":"peer_joined""#) {
+        return Some(String::new());
+    }
+    let id = text.strip_prefix(r#"{"NewPeer":""#)?;
+    Some(id.trim_end_matches(['"', '}']).to_owned())
+}
+
+/// Reads `stream` until the second client's arrival; answers its id (see [`peer_arrived`]).
+async fn await_peer(stream: &mut SplitStream<Ws>) -> std::io::Result<String> {
+    while let Some(msg) = stream.next().await {
+        if let Message::Text(text) = msg.map_err(std::io::Error::other)? {
+            if let Some(id) = peer_arrived(text.as_str()) {
+                return Ok(id);
+            }
+        }
+    }
+    Err(std::io::Error::other("closed before the peer came"))
 }
 
 /// The stamp of a relayed message, if it is one.
@@ -269,6 +309,8 @@ fn drain(mut stream: SplitStream<Ws>) -> tokio::task::JoinHandle<()> {
 /// Two clients in a room: `a` sends, `b` receives.
 struct Pair {
     a: SplitSink<Ws, Message>,
+    /// B's id, for matchbox.
+    to: String,
     a_reader: tokio::task::JoinHandle<()>,
     b: SplitStream<Ws>,
     _b_sink: SplitSink<Ws, Message>,
@@ -288,11 +330,13 @@ async fn pairs(server: &Server, count: usize, sources: u8, prefix: &str) -> (Vec
             let server = ServerRef { kind, port };
             let (a, ta) = join(server, &room, src_a).await?;
             let (b, tb) = join(server, &room, src_b).await?;
-            let (a, a_stream) = a.split();
+            let (a, mut a_stream) = a.split();
+            let to = await_peer(&mut a_stream).await?;
             let (b_sink, b) = b.split();
             Ok::<_, std::io::Error>((
                 Pair {
                     a,
+                    to,
                     a_reader: drain(a_stream),
                     b,
                     _b_sink: b_sink,
@@ -334,6 +378,7 @@ async fn latency(server: &Server, args: &Args, epoch: Instant) -> Rows {
     for (i, pair) in pairs.into_iter().enumerate() {
         let Pair {
             mut a,
+            to,
             a_reader,
             mut b,
             _b_sink,
@@ -346,7 +391,10 @@ async fn latency(server: &Server, args: &Args, epoch: Instant) -> Rows {
             let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + phase, period);
             while Instant::now() < deadline {
                 tick.tick().await;
-                if a.send(stamped(kind, now_us(epoch), &pad)).await.is_err() {
+                if a.send(stamped(kind, &to, now_us(epoch), &pad))
+                    .await
+                    .is_err()
+                {
                     break;
                 }
                 sent.fetch_add(1, Ordering::Relaxed);
@@ -424,6 +472,7 @@ async fn saturation(server: &Server, args: &Args, size: usize, epoch: Instant) -
     for pair in pairs {
         let Pair {
             mut a,
+            to,
             a_reader,
             mut b,
             _b_sink,
@@ -435,7 +484,10 @@ async fn saturation(server: &Server, args: &Args, size: usize, epoch: Instant) -
             while Instant::now() < deadline {
                 let Ok(permit) = w.acquire().await else { break };
                 permit.forget();
-                if a.send(stamped(kind, now_us(epoch), &pad)).await.is_err() {
+                if a.send(stamped(kind, &to, now_us(epoch), &pad))
+                    .await
+                    .is_err()
+                {
                     break;
                 }
             }
@@ -540,15 +592,9 @@ async fn churn(server: &Server, args: &Args, rate: u64, epoch: Instant) -> Rows 
                 let t0 = Instant::now();
                 let (b, _) = join(view, &room, src % sources as u8 + 1).await?;
                 // A learns of B (`peer_joined`) and sends its first signal.
-                while let Some(Ok(msg)) = a_stream.next().await {
-                    if let Message::Text(text) = msg {
-                        if text.contains("peer_joined") {
-                            break;
-                        }
-                    }
-                }
+                let to = await_peer(&mut a_stream).await?;
                 a_sink
-                    .send(stamped(view.kind, now_us(epoch), "hi"))
+                    .send(stamped(view.kind, &to, now_us(epoch), "hi"))
                     .await
                     .map_err(std::io::Error::other)?;
                 let (mut b_sink, mut b_stream) = b.split();
@@ -670,6 +716,7 @@ async fn run(args: Args) {
                 kind,
                 args.port + n as u16 + 10 * tables.len() as u16,
                 args.server_cpu,
+                &args,
             )
             .await;
             eprintln!("{scenario:?} on {kind:?} (pid {})", server.pid);
