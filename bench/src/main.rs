@@ -36,6 +36,8 @@ enum Kind {
     Floor,
     /// matchbox_server from crates.io, installed by `bench/install-peers.sh`.
     Matchbox,
+    /// The PeerJS server (npm `peer`), installed by `bench/install-peers.sh`.
+    Peerjs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -92,6 +94,9 @@ struct Args {
     /// The matchbox_server binary (bench/install-peers.sh puts it here).
     #[arg(long, default_value = "bench/peers/bin/matchbox_server")]
     matchbox_bin: PathBuf,
+    /// The PeerJS server's command (bench/install-peers.sh puts it here).
+    #[arg(long, default_value = "bench/peers/node_modules/.bin/peerjs")]
+    peerjs_bin: PathBuf,
 }
 
 type Ws = WebSocketStream<TcpStream>;
@@ -154,6 +159,17 @@ impl Server {
                 cmd.arg(&args.matchbox_bin).arg(&bind);
                 cmd.env("RUST_LOG", "warn");
             }
+            Kind::Peerjs => {
+                // Its connection limit (5,000 by default) raised, as the issue asks.
+                cmd.arg(&args.peerjs_bin).args([
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    &port.to_string(),
+                    "--concurrent_limit",
+                    "1000000",
+                ]);
+            }
         }
         cmd.stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -215,7 +231,12 @@ fn rss_of(status: &str) -> u64 {
 
 /// Connects a client from 127.0.0.`source` and joins `room`; answers the socket and the
 /// time from connect to admitted.
-async fn join(server: ServerRef, room: &str, source: u8) -> std::io::Result<(Ws, Duration)> {
+async fn join(
+    server: ServerRef,
+    room: &str,
+    who: &str,
+    source: u8,
+) -> std::io::Result<(Ws, Duration)> {
     let started = Instant::now();
     let socket = TcpSocket::new_v4()?;
     socket.bind(SocketAddr::from(([127, 0, 0, source.max(1)], 0)))?;
@@ -226,6 +247,12 @@ async fn join(server: ServerRef, room: &str, source: u8) -> std::io::Result<(Ws,
     let url = match server.kind {
         Kind::Duet => format!("ws://127.0.0.1:{}/ws", server.port),
         Kind::Floor | Kind::Matchbox => format!("ws://127.0.0.1:{}/{room}", server.port),
+        // PeerJS has no rooms: each client picks its id, and the tool pairs `<room>-a` with
+        // `<room>-b`.
+        Kind::Peerjs => format!(
+            "ws://127.0.0.1:{}/peerjs?key=peerjs&id={room}-{who}&token=t",
+            server.port
+        ),
     };
     let (mut ws, _) = tokio_tungstenite::client_async(url, stream)
         .await
@@ -243,6 +270,7 @@ async fn join(server: ServerRef, room: &str, source: u8) -> std::io::Result<(Ws,
                 if text == "joined"
                     || text.starts_with(r#"{"type":"joined""#)
                     || text.starts_with(r#"{"IdAssigned""#)
+                    || text == r#"{"type":"OPEN"}"#
                 {
                     return Ok((ws, started.elapsed()));
                 }
@@ -266,6 +294,9 @@ fn stamped(kind: Kind, to: &str, t: u64, pad: &str) -> Message {
         Kind::Matchbox => {
             format!(r#"{{"Signal":{{"receiver":"{to}","data":{{"t":{t},"p":"{pad}"}}}}}}"#)
         }
+        Kind::Peerjs => {
+            format!(r#"{{"type":"OFFER","dst":"{to}","payload":{{"t":{t},"p":"{pad}"}}}}"#)
+        }
     })
 }
 
@@ -280,7 +311,16 @@ fn peer_arrived(text: &str) -> Option<String> {
 }
 
 /// Reads `stream` until the second client's arrival; answers its id (see [`peer_arrived`]).
-async fn await_peer(stream: &mut SplitStream<Ws>) -> std::io::Result<String> {
+/// PeerJS tells nobody of arrivals: there, B's id is known (`<room>-b`) and B is there once
+/// it has been told `OPEN`.
+async fn await_peer(
+    kind: Kind,
+    room: &str,
+    stream: &mut SplitStream<Ws>,
+) -> std::io::Result<String> {
+    if kind == Kind::Peerjs {
+        return Ok(format!("{room}-b"));
+    }
     while let Some(msg) = stream.next().await {
         if let Message::Text(text) = msg.map_err(std::io::Error::other)? {
             if let Some(id) = peer_arrived(text.as_str()) {
@@ -328,10 +368,10 @@ async fn pairs(server: &Server, count: usize, sources: u8, prefix: &str) -> (Vec
         tasks.push(tokio::spawn(async move {
             let _permit = limit.acquire().await.expect("semaphore");
             let server = ServerRef { kind, port };
-            let (a, ta) = join(server, &room, src_a).await?;
-            let (b, tb) = join(server, &room, src_b).await?;
+            let (a, ta) = join(server, &room, "a", src_a).await?;
+            let (b, tb) = join(server, &room, "b", src_b).await?;
             let (a, mut a_stream) = a.split();
-            let to = await_peer(&mut a_stream).await?;
+            let to = await_peer(kind, &room, &mut a_stream).await?;
             let (b_sink, b) = b.split();
             Ok::<_, std::io::Error>((
                 Pair {
@@ -587,12 +627,12 @@ async fn churn(server: &Server, args: &Args, rate: u64, epoch: Instant) -> Rows 
             let room = format!("churn{rate}-{i}");
             let src = (1 + (2 * i) % sources) as u8;
             let result = async {
-                let (a, _) = join(view, &room, src).await?;
+                let (a, _) = join(view, &room, "a", src).await?;
                 let (mut a_sink, mut a_stream) = a.split();
                 let t0 = Instant::now();
-                let (b, _) = join(view, &room, src % sources as u8 + 1).await?;
+                let (b, _) = join(view, &room, "b", src % sources as u8 + 1).await?;
                 // A learns of B (`peer_joined`) and sends its first signal.
-                let to = await_peer(&mut a_stream).await?;
+                let to = await_peer(view.kind, &room, &mut a_stream).await?;
                 a_sink
                     .send(stamped(view.kind, &to, now_us(epoch), "hi"))
                     .await
