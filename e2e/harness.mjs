@@ -309,10 +309,14 @@ export function uniqueRoom(prefix) {
   return `${prefix} ${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** A TCP port free at the moment of asking (on 127.0.0.1). */
+/**
+ * A TCP port free at the moment of asking, on every interface: Caddy listens on all of them,
+ * and a Chromium in a call holds ICE-TCP listeners on the machine's other addresses, which a
+ * port checked on 127.0.0.1 alone would miss.
+ */
 export async function freePort() {
   const server = net.createServer();
-  server.listen(0, '127.0.0.1');
+  server.listen(0);
   await once(server, 'listening');
   const { port } = server.address();
   server.close();

@@ -88,13 +88,18 @@ test('axe: the call screen, with the chat, the quality details and the shortcuts
   await quality.waitFor({ timeout: WAIT });
   await quality.click();
   await ana.locator('#quality-details').waitFor({ timeout: WAIT });
-  await assertNoViolations(ana, 'call screen with chat and quality details');
+  await ana.getByRole('button', { name: 'Devices' }).click();
+  await ana.getByRole('combobox', { name: 'Microphone' }).waitFor({ timeout: WAIT });
+  await assertNoViolations(ana, 'call screen with chat, quality details and devices');
 
   // Keyboard only: Tab reaches the microphone switch, with a visible focus ring.
   let focused = '';
   for (let i = 0; i < 40 && focused !== 'Mute microphone'; i += 1) {
     await ana.keyboard.press('Tab');
-    focused = await ana.evaluate(() => document.activeElement?.querySelector('.tool-label')?.textContent ?? '');
+    focused = await ana.evaluate(() => {
+      const element = document.activeElement;
+      return element?.matches('button') ? (element.querySelector('.tool-label')?.textContent ?? '') : '';
+    });
   }
   assert.equal(focused, 'Mute microphone', 'Tab reaches the toolbar');
   const ring = await ana.evaluate(() => {

@@ -16,14 +16,16 @@ use wasm_bindgen::JsCast;
 use crate::call::EndReason;
 use crate::chat::{Author, ChatLog};
 use crate::components::{
-    Brand, CallScreen, ChatPanel, CopyLink, MediaErrorView, RoomDialog, ShortcutsHelp, Toolbar,
+    Brand, CallScreen, ChatPanel, CopyLink, DevicePicker, MediaErrorView, RoomDialog,
+    ShortcutsHelp, Toolbar,
 };
 use crate::config::Config;
 use crate::controls::{MediaState, Shortcut};
 use crate::i18n::{fill, Lang, Texts};
-use crate::media::{LocalMedia, MediaError, MediaKind};
+use crate::media::{capture_screen, on_track_ended, LocalMedia, MediaError, MediaKind};
 use crate::routes::Route;
 use crate::session::{CallView, Session, SessionUpdate};
+use web_sys::MediaStreamTrack;
 use yew_router::prelude::{use_navigator, use_route, BrowserRouter};
 
 /// Why the room dialog is shown again.
@@ -90,6 +92,8 @@ pub struct AppState {
     pub chat: ChatLog,
     /// Whether the keyboard shortcuts dialog is shown.
     pub help_open: bool,
+    /// Whether a screen is shared instead of the camera.
+    pub sharing: bool,
 }
 
 impl Default for AppState {
@@ -104,6 +108,7 @@ impl Default for AppState {
             local_state: MediaState::default(),
             chat: ChatLog::default(),
             help_open: false,
+            sharing: false,
         }
     }
 }
@@ -135,6 +140,8 @@ pub enum Action {
     SetHelp(bool),
     /// Leave the call (the session has already said goodbye).
     Leave,
+    /// Screen sharing started or stopped.
+    Sharing(bool),
 }
 
 impl Reducible for AppState {
@@ -161,6 +168,7 @@ impl Reducible for AppState {
                 next.last_room = Some(room.clone());
                 next.chat = ChatLog::default();
                 next.help_open = false;
+                next.sharing = false;
                 next.screen = Screen::InCall {
                     room,
                     view: CallView::joining(),
@@ -174,11 +182,13 @@ impl Reducible for AppState {
             }
             Action::ChatSent(text) => next.chat.push(Author::Me, &text),
             Action::SetHelp(open) => next.help_open = open,
+            Action::Sharing(on) => next.sharing = on,
             Action::Leave => {
                 if !matches!(self.screen, Screen::InCall { .. }) {
                     return self;
                 }
                 next.help_open = false;
+                next.sharing = false;
                 next.screen = Screen::AskingRoom { notice: None };
             }
             Action::Session(SessionUpdate::Chat(text)) => {
@@ -196,13 +206,16 @@ impl Reducible for AppState {
                         room: room.clone(),
                         view,
                     },
-                    SessionUpdate::Ended(reason) => Screen::AskingRoom {
-                        notice: Some(match reason {
-                            EndReason::RoomFull(room) => RoomNotice::RoomFull(room),
-                            EndReason::SessionReplaced => RoomNotice::SessionReplaced,
-                            EndReason::Refused(message) => RoomNotice::Refused(message),
-                        }),
-                    },
+                    SessionUpdate::Ended(reason) => {
+                        next.sharing = false;
+                        Screen::AskingRoom {
+                            notice: Some(match reason {
+                                EndReason::RoomFull(room) => RoomNotice::RoomFull(room),
+                                EndReason::SessionReplaced => RoomNotice::SessionReplaced,
+                                EndReason::Refused(message) => RoomNotice::Refused(message),
+                            }),
+                        }
+                    }
                     // Handled above.
                     SessionUpdate::Chat(_) => return self,
                 };
@@ -252,6 +265,8 @@ fn Duet() -> Html {
     let navigator = use_navigator();
     // The running call, if any: the effect below owns it; controls reach it through here.
     let session = use_mut_ref(|| None::<Session>);
+    // The shared screen's track and the listener for the browser's own "Stop sharing".
+    let screen = use_mut_ref(|| None::<(MediaStreamTrack, EventListener)>);
 
     // Configuration is optional and small: load it while the person answers the permission
     // prompt.
@@ -291,6 +306,7 @@ fn Duet() -> Html {
         );
         let dispatcher = state.dispatcher();
         let slot = session.clone();
+        let screen = screen.clone();
         use_effect_with(deps, move |(room, _, media, config)| {
             *slot.borrow_mut() = match (room, media, config) {
                 (Some(room), Some(media), Some(config)) => Some(Session::start(
@@ -301,9 +317,76 @@ fn Duet() -> Html {
                 )),
                 _ => None,
             };
-            move || drop(slot.borrow_mut().take())
+            move || {
+                drop(slot.borrow_mut().take());
+                // A call's screen share ends with the call.
+                if let Some((track, _)) = screen.borrow_mut().take() {
+                    track.stop();
+                }
+            }
         });
     }
+
+    // Sharing the screen: the friend gets it instead of the camera (replaceTrack); stopping,
+    // here or in the browser's own bar, brings the camera back.
+    let stop_sharing = {
+        let screen = screen.clone();
+        let slot = session.clone();
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| {
+            if let Some((track, _)) = screen.borrow_mut().take() {
+                track.stop();
+            }
+            if let Some(session) = slot.borrow().as_ref() {
+                session.set_screen(None);
+            }
+            dispatcher.dispatch(Action::Sharing(false));
+        })
+    };
+    let on_share = {
+        let screen = screen.clone();
+        let slot = session.clone();
+        let dispatcher = state.dispatcher();
+        let stop_sharing = stop_sharing.clone();
+        let sharing = state.sharing;
+        Callback::from(move |()| {
+            if sharing {
+                stop_sharing.emit(());
+                return;
+            }
+            let (screen, slot, dispatcher, stop_sharing) = (
+                screen.clone(),
+                slot.clone(),
+                dispatcher.clone(),
+                stop_sharing.clone(),
+            );
+            spawn_local(async move {
+                // A cancelled picker is an error too: nothing to do then.
+                let Ok(track) = capture_screen().await else {
+                    return;
+                };
+                if slot.borrow().is_none() {
+                    // The call ended while the picker was open.
+                    track.stop();
+                    return;
+                }
+                let ended = on_track_ended(&track, move || stop_sharing.emit(()));
+                if let Some(session) = slot.borrow().as_ref() {
+                    session.set_screen(Some(Clone::clone(&track)));
+                }
+                *screen.borrow_mut() = Some((track, ended));
+                dispatcher.dispatch(Action::Sharing(true));
+            });
+        })
+    };
+    let on_switched = {
+        let slot = session.clone();
+        Callback::from(move |track: MediaStreamTrack| {
+            if let Some(session) = slot.borrow().as_ref() {
+                session.send_track(&track);
+            }
+        })
+    };
 
     // The microphone and camera switches act on the tracks themselves (so the peer
     // connection sends silence or black at once), and the friend hears of it.
@@ -464,6 +547,11 @@ fn Duet() -> Html {
                         on_toggle_chat={dispatch(Action::ToggleChat)}
                         on_help={dispatch(Action::SetHelp(true))}
                         on_leave={on_leave.clone()}
+                        sharing={state.sharing}
+                        on_share={on_share.clone()}
+                        devices={html! {
+                            <DevicePicker media={local.clone()} on_switched={on_switched.clone()} />
+                        }}
                     />
                 };
                 let chat = if state.chat.is_open() {
@@ -477,7 +565,8 @@ fn Duet() -> Html {
                 html! {
                     <>
                         <CallScreen room={room.clone()} view={view.clone()} local={local.clone()}
-                            local_state={state.local_state} chat={chat} toolbar={toolbar} />
+                            local_state={state.local_state} sharing={state.sharing} chat={chat}
+                            toolbar={toolbar} />
                         if state.help_open {
                             <ShortcutsHelp on_close={dispatch(Action::SetHelp(false))} />
                         }

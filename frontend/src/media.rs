@@ -4,10 +4,14 @@
 //! interface can tell a person what happened and what to do, in words, without touching a
 //! `JsValue`.
 
+use gloo::events::EventListener;
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{MediaStream, MediaStreamConstraints, MediaStreamTrack};
+use web_sys::{
+    MediaDeviceInfo, MediaDeviceKind, MediaDevices, MediaStream, MediaStreamConstraints,
+    MediaStreamTrack,
+};
 
 /// Why the camera and microphone could not be used.
 ///
@@ -95,31 +99,31 @@ pub struct LocalMedia(MediaStream);
 impl LocalMedia {
     /// Asks for the camera and the microphone together (`{audio: true, video: true}`).
     pub async fn acquire() -> Result<Self, MediaError> {
-        let window = web_sys::window().ok_or(MediaError::InsecureContext)?;
-        let navigator = window.navigator();
-        // `navigator.mediaDevices` is `undefined` outside a secure context; web-sys would
-        // still hand out a (broken) object, so look before touching it.
-        let devices = Reflect::get(&navigator, &JsValue::from_str("mediaDevices"))
-            .ok()
-            .filter(|v| !v.is_undefined() && !v.is_null())
-            .ok_or(MediaError::InsecureContext)?
-            .unchecked_into::<web_sys::MediaDevices>();
         let constraints = MediaStreamConstraints::new();
         constraints.set_audio(&JsValue::TRUE);
         constraints.set_video(&JsValue::TRUE);
-        let promise = devices
-            .get_user_media_with_constraints(&constraints)
-            .map_err(|e| MediaError::from_js(&e))?;
-        let stream = JsFuture::from(promise)
-            .await
-            .map_err(|e| MediaError::from_js(&e))?;
-        stream
-            .dyn_into::<MediaStream>()
-            .map(Self)
-            .map_err(|v| MediaError::Other {
-                name: "TypeError".into(),
-                message: format!("{v:?}"),
-            })
+        get_user_media(&constraints).await.map(Self)
+    }
+
+    /// Puts `track` in the stream in place of the track of the same kind, which stops
+    /// (its device light goes out). The new track keeps the old one's on/off state, so a
+    /// muted person stays muted on another microphone.
+    pub fn swap_track(&self, track: &MediaStreamTrack) {
+        for old in self.tracks() {
+            if old.kind() == track.kind() && old.id() != track.id() {
+                track.set_enabled(old.enabled());
+                self.0.remove_track(&old);
+                old.stop();
+            }
+        }
+        self.0.add_track(track);
+    }
+
+    /// The live track of `kind`, if any.
+    pub fn track(&self, kind: MediaKind) -> Option<MediaStreamTrack> {
+        self.tracks()
+            .into_iter()
+            .find(|t| t.kind() == kind.as_str())
     }
 
     /// The stream, for a `<video>` element's `srcObject`.
@@ -163,6 +167,121 @@ impl LocalMedia {
             track.stop();
         }
     }
+}
+
+/// `navigator.mediaDevices`, which is `undefined` outside a secure context (web-sys would
+/// still hand out a broken object, so look before touching it).
+fn media_devices() -> Result<MediaDevices, MediaError> {
+    let window = web_sys::window().ok_or(MediaError::InsecureContext)?;
+    Reflect::get(&window.navigator(), &JsValue::from_str("mediaDevices"))
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+        .map(|v| v.unchecked_into::<MediaDevices>())
+        .ok_or(MediaError::InsecureContext)
+}
+
+async fn get_user_media(constraints: &MediaStreamConstraints) -> Result<MediaStream, MediaError> {
+    let promise = media_devices()?
+        .get_user_media_with_constraints(constraints)
+        .map_err(|e| MediaError::from_js(&e))?;
+    let stream = JsFuture::from(promise)
+        .await
+        .map_err(|e| MediaError::from_js(&e))?;
+    stream
+        .dyn_into::<MediaStream>()
+        .map_err(|v| MediaError::Other {
+            name: "TypeError".into(),
+            message: format!("{v:?}"),
+        })
+}
+
+fn first_track(stream: &MediaStream, kind: MediaKind) -> Result<MediaStreamTrack, MediaError> {
+    tracks_of(stream)
+        .into_iter()
+        .find(|t| t.kind() == kind.as_str())
+        .ok_or(MediaError::NotFound)
+}
+
+/// A camera or microphone of this machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    /// Its `deviceId`.
+    pub id: String,
+    /// Its name (empty before permission was granted).
+    pub label: String,
+    /// Camera or microphone.
+    pub kind: MediaKind,
+}
+
+/// The cameras and microphones (`enumerateDevices`), in the browser's order.
+pub async fn list_devices() -> Result<Vec<Device>, MediaError> {
+    let promise = media_devices()?
+        .enumerate_devices()
+        .map_err(|e| MediaError::from_js(&e))?;
+    let list = JsFuture::from(promise)
+        .await
+        .map_err(|e| MediaError::from_js(&e))?;
+    Ok(js_sys::Array::from(&list)
+        .iter()
+        .filter_map(|d| d.dyn_into::<MediaDeviceInfo>().ok())
+        .filter_map(|d| {
+            let kind = match d.kind() {
+                MediaDeviceKind::Audioinput => MediaKind::Audio,
+                MediaDeviceKind::Videoinput => MediaKind::Video,
+                _ => return None,
+            };
+            Some(Device {
+                id: d.device_id(),
+                label: d.label(),
+                kind,
+            })
+        })
+        .collect())
+}
+
+/// Opens one device (`getUserMedia` with an exact `deviceId`) and returns its track.
+pub async fn open_device(kind: MediaKind, id: &str) -> Result<MediaStreamTrack, MediaError> {
+    let exact = js_sys::Object::new();
+    let wanted = js_sys::Object::new();
+    let _ = Reflect::set(&exact, &"exact".into(), &JsValue::from_str(id));
+    let _ = Reflect::set(&wanted, &"deviceId".into(), &exact);
+    let constraints = MediaStreamConstraints::new();
+    match kind {
+        MediaKind::Audio => constraints.set_audio(&wanted),
+        MediaKind::Video => constraints.set_video(&wanted),
+    }
+    first_track(&get_user_media(&constraints).await?, kind)
+}
+
+/// Asks to capture a screen, window or tab (`getDisplayMedia`, video only) and returns its
+/// track. Must run from a click: browsers require a user gesture.
+pub async fn capture_screen() -> Result<MediaStreamTrack, MediaError> {
+    let promise = media_devices()?
+        .get_display_media()
+        .map_err(|e| MediaError::from_js(&e))?;
+    let stream = JsFuture::from(promise)
+        .await
+        .map_err(|e| MediaError::from_js(&e))?
+        .dyn_into::<MediaStream>()
+        .map_err(|v| MediaError::Other {
+            name: "TypeError".into(),
+            message: format!("{v:?}"),
+        })?;
+    first_track(&stream, MediaKind::Video)
+}
+
+/// Calls `on_change` when cameras or microphones come or go (`devicechange`), until dropped.
+pub fn watch_devices(on_change: impl Fn() + 'static) -> Option<EventListener> {
+    let devices = media_devices().ok()?;
+    Some(EventListener::new(&devices, "devicechange", move |_| {
+        on_change()
+    }))
+}
+
+/// Calls `on_ended` when `track` ends by itself (the browser's own "Stop sharing", a device
+/// unplugged), until dropped. A track stopped by this page does not fire it.
+pub fn on_track_ended(track: &MediaStreamTrack, on_ended: impl Fn() + 'static) -> EventListener {
+    EventListener::new(track, "ended", move |_| on_ended())
 }
 
 /// The two kinds of local media.

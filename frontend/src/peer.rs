@@ -321,13 +321,19 @@ impl Peer {
         }
     }
 
-    /// Replaces the outgoing track of `kind` ("audio" or "video") without renegotiating
-    /// (`RTCRtpSender.replaceTrack`).
-    pub async fn replace_track(
+    /// Sends `track` instead of the outgoing track of its kind, without renegotiating
+    /// (`RTCRtpSender.replaceTrack`): another camera or microphone, or a shared screen. On a
+    /// polite connection still holding its tracks back, it replaces the held-back one.
+    pub fn replace_track(
         &self,
-        kind: &str,
         track: &MediaStreamTrack,
-    ) -> Result<(), PeerError> {
+    ) -> impl std::future::Future<Output = Result<(), PeerError>> {
+        let kind = track.kind();
+        if let Some((_, tracks)) = self.inner.held_back.borrow_mut().as_mut() {
+            for held in tracks.iter_mut().filter(|t| t.kind() == kind) {
+                *held = Clone::clone(track);
+            }
+        }
         let sender = self
             .inner
             .pc
@@ -335,13 +341,17 @@ impl Peer {
             .iter()
             .filter_map(|s| s.dyn_into::<web_sys::RtcRtpSender>().ok())
             .find(|s| s.track().is_some_and(|t| t.kind() == kind));
-        let Some(sender) = sender else {
-            return Err(PeerError(format!("no {kind} sender")));
-        };
-        JsFuture::from(sender.replace_track(Some(track)))
-            .await
-            .map(drop)
-            .map_err(|e| PeerError(format!("{e:?}")))
+        let promise = sender.map(|s| s.replace_track(Some(track)));
+        async move {
+            match promise {
+                Some(promise) => JsFuture::from(promise)
+                    .await
+                    .map(drop)
+                    .map_err(|e| PeerError(format!("{e:?}"))),
+                // Nothing sent yet: the held-back track was replaced.
+                None => Ok(()),
+            }
+        }
     }
 
     /// Reads the connection's statistics (`getStats()`) into a [`StatsSample`]. The future

@@ -10,7 +10,7 @@ use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
 use shared::RoomName;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::MediaStream;
+use web_sys::{MediaStream, MediaStreamTrack};
 
 use crate::call::{Call, CallStatus, Command, EndReason, Input, CONNECT_TIMEOUT_MS};
 use crate::channel::{ChannelError, ChannelEvent, PeerMessage};
@@ -82,6 +82,8 @@ struct Inner {
     /// The previous stats sample of the current connection, and the quality since.
     last_sample: Cell<Option<StatsSample>>,
     quality: Cell<Option<Quality>>,
+    /// A shared screen sent instead of the camera (kept for new connections too).
+    screen: RefCell<Option<MediaStreamTrack>>,
     ended: RefCell<Option<EndReason>>,
     on_update: Box<dyn Fn(SessionUpdate)>,
 }
@@ -119,6 +121,7 @@ impl Session {
             friend_media: Cell::new(None),
             last_sample: Cell::new(None),
             quality: Cell::new(None),
+            screen: RefCell::new(None),
             ended: RefCell::new(None),
             on_update: Box::new(on_update),
         });
@@ -177,6 +180,26 @@ impl Session {
         }
     }
 
+    /// Sends `track` (another camera or microphone) instead of the current one of its kind,
+    /// without renegotiating. A new camera waits while a screen is shared.
+    pub fn send_track(&self, track: &MediaStreamTrack) {
+        if track.kind() == MediaKind::Video.as_str() && self.inner.screen.borrow().is_some() {
+            return;
+        }
+        replace_track(&self.inner, track);
+    }
+
+    /// Sends a shared screen instead of the camera, or (`None`) the camera again.
+    pub fn set_screen(&self, screen: Option<MediaStreamTrack>) {
+        let track = screen
+            .clone()
+            .or_else(|| self.inner.media.track(MediaKind::Video));
+        *self.inner.screen.borrow_mut() = screen;
+        if let Some(track) = track {
+            replace_track(&self.inner, &track);
+        }
+    }
+
     /// Leaves the room on purpose: the service tells the friend that this side hung up
     /// (`peer_left` with `hung_up`), and the peer connection closes. Drop the session next.
     pub fn hang_up(&self) {
@@ -184,6 +207,17 @@ impl Session {
             signaling.hang_up();
         }
         self.inner.peer.borrow_mut().take();
+    }
+}
+
+fn replace_track(inner: &Inner, track: &MediaStreamTrack) {
+    if let Some((_, peer)) = inner.peer.borrow().as_ref() {
+        let replaced = peer.replace_track(track);
+        spawn_local(async move {
+            if let Err(e) = replaced.await {
+                gloo::console::warn!(format!("replaceTrack failed: {e}"));
+            }
+        });
     }
 }
 
@@ -230,11 +264,22 @@ fn run(inner: &Rc<Inner>, command: Command) {
             let rtc_configuration = inner
                 .config
                 .rtc_configuration(inner.call.borrow().ice_servers());
+            // A shared screen goes on being sent over a new connection.
+            let screen = inner.screen.borrow().clone();
+            let tracks: Vec<MediaStreamTrack> = inner
+                .media
+                .tracks()
+                .into_iter()
+                .map(|t| match &screen {
+                    Some(screen) if t.kind() == screen.kind() => Clone::clone(screen),
+                    _ => t,
+                })
+                .collect();
             let made = Peer::new(
                 &rtc_configuration,
                 role,
                 inner.media.stream(),
-                &inner.media.tracks(),
+                &tracks,
                 move |event| on_peer_event(&weak, generation, event),
             );
             match made {

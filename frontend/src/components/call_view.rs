@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::i18n::{fill, use_texts};
 
 use crate::call::CallStatus;
-use crate::components::{QualityIndicator, Video};
+use crate::components::{QualityIndicator, Video, ViewingButtons};
 use crate::controls::MediaState;
 use crate::media::LocalMedia;
 use crate::session::CallView;
@@ -23,6 +23,9 @@ pub struct CallScreenProps {
     pub local: LocalMedia,
     /// Whether the person's own microphone and camera are on.
     pub local_state: MediaState,
+    /// Whether a screen is shared instead of the camera.
+    #[prop_or_default]
+    pub sharing: bool,
     /// The chat panel, when shown.
     #[prop_or_default]
     pub chat: Html,
@@ -45,12 +48,13 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
     let has_remote = props.view.remote.is_some();
     let friend = props.view.friend_media.unwrap_or_default();
     let t = use_texts();
+    let stage = use_node_ref();
     html! {
         <section class="call" aria-label={fill(t.call_label, &[("room", props.room.as_str())])}>
           // The page's heading, for screen-reader navigation (the video says the rest).
           <h1 class="visually-hidden">{ fill(t.call_label, &[("room", props.room.as_str())]) }</h1>
           <div class="call-main">
-            <div class={classes!("stage", has_remote.then_some("live"))}>
+            <div ref={stage.clone()} class={classes!("stage", has_remote.then_some("live"))}>
                 <Video class="remote" label={t.remote_video} stream={props.view.remote.clone()} />
                 if !has_remote {
                     <div class="placeholder" aria-hidden="true">
@@ -76,7 +80,9 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
                 <div class="pip">
                     <Video class="mirror" label={t.local_video}
                         stream={Some(props.local.shared_stream())} muted=true />
-                    if !props.local_state.camera || !props.local_state.mic {
+                    if props.sharing {
+                        <p class="pip-flags sharing">{ t.sharing_screen }</p>
+                    } else if !props.local_state.camera || !props.local_state.mic {
                         <p class="pip-flags">
                             { match (props.local_state.mic, props.local_state.camera) {
                                 (false, false) => t.you_muted_camera_off,
@@ -91,6 +97,9 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
                     { status.text(t) }
                 </div>
                 <QualityIndicator quality={props.view.quality} />
+                if has_remote {
+                    <ViewingButtons stage={stage.clone()} />
+                }
             </div>
             if let Some(notice) = &props.view.notice {
                 <p class="alert floating" role="alert">{ notice }</p>

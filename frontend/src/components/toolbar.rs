@@ -26,6 +26,13 @@ pub struct ToolbarProps {
     pub on_help: Callback<()>,
     /// Leave the call.
     pub on_leave: Callback<()>,
+    /// Whether a screen is being shared.
+    pub sharing: bool,
+    /// Start or stop sharing the screen.
+    pub on_share: Callback<()>,
+    /// The camera and microphone chooser.
+    #[prop_or_default]
+    pub devices: Html,
 }
 
 /// The toolbar under the call.
@@ -57,6 +64,12 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 <span class="tool-icon" aria-hidden="true">{ if props.media.camera { "📷" } else { "🚫" } }</span>
                 <span class="tool-label">{ camera_label }</span>
             </button>
+            <button type="button" class={classes!("tool", props.sharing.then_some("sharing"))}
+                aria-pressed={pressed(props.sharing)} onclick={click(&props.on_share)}>
+                <span class="tool-icon" aria-hidden="true">{ "🖥" }</span>
+                <span class="tool-label">{ t.share_screen }</span>
+            </button>
+            { props.devices.clone() }
             <button type="button" class="tool" aria-expanded={pressed(props.chat_open)}
                 aria-controls="chat-panel" onclick={click(&props.on_toggle_chat)} title={format!("{} (C)", t.chat)}>
                 <span class="tool-icon" aria-hidden="true">{ "💬" }</span>

@@ -1,0 +1,156 @@
+// Issue 5: sharing the screen (getDisplayMedia + replaceTrack, no renegotiation; stopping
+// restores the camera) and choosing another microphone or camera (enumerateDevices +
+// replaceTrack).
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  FAKE_MEDIA, Service, joinRoom, launchBrowser, openPerson, uniqueRoom, waitForPlayingVideo,
+  waitForStatus, WAIT,
+} from '../harness.mjs';
+
+let service;
+let browser;
+before(async () => {
+  service = await Service.start();
+  // Chromium picks the whole (virtual) screen itself instead of asking.
+  browser = await launchBrowser(FAKE_MEDIA, ['--auto-select-desktop-capture-source=Entire screen', '--auto-accept-this-tab-capture']);
+});
+after(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+async function connectedPair(t, prefix) {
+  const room = uniqueRoom(prefix);
+  const ana = await openPerson(browser, service.url);
+  t.after(() => ana.context().close());
+  const ben = await openPerson(browser, service.url);
+  t.after(() => ben.context().close());
+  // Count offers: replacing a track must not renegotiate.
+  for (const page of [ana, ben]) {
+    await page.evaluate(() => {
+      window.__offers = 0;
+      const original = RTCPeerConnection.prototype.setLocalDescription;
+      RTCPeerConnection.prototype.setLocalDescription = function (...args) {
+        return original.apply(this, args).then((r) => {
+          if (this.localDescription?.type === 'offer') window.__offers += 1;
+          return r;
+        });
+      };
+    });
+  }
+  await joinRoom(ana, room);
+  await waitForStatus(ana, /Waiting for your friend/i);
+  await joinRoom(ben, room);
+  await waitForStatus(ana, /\bConnected\b/i);
+  await waitForStatus(ben, /\bConnected\b/i);
+  await waitForPlayingVideo(ben);
+  return { ana, ben };
+}
+
+/** The size of the friend's video as `page` receives it. */
+function remoteSize(page) {
+  return page.getByLabel('Remote video', { exact: true }).evaluate((v) => `${v.videoWidth}x${v.videoHeight}`);
+}
+
+test('sharing the screen sends it instead of the camera without renegotiating; stopping restores the camera', async (t) => {
+  const { ana, ben } = await connectedPair(t, 'Share');
+  const cameraSize = await remoteSize(ben);
+  const offers = await ana.evaluate(() => window.__offers + 0);
+  const share = ana.getByRole('button', { name: 'Share screen' });
+  assert.equal(await share.getAttribute('aria-pressed'), 'false');
+  await share.click();
+  await ana.waitForFunction(
+    () => [...document.querySelectorAll('button')].find((b) => b.textContent.includes('Share screen'))?.getAttribute('aria-pressed') === 'true',
+    null,
+    { timeout: WAIT },
+  );
+  await ana.getByText('You are sharing your screen').waitFor({ timeout: WAIT });
+  // Ben now receives the screen: a picture of another size than the fake camera's.
+  await ben.waitForFunction(
+    (before) => {
+      const v = document.querySelector('video[aria-label="Remote video"]');
+      return v.videoWidth > 0 && `${v.videoWidth}x${v.videoHeight}` !== before;
+    },
+    cameraSize,
+    { timeout: WAIT },
+  );
+  await share.click();
+  await ben.waitForFunction(
+    (before) => {
+      const v = document.querySelector('video[aria-label="Remote video"]');
+      return `${v.videoWidth}x${v.videoHeight}` === before;
+    },
+    cameraSize,
+    { timeout: WAIT },
+  );
+  await waitForPlayingVideo(ben);
+  assert.equal(await ana.evaluate(() => window.__offers + 0), offers, 'no new offer: replaceTrack only');
+
+  // The browser's own "Stop sharing" ends the screen track: the camera comes back too. (A
+  // real 'ended' comes from the browser's bar, which headless Chromium has not; the page gets
+  // the very same event here.)
+  await ana.evaluate(() => {
+    const original = navigator.mediaDevices.getDisplayMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getDisplayMedia = async (...args) => {
+      window.__screen = await original(...args);
+      return window.__screen;
+    };
+  });
+  await share.click();
+  await ana.getByText('You are sharing your screen').waitFor({ timeout: WAIT });
+  await ben.waitForFunction(
+    (before) => {
+      const v = document.querySelector('video[aria-label="Remote video"]');
+      return v.videoWidth > 0 && `${v.videoWidth}x${v.videoHeight}` !== before;
+    },
+    cameraSize,
+    { timeout: WAIT },
+  );
+  await ana.evaluate(() => {
+    const track = window.__screen.getVideoTracks()[0];
+    track.stop();
+    track.dispatchEvent(new Event('ended'));
+  });
+  await ana.getByText('You are sharing your screen').waitFor({ state: 'detached', timeout: WAIT });
+  assert.equal(await share.getAttribute('aria-pressed'), 'false');
+  await ben.waitForFunction(
+    (before) => {
+      const v = document.querySelector('video[aria-label="Remote video"]');
+      return `${v.videoWidth}x${v.videoHeight}` === before;
+    },
+    cameraSize,
+    { timeout: WAIT },
+  );
+  await waitForPlayingVideo(ben);
+  const total = await ana.evaluate(() => window.__offers + 0) + await ben.evaluate(() => window.__offers + 0);
+  assert.ok(total >= 1, 'the offer counter works (the call itself was offered)');
+  assert.equal(await ana.evaluate(() => window.__offers + 0), offers, 'still no new offer');
+});
+
+test('another microphone can be chosen in a call; the friend keeps hearing, no renegotiation', async (t) => {
+  const { ana, ben } = await connectedPair(t, 'Devices');
+  const offers = await ana.evaluate(() => window.__offers + 0);
+  await ana.getByRole('button', { name: 'Devices' }).click();
+  const microphone = ana.getByRole('combobox', { name: 'Microphone' });
+  await microphone.waitFor({ timeout: WAIT });
+  await ana.waitForFunction(() => document.querySelectorAll('#device-microphone option').length > 1, null, { timeout: WAIT });
+  const options = await microphone.evaluate((s) => [...s.options].map((o) => ({ value: o.value, label: o.textContent, selected: o.selected })));
+  const other = options.find((o) => !o.selected);
+  await microphone.selectOption(other.value);
+  // The local stream now holds the chosen microphone, live.
+  await ana.waitForFunction(
+    (label) => {
+      const track = document.querySelector('video[aria-label="Local video"]').srcObject.getAudioTracks()[0];
+      return track?.label === label && track.readyState === 'live';
+    },
+    other.label,
+    { timeout: WAIT },
+  );
+  const remoteAudio = await ben.getByLabel('Remote video', { exact: true }).evaluate((v) =>
+    v.srcObject.getAudioTracks().map((track) => track.readyState));
+  assert.deepEqual(remoteAudio, ['live']);
+  assert.equal(await ana.evaluate(() => window.__offers + 0), offers, 'no new offer: replaceTrack only');
+  await waitForPlayingVideo(ben);
+});
