@@ -9,7 +9,7 @@ mod protocol;
 mod room_name;
 
 pub use protocol::{
-    ClientMsg, DecodeError, ErrorCode, IceCandidate, IceServer, LeaveReason, RawSignal,
+    ClientMsg, DecodeError, ErrorCode, IceCandidate, IceServer, LeaveReason, Payload, RawSignal,
     ResumeToken, ResumeTokenError, Role, SdpKind, ServerMsg, SessionDescription, Signal,
     MAX_MESSAGE_BYTES,
 };
