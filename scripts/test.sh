@@ -21,6 +21,9 @@ hadolint deploy/signaling.Dockerfile deploy/web.Dockerfile
 say "protocol and signaling service tests"
 cargo test --workspace --exclude duet-frontend
 
+say "fuzzing the frame decoder and RoomName::parse (a short run; scripts/fuzz.sh 600 for a long one)"
+scripts/fuzz.sh "${DUET_FUZZ_SECONDS:-10}"
+
 say "browser-side tests (wasm-bindgen-test in headless Chromium)"
 cargo test -p duet-frontend --target wasm32-unknown-unknown
 
