@@ -17,7 +17,8 @@ export RUSTC_BOOTSTRAP=1
 target_dir="${FUZZ_TARGET_DIR:-$root/fuzz/target}"
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
-  cargo install cargo-fuzz --locked
+  # Pinned: the version this script was written against.
+  cargo install cargo-fuzz --locked --version 0.13.2
 fi
 
 # One seed file per ```json block of the protocol document.
