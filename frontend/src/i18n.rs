@@ -236,6 +236,9 @@ pub struct Texts {
     pub bitrate: &'static str,
     pub packet_loss: &'static str,
     pub resolution: &'static str,
+    // Verification code
+    pub verification_code: &'static str,
+    pub verification_hint: &'static str,
 }
 
 /// English. The end-to-end tests and the interface contract match these words.
@@ -340,6 +343,8 @@ pub static EN: Texts = Texts {
     bitrate: "Bitrate",
     packet_loss: "Packet loss",
     resolution: "Resolution",
+    verification_code: "Verification code",
+    verification_hint: "Your friend sees the same pictures if nobody, not even the server, is listening in between. Read them out to check.",
 };
 
 /// Spanish.
@@ -444,6 +449,8 @@ pub static ES: Texts = Texts {
     bitrate: "Tasa de bits",
     packet_loss: "Pérdida de paquetes",
     resolution: "Resolución",
+    verification_code: "Código de verificación",
+    verification_hint: "Tu amigo ve los mismos dibujos si nadie, ni siquiera el servidor, escucha entre medias. Leedlos en voz alta para comprobarlo.",
 };
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ pub mod session;
 pub mod signaling;
 pub mod stats;
 pub mod storage;
+pub mod verification;
 pub mod viewing;
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ use shared::{IceCandidate, Role, SdpKind, SessionDescription, Signal};
 
 use crate::channel::{ChannelError, ChannelEvent, DataChannel, PeerMessage};
 use crate::stats::StatsSample;
+use crate::verification::VerificationCode;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
@@ -306,6 +307,14 @@ impl Peer {
     /// The connection's current state.
     pub fn state(&self) -> PeerState {
         PeerState::from_browser(self.inner.pc.connection_state())
+    }
+
+    /// The code both people see for this connection, from the DTLS fingerprints of the
+    /// descriptions in force; `None` until both descriptions are set.
+    pub fn verification_code(&self) -> Option<VerificationCode> {
+        let local = self.inner.pc.current_local_description()?.sdp();
+        let remote = self.inner.pc.current_remote_description()?.sdp();
+        VerificationCode::from_descriptions(&local, &remote).ok()
     }
 
     /// The friend's stream, once their first track arrived.

@@ -21,6 +21,7 @@ use crate::peer::{Peer, PeerEvent};
 use crate::signaling::{Signaling, SignalingEvent};
 use crate::stats::{Quality, StatsSample};
 use crate::storage;
+use crate::verification::VerificationCode;
 
 /// How often the connection's quality is measured while connected.
 const STATS_INTERVAL_MS: u32 = 1_000;
@@ -39,6 +40,8 @@ pub struct CallView {
     pub friend_media: Option<MediaState>,
     /// The connection's quality, measured every second while connected.
     pub quality: Option<Quality>,
+    /// The code both people should see, while connected (see [`crate::verification`]).
+    pub verification: Option<VerificationCode>,
 }
 
 impl CallView {
@@ -50,6 +53,7 @@ impl CallView {
             notice: None,
             friend_media: None,
             quality: None,
+            verification: None,
         }
     }
 }
@@ -432,12 +436,20 @@ fn publish(inner: &Inner) {
         };
         let friend_media = remote.as_ref().and(inner.friend_media.get());
         let quality = remote.as_ref().and(inner.quality.get());
+        let verification = remote.as_ref().and_then(|_| {
+            inner
+                .peer
+                .borrow()
+                .as_ref()
+                .and_then(|(_, peer)| peer.verification_code())
+        });
         CallView {
             status: call.status(),
             remote,
             notice: call.notice().map(|n| n.0.clone()),
             friend_media,
             quality,
+            verification,
         }
     };
     let changed = inner.last_view.borrow().as_ref() != Some(&view);

@@ -97,6 +97,13 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
                     { status.text(t) }
                 </div>
                 <QualityIndicator quality={props.view.quality} />
+                if let Some(code) = props.view.verification {
+                    <p class="verification" role="note" aria-label={t.verification_code}
+                       title={t.verification_hint}>
+                        <span class="verification-symbols" aria-hidden="true">{ code.symbols() }</span>
+                        <span class="visually-hidden">{ code.names() }</span>
+                    </p>
+                }
                 if has_remote {
                     <ViewingButtons stage={stage.clone()} />
                 }

@@ -1,0 +1,88 @@
+// The verification code: once connected, both people see the same few pictures, derived from
+// both sides' DTLS certificate fingerprints; a new call (a leave and a return) shows a new one.
+// Chromium with Chromium, and Chromium with Firefox.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Firefox } from '../gecko.mjs';
+import {
+  FAKE_MEDIA, Service, canRun, joinRoom, launchBrowser, openPerson, uniqueRoom,
+  waitForPlayingVideo, waitForStatus, WAIT,
+} from '../harness.mjs';
+
+let service;
+let browser;
+before(async () => {
+  service = await Service.start();
+  browser = await launchBrowser(FAKE_MEDIA);
+});
+after(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+/** The code a Chromium page shows, once it shows one. */
+async function code(page) {
+  const note = page.getByRole('note', { name: 'Verification code' });
+  await note.waitFor({ timeout: WAIT });
+  return (await note.innerText()).trim();
+}
+
+test('both people see the same verification code, and a new call shows a new one', async (t) => {
+  const room = uniqueRoom('Verify');
+  const ana = await openPerson(browser, service.url);
+  t.after(() => ana.context().close());
+  const ben = await openPerson(browser, service.url);
+  t.after(() => ben.context().close());
+  await joinRoom(ana, room);
+  await waitForStatus(ana, /Waiting for your friend/i);
+  await joinRoom(ben, room);
+  await waitForPlayingVideo(ana);
+  await waitForPlayingVideo(ben);
+
+  const first = await code(ana);
+  assert.equal(await code(ben), first);
+  assert.ok(first.length > 0);
+
+  // Ben closes the tab and comes back: new peer connections, new certificates, a new code.
+  await ben.close();
+  await waitForStatus(ana, /Your friend left/i);
+  const again = await openPerson(browser, service.url);
+  t.after(() => again.context().close());
+  await joinRoom(again, room);
+  await waitForPlayingVideo(ana);
+  await waitForPlayingVideo(again);
+  const second = await ana.waitForFunction(
+    (previous) => {
+      const text = document.querySelector('[role=note][aria-label="Verification code"]')?.innerText?.trim();
+      return text && text !== previous ? text : false;
+    },
+    first,
+    { timeout: WAIT },
+  );
+  const secondCode = await second.jsonValue();
+  assert.equal(await code(again), secondCode);
+  assert.notEqual(secondCode, first);
+});
+
+const noFirefox = !(await canRun(process.env.DUET_GECKODRIVER ?? 'geckodriver'))
+  ? 'geckodriver is not installed (scripts/test.sh installs it)'
+  : false;
+
+test('Chromium and Firefox see the same verification code', { skip: noFirefox }, async (t) => {
+  const firefox = await Firefox.launch();
+  t.after(() => firefox.close());
+  const room = uniqueRoom('Verify across');
+  const ana = await openPerson(browser, service.url);
+  t.after(() => ana.context().close());
+  await joinRoom(ana, room);
+  await firefox.goto(service.url);
+  await firefox.joinRoom(room);
+  await firefox.waitForPlayingVideo();
+  await waitForPlayingVideo(ana);
+
+  const seenByAna = await code(ana);
+  const note = await firefox.waitForRole('note', { name: 'Verification code' });
+  const seenInFirefox = (await firefox.text(note)).trim();
+  assert.equal(seenInFirefox, seenByAna);
+});
