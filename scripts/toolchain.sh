@@ -95,8 +95,11 @@ ensure_debian_packages() {
     shift
   fi
   for pair in "$@"; do
-    # "command:package": the package is missing when its command is.
-    command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+    # "command:package" (or "/path:package"): the package is missing when that is.
+    case "${pair%%:*}" in
+      /*) [ -e "${pair%%:*}" ] || missing+=("${pair#*:}") ;;
+      *) command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}") ;;
+    esac
   done
   if [ "${#missing[@]}" -gt 0 ]; then
     say "installing ${missing[*]} from Debian"
@@ -138,7 +141,8 @@ toolchain_test() {
   # Chromium and its driver for the browser tests; Caddy, coturn and docker-compose to check
   # and exercise the deployment (deploy/) without a Docker engine.
   toolchain_build &&
-    ensure_debian_packages chromium:chromium chromedriver:chromium-driver firefox-esr:firefox-esr &&
+    ensure_debian_packages chromium:chromium chromedriver:chromium-driver firefox-esr:firefox-esr \
+      /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf:fonts-noto-color-emoji &&
     ensure_geckodriver &&
     ensure_debian_packages --lean caddy:caddy turnserver:coturn docker-compose:docker-compose &&
     ensure_hadolint &&
