@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const SIGNALING_BIN = process.env.DUET_SIGNALING_BIN ?? '../target/debug/duet-signaling';
@@ -535,4 +536,42 @@ verbose
     await this.#child?.stop();
     await rm(this.#dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The real service and one Chromium (fake camera and microphone unless `flags` say otherwise,
+ * plus `extra` flags), shared by one test file: started before its first test, stopped after
+ * its last. Read `.service` and `.browser` inside the tests.
+ */
+export function serviceAndBrowser(flags = FAKE_MEDIA, extra = []) {
+  const shared = { service: undefined, browser: undefined };
+  before(async () => {
+    shared.service = await Service.start();
+    shared.browser = await launchBrowser(flags, extra);
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.service?.stop();
+  });
+  return shared;
+}
+
+/**
+ * Two people (Ana waiting first, then Ben) in a connected call in a fresh room, each really
+ * seeing the other; both tabs close when test `t` ends.
+ */
+export async function connectedPair(t, { service, browser }, prefix) {
+  const room = uniqueRoom(prefix);
+  const ana = await openPerson(browser, service.url);
+  t.after(() => ana.context().close());
+  const ben = await openPerson(browser, service.url);
+  t.after(() => ben.context().close());
+  await joinRoom(ana, room);
+  await waitForStatus(ana, /Waiting for your friend/i);
+  await joinRoom(ben, room);
+  await waitForStatus(ana, /\bConnected\b/i);
+  await waitForStatus(ben, /\bConnected\b/i);
+  await waitForPlayingVideo(ana);
+  await waitForPlayingVideo(ben);
+  return { room, ana, ben };
 }

@@ -3,28 +3,18 @@
 
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  FAKE_MEDIA, Service, joinRoom, launchBrowser, openPerson, uniqueRoom, waitForPlayingVideo,
-  waitForStatus, WAIT,
+  joinRoom, openPerson, uniqueRoom, waitForPlayingVideo, waitForStatus, WAIT, serviceAndBrowser,
 } from '../harness.mjs';
 
-let service;
-let browser;
-before(async () => {
-  service = await Service.start();
-  browser = await launchBrowser(FAKE_MEDIA);
-});
-after(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const shared = serviceAndBrowser();
 
 test('story 4: two friends meet in a video call', async (t) => {
   const room = uniqueRoom('Casa Azul');
-  const ana = await openPerson(browser, service.url);
+  const ana = await openPerson(shared.browser, shared.service.url);
   t.after(() => ana.context().close());
-  const ben = await openPerson(browser, service.url, { viewport: { width: 390, height: 844 } });
+  const ben = await openPerson(shared.browser, shared.service.url, { viewport: { width: 390, height: 844 } });
   t.after(() => ben.context().close());
 
   await joinRoom(ana, room);

@@ -2,39 +2,13 @@
 // real call, and the friend sees each of them; chat goes peer to peer over the data channel.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  FAKE_MEDIA, Service, joinRoom, launchBrowser, openPerson, roomDialog, uniqueRoom,
-  waitForNoVideo, waitForPlayingVideo, waitForStatus, WAIT,
+  roomDialog, waitForNoVideo, waitForPlayingVideo, waitForStatus, WAIT, serviceAndBrowser,
+  connectedPair,
 } from '../harness.mjs';
 
-let service;
-let browser;
-before(async () => {
-  service = await Service.start();
-  browser = await launchBrowser(FAKE_MEDIA);
-});
-after(async () => {
-  await browser?.close();
-  await service?.stop();
-});
-
-/** Two people in a connected call in a fresh room. */
-async function connectedPair(t, prefix) {
-  const room = uniqueRoom(prefix);
-  const ana = await openPerson(browser, service.url);
-  t.after(() => ana.context().close());
-  const ben = await openPerson(browser, service.url);
-  t.after(() => ben.context().close());
-  await joinRoom(ana, room);
-  await waitForStatus(ana, /Waiting for your friend/i);
-  await joinRoom(ben, room);
-  await waitForStatus(ana, /\bConnected\b/i);
-  await waitForStatus(ben, /\bConnected\b/i);
-  await waitForPlayingVideo(ana);
-  await waitForPlayingVideo(ben);
-  return { room, ana, ben };
-}
+const shared = serviceAndBrowser();
 
 /** Whether the local track of `kind` is enabled, read from the page's own stream. */
 function localTrackEnabled(page, kind) {
@@ -77,7 +51,7 @@ async function waitForFrozenBlackPicture(page) {
 }
 
 test('mute disables the microphone track and the friend sees it; unmute undoes it', async (t) => {
-  const { ana, ben } = await connectedPair(t, 'Mute');
+  const { ana, ben } = await connectedPair(t, shared, 'Mute');
   const mute = ana.getByRole('button', { name: 'Mute microphone' });
   assert.equal(await mute.getAttribute('aria-pressed'), 'false');
   await mute.click();
@@ -95,7 +69,7 @@ test('mute disables the microphone track and the friend sees it; unmute undoes i
 });
 
 test('camera off sends black frames and the friend sees the indicator; on brings it back', async (t) => {
-  const { ana, ben } = await connectedPair(t, 'Camera');
+  const { ana, ben } = await connectedPair(t, shared, 'Camera');
   await ana.getByRole('button', { name: 'Turn camera off' }).click();
   const on = ana.getByRole('button', { name: 'Turn camera on' });
   await on.waitFor({ timeout: WAIT });
@@ -112,7 +86,7 @@ test('camera off sends black frames and the friend sees the indicator; on brings
 });
 
 test('leave ends the call on both sides and brings back the room dialog', async (t) => {
-  const { ana, ben } = await connectedPair(t, 'Leave');
+  const { ana, ben } = await connectedPair(t, shared, 'Leave');
   await ana.getByRole('button', { name: 'Leave' }).click();
   await roomDialog(ana).waitFor({ timeout: WAIT });
   await ana.getByRole('textbox', { name: /Room name/ }).waitFor({ timeout: WAIT });
@@ -121,7 +95,7 @@ test('leave ends the call on both sides and brings back the room dialog', async 
 });
 
 test('a chat message arrives peer to peer, with an unread count while the chat is hidden', async (t) => {
-  const { ana, ben } = await connectedPair(t, 'Chat');
+  const { ana, ben } = await connectedPair(t, shared, 'Chat');
   await ana.getByRole('button', { name: /^Chat/ }).click();
   const box = ana.getByRole('textbox', { name: 'Message' });
   await box.fill('Hola, Ben!');
@@ -147,7 +121,7 @@ test('a chat message arrives peer to peer, with an unread count while the chat i
 });
 
 test('the keyboard shortcuts are listed in a help dialog', async (t) => {
-  const { ana } = await connectedPair(t, 'Help');
+  const { ana } = await connectedPair(t, shared, 'Help');
   await ana.keyboard.press('?');
   const help = ana.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await help.waitFor({ timeout: WAIT });

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Firefox, FIREFOX_REFUSE_MEDIA } from '../gecko.mjs';
 import {
-  FAKE_MEDIA, Service, canRun, joinRoom, launchBrowser, openPerson, uniqueRoom, waitForAlert,
-  waitForNoVideo, waitForPlayingVideo, waitForStatus,
+  FAKE_MEDIA, Service, canRun, joinRoom, launchBrowser, openPerson, uniqueRoom, waitForNoVideo,
+  waitForPlayingVideo, waitForStatus,
 } from '../harness.mjs';
 
 const missing = !(await canRun(process.env.DUET_GECKODRIVER ?? 'geckodriver'))

@@ -3,7 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { FAKE_MEDIA, Service, launchBrowser, WAIT } from '../harness.mjs';
+import {
+  FAKE_MEDIA, Service, launchBrowser, WAIT,
+} from '../harness.mjs';
 
 let service;
 before(async () => {

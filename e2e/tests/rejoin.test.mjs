@@ -2,27 +2,18 @@
 // the same room and the call goes on; nobody is locked out by their own stale session.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  FAKE_MEDIA, Freezer, Service, joinRoom, launchBrowser, openPerson, roomDialog, uniqueRoom,
-  waitForAlert, waitForNoVideo, waitForPlayingVideo, waitForStatus, WAIT,
+  Freezer, joinRoom, openPerson, roomDialog, uniqueRoom, waitForAlert, waitForNoVideo,
+  waitForPlayingVideo, waitForStatus, WAIT, serviceAndBrowser,
 } from '../harness.mjs';
 
-let service;
-let browser;
-before(async () => {
-  service = await Service.start();
-  browser = await launchBrowser(FAKE_MEDIA);
-});
-after(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const shared = serviceAndBrowser();
 
 async function inCall(t, room, { benUrl } = {}) {
-  const ana = await openPerson(browser, service.url);
+  const ana = await openPerson(shared.browser, shared.service.url);
   t.after(() => ana.context().close());
-  const ben = await openPerson(browser, benUrl ?? service.url);
+  const ben = await openPerson(shared.browser, benUrl ?? shared.service.url);
   t.after(() => ben.context().close());
   await joinRoom(ana, room);
   await waitForStatus(ana, /Waiting for your friend/i);
@@ -48,7 +39,7 @@ test('story 9: a closed tab comes back to the same room and the call continues',
   await waitForPlayingVideo(ana, 'Local video');
 
   const again = await context.newPage();
-  await again.goto(service.url);
+  await again.goto(shared.service.url);
   await joinRoom(again, room);
   await waitForPlayingVideo(again);
   await waitForPlayingVideo(ana);
@@ -58,7 +49,7 @@ test('story 9: a closed tab comes back to the same room and the call continues',
 
 test('story 9: after a network drop, a reload gets back in, never "full" because of itself', async (t) => {
   const room = uniqueRoom('Reload');
-  const freezer = await Freezer.start(service.port);
+  const freezer = await Freezer.start(shared.service.port);
   t.after(() => freezer.close());
   const { ana, ben } = await inCall(t, room, { benUrl: freezer.url });
 
@@ -81,20 +72,20 @@ test('story 9: the service restarts mid-call; media goes on and both are back in
   const { ana, ben } = await inCall(t, room);
 
   // A crash: all rooms are forgotten at once.
-  await service.stop('SIGKILL');
+  await shared.service.stop('SIGKILL');
   await waitForStatus(ana, /Reconnecting/i);
   // Media flows browser to browser, so the picture keeps moving while the service is down.
   await waitForPlayingVideo(ana);
   await waitForPlayingVideo(ben);
 
-  await service.restart();
+  await shared.service.restart();
   await waitForStatus(ana, /\bConnected\b/i);
   await waitForStatus(ben, /\bConnected\b/i);
   await waitForPlayingVideo(ana);
   await waitForPlayingVideo(ben);
 
   // Both are really back in that room: a third person finds it full.
-  const cai = await openPerson(browser, service.url);
+  const cai = await openPerson(shared.browser, shared.service.url);
   t.after(() => cai.context().close());
   await joinRoom(cai, room);
   await waitForAlert(cai, /full/i);

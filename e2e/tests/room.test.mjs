@@ -2,25 +2,16 @@
 // room step keeps asking until it gets a real name.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  FAKE_MEDIA, Service, joinRoom, launchBrowser, openPerson, roomDialog, uniqueRoom, waitForAlert,
-  waitForPlayingVideo, waitForStatus, WAIT,
+  joinRoom, openPerson, roomDialog, uniqueRoom, waitForAlert, waitForPlayingVideo, waitForStatus,
+  WAIT, serviceAndBrowser,
 } from '../harness.mjs';
 
-let service;
-let browser;
-before(async () => {
-  service = await Service.start();
-  browser = await launchBrowser(FAKE_MEDIA);
-});
-after(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const shared = serviceAndBrowser();
 
 async function person(t) {
-  const page = await openPerson(browser, service.url);
+  const page = await openPerson(shared.browser, shared.service.url);
   t.after(() => page.context().close());
   return page;
 }

@@ -3,29 +3,20 @@
 // replaceTrack).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  FAKE_MEDIA, Service, joinRoom, launchBrowser, openPerson, uniqueRoom, waitForPlayingVideo,
-  waitForStatus, WAIT,
+  FAKE_MEDIA, joinRoom, openPerson, uniqueRoom, waitForPlayingVideo, waitForStatus, WAIT,
+  serviceAndBrowser,
 } from '../harness.mjs';
 
-let service;
-let browser;
-before(async () => {
-  service = await Service.start();
-  // Chromium picks the whole (virtual) screen itself instead of asking.
-  browser = await launchBrowser(FAKE_MEDIA, ['--auto-select-desktop-capture-source=Entire screen', '--auto-accept-this-tab-capture']);
-});
-after(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+// Chromium picks the whole (virtual) screen itself instead of asking.
+const shared = serviceAndBrowser(FAKE_MEDIA, ['--auto-select-desktop-capture-source=Entire screen', '--auto-accept-this-tab-capture']);
 
 async function connectedPair(t, prefix) {
   const room = uniqueRoom(prefix);
-  const ana = await openPerson(browser, service.url);
+  const ana = await openPerson(shared.browser, shared.service.url);
   t.after(() => ana.context().close());
-  const ben = await openPerson(browser, service.url);
+  const ben = await openPerson(shared.browser, shared.service.url);
   t.after(() => ben.context().close());
   // Count offers: replacing a track must not renegotiate.
   for (const page of [ana, ben]) {

@@ -3,23 +3,14 @@
 // Chromium with Chromium, and Chromium with Firefox.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Firefox } from '../gecko.mjs';
 import {
-  FAKE_MEDIA, Service, canRun, joinRoom, launchBrowser, openPerson, uniqueRoom,
-  waitForPlayingVideo, waitForStatus, WAIT,
+  canRun, joinRoom, openPerson, uniqueRoom, waitForPlayingVideo, waitForStatus, WAIT,
+  serviceAndBrowser,
 } from '../harness.mjs';
 
-let service;
-let browser;
-before(async () => {
-  service = await Service.start();
-  browser = await launchBrowser(FAKE_MEDIA);
-});
-after(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const shared = serviceAndBrowser();
 
 /** The code a Chromium page shows, once it shows one. */
 async function code(page) {
@@ -30,9 +21,9 @@ async function code(page) {
 
 test('both people see the same verification code, and a new call shows a new one', async (t) => {
   const room = uniqueRoom('Verify');
-  const ana = await openPerson(browser, service.url);
+  const ana = await openPerson(shared.browser, shared.service.url);
   t.after(() => ana.context().close());
-  const ben = await openPerson(browser, service.url);
+  const ben = await openPerson(shared.browser, shared.service.url);
   t.after(() => ben.context().close());
   await joinRoom(ana, room);
   await waitForStatus(ana, /Waiting for your friend/i);
@@ -47,7 +38,7 @@ test('both people see the same verification code, and a new call shows a new one
   // Ben closes the tab and comes back: new peer connections, new certificates, a new code.
   await ben.close();
   await waitForStatus(ana, /Your friend left/i);
-  const again = await openPerson(browser, service.url);
+  const again = await openPerson(shared.browser, shared.service.url);
   t.after(() => again.context().close());
   await joinRoom(again, room);
   await waitForPlayingVideo(ana);
@@ -73,10 +64,10 @@ test('Chromium and Firefox see the same verification code', { skip: noFirefox },
   const firefox = await Firefox.launch();
   t.after(() => firefox.close());
   const room = uniqueRoom('Verify across');
-  const ana = await openPerson(browser, service.url);
+  const ana = await openPerson(shared.browser, shared.service.url);
   t.after(() => ana.context().close());
   await joinRoom(ana, room);
-  await firefox.goto(service.url);
+  await firefox.goto(shared.service.url);
   await firefox.joinRoom(room);
   await firefox.waitForPlayingVideo();
   await waitForPlayingVideo(ana);

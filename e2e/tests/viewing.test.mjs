@@ -2,34 +2,15 @@
 // follow the browser's own state.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  FAKE_MEDIA, Service, joinRoom, launchBrowser, openPerson, uniqueRoom, waitForPlayingVideo,
-  waitForStatus, WAIT,
+  WAIT, serviceAndBrowser, connectedPair,
 } from '../harness.mjs';
 
-let service;
-let browser;
-before(async () => {
-  service = await Service.start();
-  browser = await launchBrowser(FAKE_MEDIA);
-});
-after(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const shared = serviceAndBrowser();
 
 test('the friend can be watched fullscreen and in picture-in-picture', async (t) => {
-  const room = uniqueRoom('View');
-  const ana = await openPerson(browser, service.url);
-  t.after(() => ana.context().close());
-  const ben = await openPerson(browser, service.url);
-  t.after(() => ben.context().close());
-  await joinRoom(ana, room);
-  await waitForStatus(ana, /Waiting for your friend/i);
-  await joinRoom(ben, room);
-  await waitForStatus(ana, /\bConnected\b/i);
-  await waitForPlayingVideo(ana);
+  const { ana } = await connectedPair(t, shared, 'View');
 
   const full = ana.getByRole('button', { name: 'Full screen' });
   assert.equal(await full.getAttribute('aria-pressed'), 'false');
