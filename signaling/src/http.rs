@@ -46,6 +46,20 @@ pub fn routes(cfg: &mut web::ServiceConfig, state: AppState, static_dir: Option<
         .route("/healthz", web::get().to(healthz))
         .route("/metrics", web::get().to(metrics_page));
     if let Some(dir) = static_dir {
+        // Room links are the app's own route, whatever the name holds: actix-files refuses an
+        // encoded slash (`/r/mum%2Fdad`) with 400 before its fallback could answer.
+        let index = dir.join("index.html");
+        cfg.route(
+            "/r/{room:.*}",
+            web::get().to(move |req: HttpRequest| {
+                let index = index.clone();
+                async move {
+                    NamedFile::open_async(&index)
+                        .await
+                        .map(|file| file.into_response(&req))
+                }
+            }),
+        );
         cfg.service(spa(dir));
     }
 }

@@ -126,6 +126,11 @@ async fn the_web_app_is_served_with_a_fallback_to_index_html() {
     assert_eq!(route.status, 200);
     assert_eq!(route.text(), index);
 
+    // A room name may hold a slash; its link still opens the app.
+    let slashed = http_get(addr, "/r/mum%2Fdad", &[]).await;
+    assert_eq!(slashed.status, 200, "{slashed:?}");
+    assert_eq!(slashed.text(), index);
+
     let wasm = http_get(addr, "/duet_bg.wasm", &[]).await;
     assert_eq!(wasm.status, 200);
     assert_eq!(wasm.header("content-type"), Some("application/wasm"));
