@@ -539,19 +539,33 @@ verbose
 }
 
 /**
- * The real service and one Chromium (fake camera and microphone unless `flags` say otherwise,
- * plus `extra` flags), shared by one test file: started before its first test, stopped after
- * its last. Read `.service` and `.browser` inside the tests.
+ * The real service, shared by one test file: started before its first test, stopped after its
+ * last. Read `.service` inside the tests.
  */
-export function serviceAndBrowser(flags = FAKE_MEDIA, extra = []) {
-  const shared = { service: undefined, browser: undefined };
+export function sharedService() {
+  const shared = { service: undefined };
   before(async () => {
     shared.service = await Service.start();
+  });
+  after(async () => {
+    await shared.service?.stop();
+  });
+  return shared;
+}
+
+/**
+ * The real service and one Chromium (fake camera and microphone unless `flags` say otherwise,
+ * plus `extra` flags), shared by one test file like `sharedService`. Read `.service` and
+ * `.browser` inside the tests.
+ */
+export function serviceAndBrowser(flags = FAKE_MEDIA, extra = []) {
+  const shared = sharedService();
+  shared.browser = undefined;
+  before(async () => {
     shared.browser = await launchBrowser(flags, extra);
   });
   after(async () => {
     await shared.browser?.close();
-    await shared.service?.stop();
   });
   return shared;
 }

@@ -3,21 +3,15 @@
 
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  FAKE_MEDIA, REFUSE_MEDIA, Service, joinRoom, launchBrowser, openPerson, roomDialog, uniqueRoom,
-  waitForAlert, waitForPlayingVideo, waitForStatus, WAIT,
+  FAKE_MEDIA, REFUSE_MEDIA, joinRoom, launchBrowser, openPerson, roomDialog, uniqueRoom,
+  waitForAlert, waitForPlayingVideo, waitForStatus, WAIT, sharedService,
 } from '../harness.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-let service;
-before(async () => {
-  service = await Service.start();
-});
-after(async () => {
-  await service?.stop();
-});
+const shared = sharedService();
 
 /** Runs axe over the whole page and fails with a readable list of what it found. */
 async function assertNoViolations(page, what) {
@@ -47,7 +41,7 @@ async function assertNoViolations(page, what) {
 test('axe: the room dialog', async (t) => {
   const browser = await launchBrowser(FAKE_MEDIA);
   t.after(() => browser.close());
-  const page = await openPerson(browser, service.url);
+  const page = await openPerson(browser, shared.service.url);
   await roomDialog(page).waitFor({ timeout: WAIT });
   await waitForPlayingVideo(page, 'Local video');
   await assertNoViolations(page, 'room dialog');
@@ -60,7 +54,7 @@ test('axe: the room dialog', async (t) => {
 test('axe: the camera and microphone error screen', async (t) => {
   const browser = await launchBrowser(REFUSE_MEDIA);
   t.after(() => browser.close());
-  const page = await openPerson(browser, service.url);
+  const page = await openPerson(browser, shared.service.url);
   await waitForAlert(page, /camera/i);
   await assertNoViolations(page, 'media error screen');
 });
@@ -69,8 +63,8 @@ test('axe: the call screen, with the chat, the quality details and the shortcuts
   const browser = await launchBrowser(FAKE_MEDIA);
   t.after(() => browser.close());
   const room = uniqueRoom('Axe');
-  const ana = await openPerson(browser, service.url);
-  const ben = await openPerson(browser, service.url);
+  const ana = await openPerson(browser, shared.service.url);
+  const ben = await openPerson(browser, shared.service.url);
   await joinRoom(ana, room);
   await waitForStatus(ana, /Waiting for your friend/i);
   await joinRoom(ben, room);

@@ -2,18 +2,12 @@
 // language switch changes it, and the choice is remembered.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  FAKE_MEDIA, Service, launchBrowser, WAIT,
+  FAKE_MEDIA, launchBrowser, WAIT, sharedService,
 } from '../harness.mjs';
 
-let service;
-before(async () => {
-  service = await Service.start();
-});
-after(async () => {
-  await service?.stop();
-});
+const shared = sharedService();
 
 test('a Spanish browser gets Spanish; the switch turns it into English and remembers', async (t) => {
   const browser = await launchBrowser(FAKE_MEDIA, ['--lang=es-ES']);
@@ -21,7 +15,7 @@ test('a Spanish browser gets Spanish; the switch turns it into English and remem
   const context = await browser.newContext({ locale: 'es-ES' });
   t.after(() => context.close());
   const page = await context.newPage();
-  await page.goto(service.url);
+  await page.goto(shared.service.url);
 
   const box = page.getByRole('textbox', { name: 'Nombre de la sala' });
   await box.waitFor({ timeout: WAIT });
@@ -46,7 +40,7 @@ test('an English browser gets English', async (t) => {
   const context = await browser.newContext({ locale: 'en-US' });
   t.after(() => context.close());
   const page = await context.newPage();
-  await page.goto(service.url);
+  await page.goto(shared.service.url);
   await page.getByRole('textbox', { name: /Room name/ }).waitFor({ timeout: WAIT });
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
 });

@@ -3,24 +3,18 @@
 
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  FAKE_MEDIA, NO_DEVICES, REFUSE_MEDIA, Service, launchBrowser, localTrackKinds, openPerson,
-  roomDialog, waitForAlert, waitForPlayingVideo, WAIT,
+  FAKE_MEDIA, NO_DEVICES, REFUSE_MEDIA, launchBrowser, localTrackKinds, openPerson, roomDialog,
+  waitForAlert, waitForPlayingVideo, WAIT, sharedService,
 } from '../harness.mjs';
 
-let service;
-before(async () => {
-  service = await Service.start();
-});
-after(async () => {
-  await service?.stop();
-});
+const shared = sharedService();
 
 test('story 1+2: the page asks for camera and microphone, then for a room name', async (t) => {
   const browser = await launchBrowser(FAKE_MEDIA);
   t.after(() => browser.close());
-  const page = await openPerson(browser, service.url);
+  const page = await openPerson(browser, shared.service.url);
 
   await roomDialog(page).waitFor({ timeout: WAIT });
   assert.deepEqual(await localTrackKinds(page), ['audio', 'video'], 'both camera and microphone were asked for');
@@ -39,7 +33,7 @@ test('story 1+2: the page asks for camera and microphone, then for a room name',
 test('story 7: refusing the camera and microphone explains they are required', async (t) => {
   const browser = await launchBrowser(REFUSE_MEDIA);
   t.after(() => browser.close());
-  const page = await openPerson(browser, service.url);
+  const page = await openPerson(browser, shared.service.url);
 
   const text = await waitForAlert(page, /camera/i);
   assert.match(text, /microphone/i);
@@ -56,7 +50,7 @@ test('story 7: refusing the camera and microphone explains they are required', a
 test('story 7: a machine without a camera or microphone is told so', async (t) => {
   const browser = await launchBrowser(NO_DEVICES);
   t.after(() => browser.close());
-  const page = await openPerson(browser, service.url);
+  const page = await openPerson(browser, shared.service.url);
 
   const text = await waitForAlert(page, /camera/i);
   assert.match(text, /microphone/i);

@@ -9,7 +9,7 @@ use shared::{ClientMsg, ErrorCode, LeaveReason, ServerMsg, Signal};
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use crate::support::{
-    assert_relays, finish, http_get, pair, room, start, within, Client, PATIENCE,
+    assert_relays, finish, http_get, pair, refused_status, room, start, within, Client, PATIENCE,
 };
 
 /// Scrapes `/metrics` into sample → value, checking the text format on the way.
@@ -52,14 +52,6 @@ async fn until_metric(addr: SocketAddr, sample: &str, want: f64) {
     })
     .await;
     assert!(waited.is_ok(), "{sample}: wanted {want}, last {last:?}");
-}
-
-fn refused_status(result: Result<Client, tungstenite::Error>) -> u16 {
-    match result {
-        Err(tungstenite::Error::Http(response)) => response.status().as_u16(),
-        Err(e) => panic!("expected an HTTP refusal, got {e}"),
-        Ok(_) => panic!("expected a refusal, the upgrade was accepted"),
-    }
 }
 
 #[actix_web::test]

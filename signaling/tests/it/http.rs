@@ -3,17 +3,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use tokio_tungstenite::tungstenite;
-
-use crate::support::{finish, http_get, start, Client};
-
-fn refused_status(result: Result<Client, tungstenite::Error>) -> u16 {
-    match result {
-        Err(tungstenite::Error::Http(response)) => response.status().as_u16(),
-        Err(e) => panic!("expected an HTTP refusal, got {e}"),
-        Ok(_) => panic!("expected a refusal, the upgrade was accepted"),
-    }
-}
+use crate::support::{finish, http_get, refused_status, start, Client};
 
 #[actix_web::test]
 async fn a_foreign_origin_is_refused_with_403() {

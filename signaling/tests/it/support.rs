@@ -30,6 +30,15 @@ pub async fn within<T>(what: &str, fut: impl Future<Output = T>) -> T {
     }
 }
 
+/// The HTTP status of a refused WebSocket upgrade; panics if the upgrade was not refused.
+pub fn refused_status(result: Result<Client, tungstenite::Error>) -> u16 {
+    match result {
+        Err(tungstenite::Error::Http(response)) => response.status().as_u16(),
+        Err(e) => panic!("expected an HTTP refusal, got {e}"),
+        Ok(_) => panic!("expected a refusal, the upgrade was accepted"),
+    }
+}
+
 /// Starts the service on 127.0.0.1 with an OS-chosen port, plus any extra flags.
 pub async fn start(extra: &[&str]) -> Server {
     let args = ["duet-signaling", "--bind", "127.0.0.1:0", "--workers", "2"];
