@@ -9,8 +9,16 @@ import {
   serviceAndBrowser,
 } from '../harness.mjs';
 
-// Chromium picks the whole (virtual) screen itself instead of asking.
-const shared = serviceAndBrowser(FAKE_MEDIA, ['--auto-select-desktop-capture-source=Entire screen', '--auto-accept-this-tab-capture']);
+// Chromium picks the whole (virtual) screen itself instead of asking. The screen is 16:9 and
+// the fake camera 4:3, so the friend's picture tells which one arrives whatever resolution the
+// encoder adapts to under load (an exact size does not survive that: it failed CI once).
+const shared = serviceAndBrowser(FAKE_MEDIA, [
+  '--auto-select-desktop-capture-source=Entire screen',
+  '--auto-accept-this-tab-capture',
+  '--window-size=1280,720',
+]);
+const SCREEN_ASPECT = 16 / 9;
+const CAMERA_ASPECT = 4 / 3;
 
 async function connectedPair(t, prefix) {
   const room = uniqueRoom(prefix);
@@ -24,6 +32,7 @@ async function connectedPair(t, prefix) {
       window.__offers = 0;
       const original = RTCPeerConnection.prototype.setLocalDescription;
       RTCPeerConnection.prototype.setLocalDescription = function (...args) {
+        window.__pc = this;
         return original.apply(this, args).then((r) => {
           if (this.localDescription?.type === 'offer') window.__offers += 1;
           return r;
@@ -40,14 +49,35 @@ async function connectedPair(t, prefix) {
   return { ana, ben };
 }
 
-/** The size of the friend's video as `page` receives it. */
-function remoteSize(page) {
-  return page.getByLabel('Remote video', { exact: true }).evaluate((v) => `${v.videoWidth}x${v.videoHeight}`);
+/** Waits until the friend's video, as `page` receives it, has frames of this aspect ratio. */
+function waitForRemoteAspect(page, aspect) {
+  return page.waitForFunction(
+    (want) => {
+      const v = document.querySelector('video[aria-label="Remote video"]');
+      return v.videoHeight > 0 && Math.abs(v.videoWidth / v.videoHeight - want) < 0.05;
+    },
+    aspect,
+    { timeout: WAIT },
+  );
+}
+
+/** Waits until `page` sends its 'screen' or its 'camera' as video (the sender's own track). */
+function waitForSentVideo(page, kind) {
+  return page.waitForFunction(
+    (want) => {
+      const track = window.__pc?.getSenders().map((s) => s.track).find((t) => t?.kind === 'video');
+      if (!track) return false;
+      return (track.getSettings().displaySurface ? 'screen' : 'camera') === want;
+    },
+    kind,
+    { timeout: WAIT },
+  );
 }
 
 test('sharing the screen sends it instead of the camera without renegotiating; stopping restores the camera', async (t) => {
   const { ana, ben } = await connectedPair(t, 'Share');
-  const cameraSize = await remoteSize(ben);
+  await waitForRemoteAspect(ben, CAMERA_ASPECT);
+  await waitForSentVideo(ana, 'camera');
   const offers = await ana.evaluate(() => window.__offers + 0);
   const share = ana.getByRole('button', { name: 'Share screen' });
   assert.equal(await share.getAttribute('aria-pressed'), 'false');
@@ -58,24 +88,14 @@ test('sharing the screen sends it instead of the camera without renegotiating; s
     { timeout: WAIT },
   );
   await ana.getByText('You are sharing your screen').waitFor({ timeout: WAIT });
-  // Ben now receives the screen: a picture of another size than the fake camera's.
-  await ben.waitForFunction(
-    (before) => {
-      const v = document.querySelector('video[aria-label="Remote video"]');
-      return v.videoWidth > 0 && `${v.videoWidth}x${v.videoHeight}` !== before;
-    },
-    cameraSize,
-    { timeout: WAIT },
-  );
+  // Ben now receives the screen, and it moves.
+  await waitForSentVideo(ana, 'screen');
+  await waitForRemoteAspect(ben, SCREEN_ASPECT);
+  await waitForPlayingVideo(ben);
   await share.click();
-  await ben.waitForFunction(
-    (before) => {
-      const v = document.querySelector('video[aria-label="Remote video"]');
-      return `${v.videoWidth}x${v.videoHeight}` === before;
-    },
-    cameraSize,
-    { timeout: WAIT },
-  );
+  await ana.getByText('You are sharing your screen').waitFor({ state: 'detached', timeout: WAIT });
+  await waitForSentVideo(ana, 'camera');
+  await waitForRemoteAspect(ben, CAMERA_ASPECT);
   await waitForPlayingVideo(ben);
   assert.equal(await ana.evaluate(() => window.__offers + 0), offers, 'no new offer: replaceTrack only');
 
@@ -91,14 +111,8 @@ test('sharing the screen sends it instead of the camera without renegotiating; s
   });
   await share.click();
   await ana.getByText('You are sharing your screen').waitFor({ timeout: WAIT });
-  await ben.waitForFunction(
-    (before) => {
-      const v = document.querySelector('video[aria-label="Remote video"]');
-      return v.videoWidth > 0 && `${v.videoWidth}x${v.videoHeight}` !== before;
-    },
-    cameraSize,
-    { timeout: WAIT },
-  );
+  await waitForSentVideo(ana, 'screen');
+  await waitForRemoteAspect(ben, SCREEN_ASPECT);
   await ana.evaluate(() => {
     const track = window.__screen.getVideoTracks()[0];
     track.stop();
@@ -106,14 +120,8 @@ test('sharing the screen sends it instead of the camera without renegotiating; s
   });
   await ana.getByText('You are sharing your screen').waitFor({ state: 'detached', timeout: WAIT });
   assert.equal(await share.getAttribute('aria-pressed'), 'false');
-  await ben.waitForFunction(
-    (before) => {
-      const v = document.querySelector('video[aria-label="Remote video"]');
-      return `${v.videoWidth}x${v.videoHeight}` === before;
-    },
-    cameraSize,
-    { timeout: WAIT },
-  );
+  await waitForSentVideo(ana, 'camera');
+  await waitForRemoteAspect(ben, CAMERA_ASPECT);
   await waitForPlayingVideo(ben);
   const total = await ana.evaluate(() => window.__offers + 0) + await ben.evaluate(() => window.__offers + 0);
   assert.ok(total >= 1, 'the offer counter works (the call itself was offered)');
