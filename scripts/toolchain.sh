@@ -139,12 +139,14 @@ toolchain_build() {
 
 toolchain_test() {
   # Chromium and its driver for the browser tests; Caddy, coturn and docker-compose to check
-  # and exercise the deployment (deploy/) without a Docker engine.
+  # and exercise the deployment (deploy/) without a Docker engine; redis-server for the
+  # replicas' tests (each test starts its own on a loopback port).
   toolchain_build &&
     ensure_debian_packages chromium:chromium chromedriver:chromium-driver firefox-esr:firefox-esr \
       /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf:fonts-noto-color-emoji &&
     ensure_geckodriver &&
-    ensure_debian_packages --lean caddy:caddy turnserver:coturn docker-compose:docker-compose &&
+    ensure_debian_packages --lean caddy:caddy turnserver:coturn docker-compose:docker-compose \
+      redis-server:redis-server &&
     ensure_hadolint &&
     ensure_e2e_packages
 }

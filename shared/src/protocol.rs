@@ -243,6 +243,10 @@ pub enum ErrorCode {
     /// Too many joins from this network address in a short time; this one was not tried.
     /// The connection stays open: join again after a few seconds.
     TooManyJoins,
+    /// The service cannot reach the registry its replicas share (Redis), so it can neither
+    /// admit nor relay for now. Sent for a `join` (then the connection closes, 1013: come back
+    /// and resume) or a `signal` that could not be passed on (the connection stays open).
+    Unavailable,
     /// A code this version does not know yet (sent by a newer service).
     #[serde(other)]
     Unknown,
@@ -264,12 +268,13 @@ impl ErrorCode {
             Self::InvalidResumeToken => "invalid_resume_token",
             Self::SessionReplaced => "session_replaced",
             Self::TooManyJoins => "too_many_joins",
+            Self::Unavailable => "unavailable",
             Self::Unknown => "unknown",
         }
     }
 
     /// Every code, [`Self::Unknown`] last (for counting errors by code, say).
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::RoomFull,
         Self::InvalidRoomName,
         Self::MalformedMessage,
@@ -282,6 +287,7 @@ impl ErrorCode {
         Self::InvalidResumeToken,
         Self::SessionReplaced,
         Self::TooManyJoins,
+        Self::Unavailable,
         Self::Unknown,
     ];
 }
@@ -602,7 +608,8 @@ mod tests {
                 ErrorCode::InvalidResumeToken => 9,
                 ErrorCode::SessionReplaced => 10,
                 ErrorCode::TooManyJoins => 11,
-                ErrorCode::Unknown => 12,
+                ErrorCode::Unavailable => 12,
+                ErrorCode::Unknown => 13,
             }
         }
         for (index, code) in ErrorCode::ALL.into_iter().enumerate() {

@@ -50,6 +50,15 @@ impl RoomKey {
     }
 }
 
+// Lets maps keyed by room be searched with a key's text (as it travels between replicas)
+// without minting a `RoomKey` from unchecked text. `String`'s `Hash` and `Eq` are `str`'s, as
+// `Borrow` requires.
+impl std::borrow::Borrow<str> for RoomKey {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for RoomKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

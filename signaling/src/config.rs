@@ -127,6 +127,18 @@ pub struct Config {
     #[arg(long, env = "DUET_TURN_TTL", default_value = "24h", value_name = "DURATION",
           value_parser = humantime::parse_duration)]
     pub turn_ttl: Duration,
+
+    /// Redis mode: share rooms with other replicas of this service through the Redis at this
+    /// URL (redis://[user:password@]host:port[/db]). Each replica then runs behind any load
+    /// balancer, and the two people of a room may be on different replicas. Empty means one
+    /// process, rooms in memory, no Redis needed. Never logged: it may hold a password.
+    #[arg(
+        long,
+        env = "DUET_REDIS_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub redis_url: Option<SecretString>,
 }
 
 /// What the program does instead of serving.
@@ -212,6 +224,14 @@ impl Config {
         ))
     }
 
+    /// The Redis URL, unless none or an empty one (`DUET_REDIS_URL=`) was given.
+    pub fn redis_url(&self) -> Option<&str> {
+        self.redis_url
+            .as_ref()
+            .map(|url| url.expose().trim())
+            .filter(|url| !url.is_empty())
+    }
+
     /// The TURN URLs given, less empty ones (`DUET_TURN_URLS=` or a stray comma).
     pub fn turn_urls(&self) -> Vec<&str> {
         self.turn_urls
@@ -259,6 +279,13 @@ impl std::str::FromStr for SecretString {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self(s.to_owned()))
+    }
+}
+
+impl SecretString {
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
     }
 }
 

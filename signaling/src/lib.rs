@@ -6,8 +6,10 @@
 //!
 //! The shape follows actix's chat example: a [`lobby::Lobby`] actor maps room names to
 //! [`room_actor::RoomActor`]s, each of which applies the occupancy rules of [`room::Room`] to
-//! the [`session::Session`] actors (one per WebSocket) in it.
+//! the [`session::Session`] actors (one per WebSocket) in it. With `--redis-url`, replicas
+//! share rooms through Redis ([`cluster`]); the actors stay the same.
 
+pub mod cluster;
 pub mod config;
 pub mod frame_guard;
 pub mod health;
@@ -28,10 +30,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use actix::{Actor, Addr};
+use actix::{Addr, AsyncContext, Context};
 use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpServer};
 
+use crate::cluster::{Cluster, ClusterError};
 pub use crate::config::{Command, Config, ConfigError};
 use crate::http::AppState;
 use crate::ip_limits::IpLimits;
@@ -72,6 +75,9 @@ pub enum Error {
     /// The stop signals could not be listened for.
     #[error("cannot listen for SIGINT/SIGTERM: {0}")]
     Signal(#[source] io::Error),
+    /// `--redis-url` was given and Redis could not be reached at start.
+    #[error("cannot use Redis (--redis-url): {0}")]
+    Redis(#[source] ClusterError),
     /// An actor went away unexpectedly.
     #[error("internal error: the lobby is gone")]
     LobbyGone,
@@ -111,12 +117,28 @@ pub async fn start(config: Config) -> Result<Server, Error> {
         None => tracing::info!("TURN credentials off (no --turn-url)"),
     }
     let metrics = Arc::new(Metrics::default());
-    let lobby = Lobby::new(RoomSettings {
+    // The lobby's address exists before the lobby runs, so that the Redis bus (which needs
+    // the address to deliver to) can be set up first and handed to the lobby's rooms.
+    let lobby_context = Context::<Lobby>::new();
+    let cluster = match config.redis_url() {
+        Some(url) => Some(Arc::new(
+            Cluster::connect(
+                url,
+                config.client_timeout,
+                lobby_context.address().recipient(),
+            )
+            .await
+            .map_err(Error::Redis)?,
+        )),
+        None => None,
+    };
+    let lobby = lobby_context.run(Lobby::new(RoomSettings {
         turn: turn.map(Arc::new),
         metrics: metrics.clone(),
         max_queued_bytes: config.max_queued_bytes(),
-    })
-    .start();
+        cluster,
+        lease_renewal: config.heartbeat_interval,
+    }));
     let state = AppState {
         lobby: lobby.clone(),
         origins,

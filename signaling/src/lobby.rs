@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use actix::{Actor, Addr, AsyncContext, Context, Handler, Message, Recipient};
 use shared::{ErrorCode, LeaveReason, ResumeToken, RoomKey};
 
+use crate::cluster::FromBus;
 use crate::messages::{room_hint, Join, RoomId, ToSession};
 use crate::room::SessionId;
-use crate::room_actor::{CloseRoom, Leave, RoomActor, RoomSettings};
+use crate::room_actor::{CloseRoom, Leave, Remote, RoomActor, RoomSettings};
 
 /// The lobby actor. It routes joins but never decides capacity: that is the room actor's.
 pub struct Lobby {
@@ -51,7 +52,10 @@ impl Handler<Join> for Lobby {
 
     fn handle(&mut self, msg: Join, ctx: &mut Self::Context) {
         let key = msg.room.key().clone();
-        if let Some(token) = &msg.resume {
+        // With replicas, Redis checks whose a token is (the join script): the lobby only sees
+        // this replica's tokens.
+        let tokens_here = self.room_settings.cluster.is_none();
+        if let Some(token) = msg.resume.as_ref().filter(|_| tokens_here) {
             if self
                 .tokens
                 .get(token)
@@ -139,6 +143,23 @@ impl Handler<RoomEmpty> for Lobby {
         } else {
             // A join is on its way to the room: it lives on, and reports again when it empties.
             tracing::debug!(room = %room_hint(&msg.key), "room emptied with a join in flight");
+        }
+    }
+}
+
+impl Handler<FromBus> for Lobby {
+    type Result = ();
+
+    fn handle(&mut self, FromBus(envelope): FromBus, _ctx: &mut Self::Context) {
+        match self.rooms.get(envelope.room.as_str()) {
+            Some(entry) => entry.addr.do_send(Remote {
+                to: envelope.to,
+                event: envelope.event,
+            }),
+            // The person left this replica's room meanwhile: whatever it was is moot.
+            None => {
+                tracing::debug!(session = %envelope.to, "bus message for a room not here dropped")
+            }
         }
     }
 }
@@ -236,6 +257,8 @@ pub struct Stats {
     pub tokens: usize,
     /// Connected sessions.
     pub sessions: usize,
+    /// Redis mode: whether Redis answers and the bus is subscribed. `None` in one process.
+    pub redis_up: Option<bool>,
 }
 
 /// Asks for [`Stats`].
@@ -251,6 +274,11 @@ impl Handler<GetStats> for Lobby {
             rooms: self.rooms.len(),
             tokens: self.tokens.len(),
             sessions: self.sessions.len(),
+            redis_up: self
+                .room_settings
+                .cluster
+                .as_ref()
+                .map(|cluster| cluster.is_healthy()),
         })
     }
 }

@@ -49,6 +49,18 @@ pub enum ToSession {
         /// Which join this answers.
         join: JoinId,
     },
+    /// Redis mode: Redis could not be reached to decide the join. Tell the browser and close
+    /// (1013): it comes back and resumes once Redis answers again.
+    Unavailable {
+        /// Which join this answers.
+        join: JoinId,
+    },
+    /// Redis mode: Redis lost the room while it was away and another person took the slot
+    /// meanwhile. Tell the browser and close (1013).
+    SlotLost {
+        /// The room whose slot is lost.
+        room_id: RoomId,
+    },
     /// A message for the browser from its room (`peer_joined`, `peer_left`, `signal`).
     Deliver {
         /// The room it comes from: stale deliveries from a room the session left are dropped.

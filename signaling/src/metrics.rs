@@ -35,6 +35,8 @@ pub struct Metrics {
     pub rate_limited: AtomicU64,
     /// Joins refused by the per-address join limit.
     pub join_rate_limited: AtomicU64,
+    /// Redis mode: commands to Redis that failed, and signals not passed on because of it.
+    pub redis_errors: AtomicU64,
     /// Errors sent to browsers, one counter per [`ErrorCode`] (indexed by [`code_index`]).
     errors: [AtomicU64; ErrorCode::ALL.len()],
 }
@@ -83,6 +85,17 @@ impl Metrics {
         for (name, help, value) in gauges {
             family(&mut out, name, help, "gauge");
             let _ = writeln!(out, "{name} {value}");
+        }
+        // Only in Redis mode: without Redis there is nothing to be up or down.
+        if let Some(up) = stats.redis_up {
+            let name = "duet_redis_up";
+            family(
+                &mut out,
+                name,
+                "Redis mode: 1 while Redis answers and this replica's bus channel is subscribed.",
+                "gauge",
+            );
+            let _ = writeln!(out, "{name} {}", u8::from(up));
         }
         let counters = [
             (
@@ -135,6 +148,11 @@ impl Metrics {
                 "Joins refused by the per-address join limit.",
                 &self.join_rate_limited,
             ),
+            (
+                "duet_redis_errors_total",
+                "Redis mode: failed Redis commands, and signals not passed on because of them.",
+                &self.redis_errors,
+            ),
         ];
         for (name, help, counter) in counters {
             family(&mut out, name, help, "counter");
@@ -181,6 +199,7 @@ mod tests {
             rooms: 3,
             tokens: 5,
             sessions: 6,
+            redis_up: None,
         });
         assert!(text.ends_with('\n'));
         assert!(text.contains("\nduet_rooms 3\n"), "{text}");

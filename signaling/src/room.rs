@@ -5,7 +5,10 @@ use std::fmt;
 use shared::{ResumeToken, Role};
 
 /// One WebSocket connection's identity, unique for the life of the process.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
 pub struct SessionId(pub u64);
 
 impl fmt::Display for SessionId {

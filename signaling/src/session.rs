@@ -437,6 +437,30 @@ impl Handler<ToSession> for Session {
                     self.close(ctx, CloseCode::Error, "internal error");
                 }
             }
+            ToSession::Unavailable { join } => {
+                if matches!(&self.state, State::Joining { join: current, .. } if *current == join) {
+                    self.state = State::Idle;
+                    self.send_error(
+                        ctx,
+                        ErrorCode::Unavailable,
+                        "the service cannot reach its room registry; reconnecting will resume your place",
+                    );
+                    self.close(ctx, CloseCode::Again, "room registry unavailable");
+                }
+            }
+            ToSession::SlotLost { room_id } => {
+                if matches!(&self.state, State::InRoom { room_id: current, .. } if *current == room_id)
+                {
+                    // The slot is not ours any more: nothing to tell the room on the way out.
+                    self.state = State::Idle;
+                    self.send_error(
+                        ctx,
+                        ErrorCode::Unavailable,
+                        "the service lost your place in the room while its registry was away",
+                    );
+                    self.close(ctx, CloseCode::Again, "room registry lost this slot");
+                }
+            }
             ToSession::Deliver {
                 room_id,
                 msg,

@@ -5,6 +5,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod bad_input;
+mod cluster;
 mod hardening;
 mod healthcheck;
 mod http;

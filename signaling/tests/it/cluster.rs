@@ -1,0 +1,408 @@
+//! Redis mode: replicas sharing rooms through a real `redis-server` (Debian's; `scripts/test.sh`
+//! installs it), with real WebSocket clients. Replicas that must die like a crashed machine
+//! are separate processes killed with SIGKILL; the others run in the test's process.
+
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use futures_util::future::join_all;
+use shared::{ClientMsg, ErrorCode, LeaveReason, ServerMsg};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+use crate::support::{assert_relays, finish, http_get, room, start, within, Client};
+
+const BIN: &str = env!("CARGO_BIN_EXE_duet-signaling");
+
+/// A `redis-server` on a loopback port of its own, without persistence (a restart loses
+/// everything, the worst case for recovery).
+struct Redis {
+    port: u16,
+    child: Child,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Starts `command` and waits until a line of its standard output contains `ready`,
+/// answering the child and that line.
+fn spawn_until(mut command: Command, ready: &str) -> (Child, String) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {command:?}: {e} (is it installed?)"));
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let line = loop {
+        match lines.next() {
+            Some(Ok(line)) if line.contains(ready) => break line,
+            Some(Ok(_)) => continue,
+            _ => panic!("{command:?} ended before saying {ready:?}"),
+        }
+    };
+    // Keep draining, so the child never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, line)
+}
+
+impl Redis {
+    fn start() -> Self {
+        Self::start_on(free_port())
+    }
+
+    fn start_on(port: u16) -> Self {
+        let mut command = Command::new("redis-server");
+        command.args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]);
+        let (child, _) = spawn_until(command, "Ready to accept connections");
+        Self { port, child }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A replica in a process of its own, so that it can die without a word.
+struct Process {
+    addr: SocketAddr,
+    child: Child,
+}
+
+impl Process {
+    fn start(redis: &Redis, extra: &[&str]) -> Self {
+        let mut command = Command::new(BIN);
+        command
+            .args([
+                "--bind",
+                "127.0.0.1:0",
+                "--workers",
+                "1",
+                "--redis-url",
+                &redis.url(),
+            ])
+            .args(extra)
+            .env_clear()
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1");
+        let (child, line) = spawn_until(command, "listening on http://");
+        let addr = line
+            .split("listening on http://")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|addr| {
+                addr.trim_end_matches(|c: char| !c.is_ascii_digit())
+                    .parse()
+                    .ok()
+            })
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        Self { addr, child }
+    }
+
+    /// SIGKILL: no close frames, no goodbyes, as when a machine dies.
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Short heartbeats, so that slots of a dead replica expire within a test's patience.
+const FAST: [&str; 4] = ["--heartbeat-interval", "200ms", "--client-timeout", "1s"];
+
+#[actix_web::test]
+async fn two_people_on_different_replicas_meet_and_relay_both_ways() {
+    let redis = Redis::start();
+    let url = redis.url();
+    let one = start(&["--redis-url", &url]).await;
+    let two = start(&["--redis-url", &url]).await;
+    let mut a = Client::connect(one.addr()).await;
+    let ja = a.join("Casa Azul").await;
+    assert!(!ja.peer_present);
+    let mut b = Client::connect(two.addr()).await;
+    // Case and spaces differ: the same room, across replicas too.
+    let jb = b.join("  casa azul ").await;
+    assert!(jb.peer_present);
+    assert_ne!(ja.role, jb.role, "the replicas agree on roles");
+    a.expect(ServerMsg::PeerJoined).await;
+    assert_relays(&mut a, &mut b).await;
+    // In order: a burst arrives as sent.
+    for n in 0..50 {
+        a.send_text(format!(
+            r#"{{"type":"signal","signal":{{"kind":"candidate","candidate":{{"candidate":"c{n}","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":null}}}}}}"#
+        ))
+        .await;
+    }
+    for n in 0..50 {
+        let text = b.recv_text().await;
+        assert!(
+            text.contains(&format!("\"c{n}\"")),
+            "message {n} out of order: {text}"
+        );
+    }
+    // Another room on the same replicas hears nothing of it, and a hang-up crosses over.
+    let mut c = Client::connect(two.addr()).await;
+    c.join("Casa Verde").await;
+    b.send(&ClientMsg::Leave).await;
+    b.expect(ServerMsg::Left).await;
+    a.expect(ServerMsg::PeerLeft {
+        reason: LeaveReason::HungUp,
+    })
+    .await;
+    c.send(&ClientMsg::Leave).await;
+    c.expect(ServerMsg::Left).await;
+    finish!(one, a, b, c);
+    finish!(two);
+}
+
+#[actix_web::test]
+async fn a_hundred_simultaneous_joins_over_three_replicas_admit_exactly_two() {
+    let redis = Redis::start();
+    let url = redis.url();
+    let replicas = [
+        start(&["--redis-url", &url]).await,
+        start(&["--redis-url", &url]).await,
+        start(&["--redis-url", &url]).await,
+    ];
+    let mut clients = join_all((0..100).map(|i| Client::connect(replicas[i % 3].addr()))).await;
+    // Every join is on the wire before any answer is read.
+    let join = ClientMsg::Join {
+        room: room("Stampede"),
+        resume: None,
+    };
+    join_all(clients.iter_mut().map(|c| c.send(&join))).await;
+    let answers = join_all(clients.iter_mut().map(|c| c.recv())).await;
+    let admitted = answers
+        .iter()
+        .filter(|m| matches!(m, ServerMsg::Joined { .. }))
+        .count();
+    let full = answers
+        .iter()
+        .filter(|m| {
+            matches!(
+                m,
+                ServerMsg::Error {
+                    code: ErrorCode::RoomFull,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!((admitted, full), (2, 98), "{answers:?}");
+    drop(clients);
+    for replica in replicas {
+        finish!(replica);
+    }
+}
+
+#[actix_web::test]
+async fn a_person_whose_replica_died_resumes_on_another_and_the_call_goes_on() {
+    let redis = Redis::start();
+    let mut doomed = Process::start(&redis, &[]);
+    let survivor = start(&["--redis-url", &redis.url()]).await;
+    let spare = start(&["--redis-url", &redis.url()]).await;
+    let mut a = Client::connect(doomed.addr).await;
+    let ja = a.join("Lifeboat").await;
+    let mut b = Client::connect(survivor.addr()).await;
+    let jb = b.join("Lifeboat").await;
+    a.expect(ServerMsg::PeerJoined).await;
+    assert_relays(&mut a, &mut b).await;
+
+    doomed.kill();
+    drop(a);
+    // Back through the load balancer, on another replica, well within the lease: the slot
+    // is still held by the dead connection, and the token takes it over.
+    let mut a = Client::connect(spare.addr()).await;
+    let again = a.join_with("Lifeboat", Some(ja.resume.clone())).await;
+    assert_eq!(again.role, ja.role, "the same slot, the same role");
+    assert_eq!(again.resume, ja.resume);
+    assert!(again.peer_present);
+    b.expect(ServerMsg::PeerJoined).await;
+    assert_relays(&mut a, &mut b).await;
+    // Still a room of two.
+    let mut c = Client::connect(survivor.addr()).await;
+    c.send(&ClientMsg::Join {
+        room: room("Lifeboat"),
+        resume: None,
+    })
+    .await;
+    c.expect_error(ErrorCode::RoomFull).await;
+    let _ = jb;
+    finish!(survivor, b, c);
+    finish!(spare, a);
+}
+
+#[actix_web::test]
+async fn a_dead_replicas_slots_are_freed_within_the_client_timeout() {
+    let redis = Redis::start();
+    let mut doomed = Process::start(&redis, &FAST);
+    let mut fast = vec!["--redis-url", "placeholder"];
+    fast.extend(FAST);
+    let url = redis.url();
+    fast[1] = &url;
+    let survivor = start(&fast).await;
+    let mut a = Client::connect(doomed.addr).await;
+    a.join("Ghost").await;
+    let mut b = Client::connect(survivor.addr()).await;
+    b.join("Ghost").await;
+    a.expect(ServerMsg::PeerJoined).await;
+
+    doomed.kill();
+    // The dead replica's lease (1 s) runs out; the survivor notices on its next renewal.
+    b.expect(ServerMsg::PeerLeft {
+        reason: LeaveReason::ConnectionLost,
+    })
+    .await;
+    // The slot is free for anyone.
+    let mut c = Client::connect(survivor.addr()).await;
+    let jc = c.join("Ghost").await;
+    assert!(jc.peer_present);
+    b.expect(ServerMsg::PeerJoined).await;
+    assert_relays(&mut b, &mut c).await;
+    drop(a);
+    finish!(survivor, b, c);
+}
+
+/// Joins `name` on `addr` again and again until it is admitted, as a browser's reconnect loop
+/// does; each failed try must be the clear `unavailable` and close 1013.
+async fn join_once_redis_answers(addr: SocketAddr, name: &str) -> Client {
+    within("the service to recover", async {
+        loop {
+            let mut client = Client::connect(addr).await;
+            client
+                .send(&ClientMsg::Join {
+                    room: room(name),
+                    resume: None,
+                })
+                .await;
+            match client.recv().await {
+                ServerMsg::Joined { .. } => return client,
+                ServerMsg::Error {
+                    code: ErrorCode::Unavailable,
+                    ..
+                } => {
+                    let (code, _) = client.recv_close().await;
+                    assert_eq!(code, Some(CloseCode::Again));
+                }
+                other => panic!("expected joined or unavailable, got {other:?}"),
+            }
+            // A browser backs off between reconnects too.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await
+}
+
+#[actix_web::test]
+async fn a_redis_restart_degrades_with_a_clear_error_and_rooms_recover() {
+    let mut redis = Redis::start();
+    let url = redis.url();
+    // Renewals every 200 ms, so the room is back soon after Redis; a long client timeout,
+    // since the test's clients answer pings only when they read.
+    let fast = [
+        "--redis-url",
+        &url,
+        "--heartbeat-interval",
+        "200ms",
+        "--client-timeout",
+        "10s",
+    ];
+    let one = start(&fast).await;
+    let two = start(&fast).await;
+    let mut a = Client::connect(one.addr()).await;
+    a.join("Phoenix").await;
+    let mut b = Client::connect(two.addr()).await;
+    b.join("Phoenix").await;
+    a.expect(ServerMsg::PeerJoined).await;
+    assert_relays(&mut a, &mut b).await;
+
+    let port = redis.port;
+    redis.kill();
+    // While Redis is away, a join is told so, clearly, and the connection closed to retry.
+    let mut c = Client::connect(one.addr()).await;
+    c.send(&ClientMsg::Join {
+        room: room("Elsewhere"),
+        resume: None,
+    })
+    .await;
+    c.expect_error(ErrorCode::Unavailable).await;
+    let (code, _) = c.recv_close().await;
+    assert_eq!(code, Some(CloseCode::Again));
+
+    // Back, empty (no persistence): the replicas put their people back in their room on
+    // their next renewal, and resubscribe to the bus.
+    let _redis = Redis::start_on(port);
+    let d = join_once_redis_answers(two.addr(), "Elsewhere").await;
+    for replica in [&one, &two] {
+        within("the replica to see Redis again", async {
+            while !http_get(replica.addr(), "/metrics", &[])
+                .await
+                .text()
+                .contains("\nduet_redis_up 1\n")
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+        .await;
+    }
+    within("both slots of the room to be back", async {
+        let client = redis::Client::open(url.as_str()).expect("a Redis URL");
+        let mut redis = client
+            .get_multiplexed_async_connection()
+            .await
+            .expect("Redis is back");
+        loop {
+            let room: Option<String> = redis::cmd("GET")
+                .arg("duet:room:phoenix")
+                .query_async(&mut redis)
+                .await
+                .expect("GET");
+            if room.is_some_and(|json| json.matches("\"s\":").count() == 2) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    // A room of two again: a third is turned away, and the two talk as before.
+    let mut e = Client::connect(one.addr()).await;
+    e.send(&ClientMsg::Join {
+        room: room("Phoenix"),
+        resume: None,
+    })
+    .await;
+    e.expect_error(ErrorCode::RoomFull).await;
+    assert_relays(&mut a, &mut b).await;
+    finish!(one, a, e);
+    finish!(two, b, d);
+}
