@@ -406,3 +406,186 @@ async fn a_redis_restart_degrades_with_a_clear_error_and_rooms_recover() {
     finish!(one, a, e);
     finish!(two, b, d);
 }
+
+/// One step of the differential test: a person (re)connects and joins a room, possibly with
+/// their last resume token, or leaves from their latest connection.
+#[derive(Debug, Clone)]
+enum Step {
+    Join {
+        person: usize,
+        room: usize,
+        resume: bool,
+    },
+    Leave {
+        person: usize,
+    },
+}
+
+fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+    use proptest::prelude::*;
+    prop_oneof![
+        3 => (0..4usize, 0..2usize, any::<bool>())
+            .prop_map(|(person, room, resume)| Step::Join { person, room, resume }),
+        1 => (0..4usize).prop_map(|person| Step::Leave { person }),
+    ]
+}
+
+/// The single-process rules as the lobby and its rooms apply them: [`Room`] per room, and
+/// the lobby's map of live tokens refusing a token of another room.
+#[derive(Default)]
+struct Model {
+    rooms: std::collections::HashMap<usize, signaling::room::Room>,
+    tokens: std::collections::HashMap<shared::ResumeToken, usize>,
+}
+
+/// Outcomes both sides report, in the model's terms (sessions, not seats).
+#[derive(Debug, PartialEq, Eq)]
+enum Said {
+    Admitted {
+        role: shared::Role,
+        token: shared::ResumeToken,
+        peer: Option<u64>,
+        replaced: Option<u64>,
+    },
+    Full,
+    WrongRoom,
+    Left {
+        peer: Option<u64>,
+    },
+    NotThere,
+}
+
+/// Redis's scripts and the in-memory [`Room`] (with the lobby's token rule) give the same
+/// answers to the same random runs of joins, takeovers and leaves: the two modes share one
+/// set of room rules, not two that happen to agree on a few cases.
+#[actix_web::test]
+async fn redis_scripts_follow_the_same_rules_as_the_in_memory_room() {
+    use actix::Actor;
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::{Config as RunnerConfig, TestRunner};
+    use shared::ResumeToken;
+    use signaling::cluster::{Cluster, FromBus, JoinOutcome, Seat};
+    use signaling::room::{Full, SessionId};
+
+    /// Nobody on the bus in this test: joins and leaves are checked, not deliveries.
+    struct Deaf;
+    impl Actor for Deaf {
+        type Context = actix::Context<Self>;
+    }
+    impl actix::Handler<FromBus> for Deaf {
+        type Result = ();
+        fn handle(&mut self, _: FromBus, _: &mut Self::Context) {}
+    }
+
+    let redis = Redis::start();
+    let cluster = Cluster::connect(
+        &redis.url(),
+        Duration::from_secs(60),
+        Deaf.start().recipient(),
+    )
+    .await
+    .expect("Redis answers");
+    let mut runner = TestRunner::new(RunnerConfig::default());
+    let runs = proptest::collection::vec(step(), 1..40);
+    let mut next_session = 0u64;
+    let mut next_token = 0u128;
+    for run in 0..64 {
+        let steps = runs.new_tree(&mut runner).expect("a random run").current();
+        let names = [format!("diff {run} a"), format!("diff {run} b")];
+        let keys: Vec<_> = names.iter().map(|n| room(n).key().clone()).collect();
+        let mut model = Model::default();
+        // Per person: latest connection, the room it joined, the last token they were given.
+        let mut people: [(Option<SessionId>, usize, Option<ResumeToken>); 4] = Default::default();
+        for (at, step) in steps.iter().enumerate() {
+            let seat = |session: SessionId| Seat {
+                replica: cluster.replica(),
+                session,
+            };
+            let (expected, got) = match *step {
+                Step::Join {
+                    person,
+                    room: r,
+                    resume,
+                } => {
+                    next_session += 1;
+                    next_token += 1;
+                    let session = SessionId(next_session);
+                    let fresh = ResumeToken::from_bytes(next_token.to_le_bytes());
+                    let token = people[person].2.clone().filter(|_| resume);
+                    people[person].0 = Some(session);
+                    people[person].1 = r;
+                    let expected = match token.as_ref().and_then(|t| model.tokens.get(t)) {
+                        Some(&owner) if owner != r => Said::WrongRoom,
+                        _ => match model.rooms.entry(r).or_default().join(
+                            session,
+                            token.as_ref(),
+                            fresh.clone(),
+                        ) {
+                            Ok(a) => {
+                                model.tokens.insert(a.token.clone(), r);
+                                Said::Admitted {
+                                    role: a.role,
+                                    token: a.token,
+                                    peer: a.peer.map(|s| s.0),
+                                    replaced: a.replaced.map(|s| s.0),
+                                }
+                            }
+                            Err(Full) => Said::Full,
+                        },
+                    };
+                    if let Said::Admitted { token, .. } = &expected {
+                        people[person].2 = Some(token.clone());
+                    }
+                    let got = match cluster
+                        .join(&keys[r], seat(session), token.as_ref(), &fresh)
+                        .await
+                        .expect("Redis answers")
+                    {
+                        JoinOutcome::Admitted {
+                            role,
+                            token,
+                            peer,
+                            replaced,
+                        } => Said::Admitted {
+                            role,
+                            token,
+                            peer: peer.map(|s| s.session.0),
+                            replaced: replaced.map(|s| s.session.0),
+                        },
+                        JoinOutcome::Full => Said::Full,
+                        JoinOutcome::WrongRoom => Said::WrongRoom,
+                    };
+                    (expected, got)
+                }
+                Step::Leave { person } => {
+                    let (session, r, _) = people[person].clone();
+                    let Some(session) = session else { continue };
+                    let expected = match model.rooms.entry(r).or_default().leave(session) {
+                        Some(d) => {
+                            model.tokens.remove(&d.token);
+                            Said::Left {
+                                peer: d.peer.map(|s| s.0),
+                            }
+                        }
+                        None => Said::NotThere,
+                    };
+                    let got = match cluster
+                        .leave(&keys[r], seat(session))
+                        .await
+                        .expect("Redis answers")
+                    {
+                        Some(d) => Said::Left {
+                            peer: d.peer.map(|s| s.session.0),
+                        },
+                        None => Said::NotThere,
+                    };
+                    (expected, got)
+                }
+            };
+            assert_eq!(
+                got, expected,
+                "run {run}, step {at} ({step:?}) of {steps:?}"
+            );
+        }
+    }
+}
