@@ -15,6 +15,7 @@ cargo clippy -p duet-frontend --target wasm32-unknown-unknown --all-targets -- -
 
 say "deployment files (no Docker engine here: check what can be checked without one)"
 docker-compose --env-file .env.example -f docker-compose.yml config -q
+docker-compose --env-file .env.example -f docker-compose.yml -f docker-compose.replicas.yml config -q
 caddy validate --adapter caddyfile --config deploy/Caddyfile
 hadolint deploy/signaling.Dockerfile deploy/web.Dockerfile
 
