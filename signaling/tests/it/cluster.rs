@@ -348,6 +348,20 @@ async fn a_redis_restart_degrades_with_a_clear_error_and_rooms_recover() {
 
     let port = redis.port;
     redis.kill();
+    // The replica notices (its bus subscription drops) and says so in /metrics ...
+    within("the replica to notice Redis is gone", async {
+        while !http_get(one.addr(), "/metrics", &[])
+            .await
+            .text()
+            .contains("\nduet_redis_up 0\n")
+        {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    // ... and to a person whose signal cannot reach the other replica: clearly, not silently.
+    a.hello(true).await;
+    a.expect_error(ErrorCode::Unavailable).await;
     // While Redis is away, a join is told so, clearly, and the connection closed to retry.
     let mut c = Client::connect(one.addr()).await;
     c.send(&ClientMsg::Join {
