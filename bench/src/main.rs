@@ -28,6 +28,8 @@ use tokio::sync::Semaphore;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
+mod cluster;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Kind {
     /// duet-signaling, built next to this tool.
@@ -50,6 +52,8 @@ enum Scenario {
     Idle,
     /// Join/leave churn: join → peer's first signal.
     Churn,
+    /// Duet alone: one process without Redis, then Redis mode with `--replicas` replicas.
+    Cluster,
 }
 
 #[derive(Debug, Parser)]
@@ -97,6 +101,12 @@ struct Args {
     /// The PeerJS server's command (bench/install-peers.sh puts it here).
     #[arg(long, default_value = "bench/peers/node_modules/.bin/peerjs")]
     peerjs_bin: PathBuf,
+    /// Replica counts in the cluster scenario (Redis mode, two people of a room on two replicas).
+    #[arg(long, value_delimiter = ',', default_value = "1,2,3")]
+    replicas: Vec<usize>,
+    /// The Redis server the cluster scenario starts (Debian's `redis-server`).
+    #[arg(long, default_value = "redis-server")]
+    redis_server: PathBuf,
 }
 
 type Ws = WebSocketStream<TcpStream>;
@@ -749,7 +759,13 @@ async fn run(args: Args) {
     let epoch = Instant::now();
     // scenario label → server → rows
     let mut tables: Vec<(String, Vec<(Kind, Rows)>)> = Vec::new();
+    let mut cluster_columns = None;
     for &scenario in &args.scenarios {
+        if scenario == Scenario::Cluster {
+            // Duet only, in several shapes: its own table, one column per shape.
+            cluster_columns = Some(cluster::run(&args, epoch).await);
+            continue;
+        }
         let mut per_server = Vec::new();
         for (n, &kind) in args.servers.iter().enumerate() {
             let server = Server::start(
@@ -768,6 +784,7 @@ async fn run(args: Args) {
                     rows
                 }
                 Scenario::Idle => idle(&server, &args).await,
+                Scenario::Cluster => unreachable!("handled above"),
                 Scenario::Churn => {
                     let mut rows = Vec::new();
                     for &rate in &args.churn_rates {
@@ -812,6 +829,25 @@ async fn run(args: Args) {
                 })
                 .collect();
             println!("| {label} | {} |", values.join(" | "));
+        }
+    }
+    if let Some(columns) = cluster_columns {
+        println!("\n### Cluster\n");
+        let names: Vec<&str> = columns.iter().map(|(name, _)| name.as_str()).collect();
+        println!("| | {} |", names.join(" | "));
+        println!("|---|{}", "---|".repeat(names.len()));
+        if let Some((_, first)) = columns.first() {
+            for (label, _) in first {
+                let values: Vec<&str> = columns
+                    .iter()
+                    .map(|(_, rows)| {
+                        rows.iter()
+                            .find(|(l, _)| l == label)
+                            .map_or("–", |(_, v)| v.as_str())
+                    })
+                    .collect();
+                println!("| {label} | {} |", values.join(" | "));
+            }
         }
     }
 }
