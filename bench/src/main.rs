@@ -28,6 +28,9 @@ use tokio::sync::Semaphore;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
+mod plot;
+use plot::{Bar, Chart};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Kind {
     /// duet-signaling, built next to this tool.
@@ -97,7 +100,20 @@ struct Args {
     /// The PeerJS server's command (bench/install-peers.sh puts it here).
     #[arg(long, default_value = "bench/peers/node_modules/.bin/peerjs")]
     peerjs_bin: PathBuf,
+    /// Writes one SVG bar chart per measured quantity into this directory, every server
+    /// side by side (docs/benchmarks.md shows them from docs/bench/).
+    #[arg(long)]
+    plots: Option<PathBuf>,
+    /// Runs the Rust servers under `valgrind --tool=callgrind` and reports, in the
+    /// saturation scenario, the server's user-space instructions per relayed message: a
+    /// count that does not move with the machine's load, unlike CPU time. Slow (the server
+    /// runs ~50× slower), so use it with `--scenarios saturation` and a few servers.
+    #[arg(long)]
+    callgrind: bool,
 }
+
+/// One server's measurements in one scenario, for the charts: (chart, group, value).
+type Points = Vec<(Chart, String, f64)>;
 
 type Ws = WebSocketStream<TcpStream>;
 
@@ -119,6 +135,8 @@ struct Server {
     child: tokio::process::Child,
     pid: u32,
     port: u16,
+    /// Running under callgrind (`--callgrind`).
+    callgrind: bool,
 }
 
 fn sibling(name: &str) -> PathBuf {
@@ -131,6 +149,17 @@ impl Server {
         let bind = format!("127.0.0.1:{port}");
         let mut cmd = tokio::process::Command::new("taskset");
         cmd.arg("-c").arg(cpu.to_string());
+        // valgrind runs the program in its own process (taskset and valgrind both exec), so
+        // the pid is still the server's. Collection starts zeroed by `callgrind_control`
+        // when the measured window opens.
+        let callgrind = args.callgrind && kind != Kind::Peerjs;
+        if callgrind {
+            cmd.args([
+                "valgrind",
+                "--tool=callgrind",
+                "--callgrind-out-file=/tmp/bench-callgrind.%p",
+            ]);
+        }
         match kind {
             Kind::Duet => {
                 cmd.arg(sibling("duet-signaling")).args([
@@ -178,7 +207,8 @@ impl Server {
             .spawn()
             .expect("start the server (is it built? is taskset there?)");
         let pid = child.id().expect("pid");
-        let deadline = Instant::now() + Duration::from_secs(10);
+        // valgrind takes a while to translate a server's start-up code.
+        let deadline = Instant::now() + Duration::from_secs(if callgrind { 120 } else { 10 });
         while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
             assert!(
                 Instant::now() < deadline,
@@ -191,6 +221,7 @@ impl Server {
             child,
             pid,
             port,
+            callgrind,
         }
     }
 
@@ -205,6 +236,43 @@ impl Server {
 
     fn rss_kib(&self) -> u64 {
         rss_of(&format!("/proc/{}/status", self.pid))
+    }
+
+    /// Under callgrind: zeroes the server's instruction counts.
+    async fn callgrind_zero(&self) {
+        if self.callgrind {
+            callgrind_control(&["--zero", &self.pid.to_string()]).await;
+        }
+    }
+
+    /// Under callgrind: the user-space instructions the server ran since the last zero
+    /// (dumped to /tmp/bench-callgrind.<pid>.<n>, whose `totals:` line is read back).
+    async fn callgrind_instructions(&self) -> Option<u64> {
+        if !self.callgrind {
+            return None;
+        }
+        callgrind_control(&["--dump", &self.pid.to_string()]).await;
+        let prefix = format!("bench-callgrind.{}.", self.pid);
+        let newest = std::fs::read_dir("/tmp")
+            .ok()?
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+            .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())?;
+        let text = std::fs::read_to_string(newest.path()).ok()?;
+        text.lines()
+            .find_map(|l| l.strip_prefix("totals:"))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+    }
+}
+
+async fn callgrind_control(args: &[&str]) {
+    let status = tokio::process::Command::new("callgrind_control")
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .await;
+    if !status.as_ref().is_ok_and(|s| s.success()) {
+        eprintln!("callgrind_control {args:?} failed: {status:?}");
     }
 }
 
@@ -406,7 +474,7 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 /// One server's numbers in one scenario, as (label, value) rows.
 type Rows = Vec<(String, String)>;
 
-async fn latency(server: &Server, args: &Args, epoch: Instant) -> Rows {
+async fn latency(server: &Server, args: &Args, epoch: Instant, points: &mut Points) -> Rows {
     let (pairs, mut joins) = pairs(server, args.rooms, args.sources, "lat").await;
     let period = Duration::from_secs_f64(args.rooms as f64 / args.rate as f64);
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
@@ -469,6 +537,13 @@ async fn latency(server: &Server, args: &Args, epoch: Instant) -> Rows {
     all.sort_unstable();
     joins.sort_unstable();
     let sent = sent.load(Ordering::Relaxed);
+    for (group, p) in [("p50", 0.5), ("p99", 0.99), ("p99.9", 0.999)] {
+        points.push((
+            Chart::RelayLatency,
+            group.into(),
+            percentile(&all, p) / 1000.0,
+        ));
+    }
     vec![
         (
             "join → admitted p50 / p99 (ms)".into(),
@@ -495,7 +570,13 @@ async fn latency(server: &Server, args: &Args, epoch: Instant) -> Rows {
     ]
 }
 
-async fn saturation(server: &Server, args: &Args, size: usize, epoch: Instant) -> Rows {
+async fn saturation(
+    server: &Server,
+    args: &Args,
+    size: usize,
+    epoch: Instant,
+    points: &mut Points,
+) -> Rows {
     let (pairs, _) = pairs(
         server,
         args.saturation_rooms,
@@ -508,6 +589,8 @@ async fn saturation(server: &Server, args: &Args, size: usize, epoch: Instant) -
     let start = Instant::now() + warmup;
     let deadline = start + Duration::from_secs(args.seconds);
     let received = Arc::new(AtomicU64::new(0));
+    // Every message received, whenever: read at the callgrind window's two ends.
+    let counted = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
     for pair in pairs {
         let Pair {
@@ -519,6 +602,7 @@ async fn saturation(server: &Server, args: &Args, size: usize, epoch: Instant) -
         } = pair;
         let window = Arc::new(Semaphore::new(args.window));
         let (kind, pad, received) = (server.kind, pad.clone(), received.clone());
+        let counted = counted.clone();
         let w = window.clone();
         tasks.push(tokio::spawn(async move {
             while Instant::now() < deadline {
@@ -537,6 +621,7 @@ async fn saturation(server: &Server, args: &Args, size: usize, epoch: Instant) -
             while let Some(Ok(msg)) = b.next().await {
                 if matches!(msg, Message::Text(_)) {
                     window.add_permits(1);
+                    counted.fetch_add(1, Ordering::Relaxed);
                     let now = Instant::now();
                     if now >= start && now < deadline {
                         received.fetch_add(1, Ordering::Relaxed);
@@ -547,22 +632,40 @@ async fn saturation(server: &Server, args: &Args, size: usize, epoch: Instant) -
         });
     }
     tokio::time::sleep_until(tokio::time::Instant::from_std(start)).await;
+    server.callgrind_zero().await;
+    // Counted from here, after the zero took effect, to the dump below: the instructions and
+    // the messages cover the same window, give or take the few in flight.
+    let counted0 = counted.load(Ordering::Relaxed);
     let (cpu0, me0) = (server.cpu(), cpu_of("/proc/self/stat"));
     tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)).await;
     let (cpu, me) = (server.cpu() - cpu0, cpu_of("/proc/self/stat") - me0);
     let n = received.load(Ordering::Relaxed);
+    let counted = counted.load(Ordering::Relaxed) - counted0;
+    let instructions = server.callgrind_instructions().await;
     for t in tasks {
         drop(t.await);
     }
     let secs = args.seconds as f64;
-    vec![
+    let kib = format!("{} KiB", size / 1024);
+    let cpu_per_message = cpu.as_secs_f64() * 1e6 / n.max(1) as f64;
+    points.push((Chart::CpuPerMessage, kib.clone(), cpu_per_message));
+    let mut rows = Vec::new();
+    if let Some(instructions) = instructions {
+        let per = instructions as f64 / counted.max(1) as f64;
+        points.push((Chart::InstructionsPerMessage, kib, per));
+        rows.push((
+            format!("{size} B: server instructions per message (callgrind)"),
+            format!("{per:.0} ({counted} messages)"),
+        ));
+    }
+    rows.extend([
         (
             format!("{size} B: messages/s"),
             format!("{:.0}", n as f64 / secs),
         ),
         (
             format!("{size} B: server CPU per message (µs)"),
-            format!("{:.2}", cpu.as_secs_f64() * 1e6 / n.max(1) as f64),
+            format!("{cpu_per_message:.2}"),
         ),
         (
             format!("{size} B: server / tool CPU (% of a core)"),
@@ -572,10 +675,11 @@ async fn saturation(server: &Server, args: &Args, size: usize, epoch: Instant) -
                 me.as_secs_f64() / secs * 100.0
             ),
         ),
-    ]
+    ]);
+    rows
 }
 
-async fn idle(server: &Server, args: &Args) -> Rows {
+async fn idle(server: &Server, args: &Args, points: &mut Points) -> Rows {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let before = server.rss_kib();
     let (pairs, _) = pairs(server, args.idle_sessions / 2, args.sources, "idle").await;
@@ -583,6 +687,12 @@ async fn idle(server: &Server, args: &Args) -> Rows {
     let after = server.rss_kib();
     let sessions = pairs.len() * 2;
     drop(pairs);
+    let per_session = after.saturating_sub(before) as f64 / sessions.max(1) as f64;
+    points.push((
+        Chart::RssPerSession,
+        format!("{sessions} idle sessions"),
+        per_session,
+    ));
     vec![
         ("sessions held".into(), sessions.to_string()),
         (
@@ -593,19 +703,19 @@ async fn idle(server: &Server, args: &Args) -> Rows {
                 after as f64 / 1024.0
             ),
         ),
-        (
-            "RSS per session (KiB)".into(),
-            format!(
-                "{:.1}",
-                after.saturating_sub(before) as f64 / sessions as f64
-            ),
-        ),
+        ("RSS per session (KiB)".into(), format!("{per_session:.1}")),
     ]
 }
 
 /// Join/leave churn at `rate` joins/s: each room is B joining, then A (already in) sending
 /// a signal when told; latency is B's join sent → A's signal received by B.
-async fn churn(server: &Server, args: &Args, rate: u64, epoch: Instant) -> Rows {
+async fn churn(
+    server: &Server,
+    args: &Args,
+    rate: u64,
+    epoch: Instant,
+    points: &mut Points,
+) -> Rows {
     let rooms = rate * args.seconds / 2;
     let period = Duration::from_secs_f64(2.0 / rate as f64);
     let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -668,6 +778,15 @@ async fn churn(server: &Server, args: &Args, rate: u64, epoch: Instant) -> Rows 
     let cpu = server.cpu() - cpu0;
     let mut all = std::mem::take(&mut *latencies.lock().unwrap());
     all.sort_unstable();
+    let cpu_per_join = cpu.as_secs_f64() * 1e6 / (rooms * 2) as f64;
+    for (name, p) in [("p50", 0.5), ("p99", 0.99)] {
+        points.push((
+            Chart::ChurnLatency,
+            format!("{rate}/s {name}"),
+            percentile(&all, p) / 1000.0,
+        ));
+    }
+    points.push((Chart::CpuPerJoin, format!("{rate} joins/s"), cpu_per_join));
     let mut rows = vec![
         (
             format!("{rate}/s: joins offered in (s)"),
@@ -687,7 +806,7 @@ async fn churn(server: &Server, args: &Args, rate: u64, epoch: Instant) -> Rows 
         ),
         (
             format!("{rate}/s: server CPU per join (µs)"),
-            format!("{:.1}", cpu.as_secs_f64() * 1e6 / (rooms * 2) as f64),
+            format!("{cpu_per_join:.1}"),
         ),
     ];
     if server.kind == Kind::Duet {
@@ -749,6 +868,7 @@ async fn run(args: Args) {
     let epoch = Instant::now();
     // scenario label → server → rows
     let mut tables: Vec<(String, Vec<(Kind, Rows)>)> = Vec::new();
+    let mut bars: Vec<Bar> = Vec::new();
     for &scenario in &args.scenarios {
         let mut per_server = Vec::new();
         for (n, &kind) in args.servers.iter().enumerate() {
@@ -760,22 +880,30 @@ async fn run(args: Args) {
             )
             .await;
             eprintln!("{scenario:?} on {kind:?} (pid {})", server.pid);
+            let mut points = Points::new();
             let rows = match scenario {
-                Scenario::Latency => latency(&server, &args, epoch).await,
+                Scenario::Latency => latency(&server, &args, epoch, &mut points).await,
                 Scenario::Saturation => {
-                    let mut rows = saturation(&server, &args, 1024, epoch).await;
-                    rows.extend(saturation(&server, &args, 6 * 1024, epoch).await);
+                    let mut rows = saturation(&server, &args, 1024, epoch, &mut points).await;
+                    rows.extend(saturation(&server, &args, 6 * 1024, epoch, &mut points).await);
                     rows
                 }
-                Scenario::Idle => idle(&server, &args).await,
+                Scenario::Idle => idle(&server, &args, &mut points).await,
                 Scenario::Churn => {
                     let mut rows = Vec::new();
                     for &rate in &args.churn_rates {
-                        rows.extend(churn(&server, &args, rate, epoch).await);
+                        rows.extend(churn(&server, &args, rate, epoch, &mut points).await);
                     }
                     rows
                 }
             };
+            let name = format!("{kind:?}").to_lowercase();
+            bars.extend(points.into_iter().map(|(chart, group, value)| Bar {
+                chart,
+                group,
+                server: name.clone(),
+                value,
+            }));
             for (label, value) in &rows {
                 eprintln!("  {label}: {value}");
             }
@@ -784,6 +912,16 @@ async fn run(args: Args) {
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
         tables.push((format!("{scenario:?}"), per_server));
+    }
+    if let Some(dir) = &args.plots {
+        match plot::write_all(dir, &bars) {
+            Ok(files) => {
+                for file in files {
+                    eprintln!("wrote {file}");
+                }
+            }
+            Err(e) => eprintln!("plots not written: {e}"),
+        }
     }
     for (scenario, per_server) in tables {
         println!("\n### {scenario}\n");
