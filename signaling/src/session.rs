@@ -123,7 +123,7 @@ impl Session {
     }
 
     fn send(&self, ctx: &mut ws::WebsocketContext<Self>, msg: &ServerMsg<RawSignal>) {
-        ctx.text(msg.encode());
+        ctx.text(msg.encode_relayed());
     }
 
     fn send_error(
