@@ -250,6 +250,7 @@ impl Session {
                     room,
                     resume,
                     outbox: self.outbox.clone(),
+                    arbiter: actix::Arbiter::try_current(),
                 });
             }
             ClientMsg::Signal { signal } => match &self.state {
