@@ -288,6 +288,24 @@ fn cpu_of(stat: &str) -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
+/// The kernel's count of connections dropped because a listen queue was full
+/// (`TcpExt: ListenOverflows` in /proc/net/netstat), machine-wide: read around a scenario, it
+/// tells whether a server's accept queue overflowed (a dropped handshake costs the client a
+/// retransmission, 200 ms to 1 s).
+fn listen_overflows() -> u64 {
+    let text = std::fs::read_to_string("/proc/net/netstat").unwrap_or_default();
+    let mut lines = text.lines().filter(|l| l.starts_with("TcpExt:"));
+    let (Some(names), Some(values)) = (lines.next(), lines.next()) else {
+        return 0;
+    };
+    names
+        .split_whitespace()
+        .zip(values.split_whitespace())
+        .find(|(name, _)| *name == "ListenOverflows")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0)
+}
+
 fn rss_of(status: &str) -> u64 {
     std::fs::read_to_string(status)
         .unwrap_or_default()
@@ -721,6 +739,7 @@ async fn churn(
     let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
     let errors = Arc::new(AtomicU64::new(0));
     let cpu0 = server.cpu();
+    let overflows0 = listen_overflows();
     let started = Instant::now();
     let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
@@ -776,6 +795,7 @@ async fn churn(
         let _ = t.await;
     }
     let cpu = server.cpu() - cpu0;
+    let overflows = listen_overflows() - overflows0;
     let mut all = std::mem::take(&mut *latencies.lock().unwrap());
     all.sort_unstable();
     let cpu_per_join = cpu.as_secs_f64() * 1e6 / (rooms * 2) as f64;
@@ -803,6 +823,10 @@ async fn churn(
         (
             format!("{rate}/s: errors"),
             errors.load(Ordering::Relaxed).to_string(),
+        ),
+        (
+            format!("{rate}/s: listen queue overflows (kernel)"),
+            overflows.to_string(),
         ),
         (
             format!("{rate}/s: server CPU per join (µs)"),
