@@ -104,10 +104,10 @@ struct Args {
     /// side by side (docs/benchmarks.md shows them from docs/bench/).
     #[arg(long)]
     plots: Option<PathBuf>,
-    /// Runs the Rust servers under `valgrind --tool=callgrind` and reports, in the
-    /// saturation scenario, the server's user-space instructions per relayed message: a
-    /// count that does not move with the machine's load, unlike CPU time. Slow (the server
-    /// runs ~50× slower), so use it with `--scenarios saturation` and a few servers.
+    /// Runs the Rust servers under `valgrind --tool=callgrind` and reports the server's
+    /// user-space instructions per relayed message (saturation) and per join (churn): counts
+    /// that do not move with the machine's load, unlike CPU time. Slow (the server runs ~50×
+    /// slower), so use it with `--scenarios saturation` or churn at a low `--churn-rates`.
     #[arg(long)]
     callgrind: bool,
 }
@@ -738,6 +738,7 @@ async fn churn(
     let period = Duration::from_secs_f64(2.0 / rate as f64);
     let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
     let errors = Arc::new(AtomicU64::new(0));
+    server.callgrind_zero().await;
     let cpu0 = server.cpu();
     let overflows0 = listen_overflows();
     let started = Instant::now();
@@ -795,6 +796,7 @@ async fn churn(
         let _ = t.await;
     }
     let cpu = server.cpu() - cpu0;
+    let instructions = server.callgrind_instructions().await;
     let overflows = listen_overflows() - overflows0;
     let mut all = std::mem::take(&mut *latencies.lock().unwrap());
     all.sort_unstable();
@@ -833,6 +835,12 @@ async fn churn(
             format!("{cpu_per_join:.1}"),
         ),
     ];
+    if let Some(instructions) = instructions {
+        rows.push((
+            format!("{rate}/s: server instructions per join (callgrind)"),
+            format!("{:.0}", instructions as f64 / (rooms * 2) as f64),
+        ));
+    }
     if server.kind == Kind::Duet {
         tokio::time::sleep(Duration::from_secs(1)).await;
         rows.push((
