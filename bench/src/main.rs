@@ -110,6 +110,11 @@ struct Args {
     /// slower), so use it with `--scenarios saturation` or churn at a low `--churn-rates`.
     #[arg(long)]
     callgrind: bool,
+    /// Counts the server's system calls and context switches per relayed message in the
+    /// saturation scenario with `perf stat` (software counters and tracepoints: they work in
+    /// a VM without hardware counters, and do not move with the machine's load either).
+    #[arg(long)]
+    perf: bool,
 }
 
 /// One server's measurements in one scenario, for the charts: (chart, group, value).
@@ -262,6 +267,54 @@ impl Server {
         text.lines()
             .find_map(|l| l.strip_prefix("totals:"))
             .and_then(|v| v.split_whitespace().next()?.parse().ok())
+    }
+}
+
+/// `perf stat` counting a process's system calls and context switches until [`PerfStat::stop`].
+struct PerfStat {
+    child: tokio::process::Child,
+    out: PathBuf,
+}
+
+impl PerfStat {
+    fn start(pid: u32) -> Option<Self> {
+        let out = std::env::temp_dir().join(format!("bench-perf-{pid}.csv"));
+        let child = tokio::process::Command::new("perf")
+            .args([
+                "stat",
+                "-x",
+                ",",
+                "-e",
+                "raw_syscalls:sys_enter,context-switches",
+            ])
+            .arg("-o")
+            .arg(&out)
+            .args(["-p", &pid.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| eprintln!("perf stat not started: {e}"))
+            .ok()?;
+        Some(Self { child, out })
+    }
+
+    /// Stops counting (SIGINT, which makes perf write its counts); answers (system calls,
+    /// context switches).
+    async fn stop(mut self) -> Option<(u64, u64)> {
+        let pid = self.child.id()?;
+        let _ = tokio::process::Command::new("kill")
+            .args(["-INT", &pid.to_string()])
+            .status()
+            .await;
+        let _ = self.child.wait().await;
+        let text = std::fs::read_to_string(&self.out).ok()?;
+        let count = |event: &str| -> Option<u64> {
+            text.lines()
+                .find(|l| l.contains(event))
+                .and_then(|l| l.split(',').next()?.trim().parse().ok())
+        };
+        Some((count("raw_syscalls:sys_enter")?, count("context-switches")?))
     }
 }
 
@@ -654,11 +707,20 @@ async fn saturation(
     // Counted from here, after the zero took effect, to the dump below: the instructions and
     // the messages cover the same window, give or take the few in flight.
     let counted0 = counted.load(Ordering::Relaxed);
+    let perf = if args.perf {
+        PerfStat::start(server.pid)
+    } else {
+        None
+    };
     let (cpu0, me0) = (server.cpu(), cpu_of("/proc/self/stat"));
     tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)).await;
     let (cpu, me) = (server.cpu() - cpu0, cpu_of("/proc/self/stat") - me0);
     let n = received.load(Ordering::Relaxed);
     let counted = counted.load(Ordering::Relaxed) - counted0;
+    let kernel = match perf {
+        Some(perf) => perf.stop().await,
+        None => None,
+    };
     let instructions = server.callgrind_instructions().await;
     for t in tasks {
         drop(t.await);
@@ -668,6 +730,13 @@ async fn saturation(
     let cpu_per_message = cpu.as_secs_f64() * 1e6 / n.max(1) as f64;
     points.push((Chart::CpuPerMessage, kib.clone(), cpu_per_message));
     let mut rows = Vec::new();
+    if let Some((syscalls, switches)) = kernel {
+        let n = counted.max(1) as f64;
+        rows.push((
+            format!("{size} B: server system calls / context switches per message (perf)"),
+            format!("{:.2} / {:.3}", syscalls as f64 / n, switches as f64 / n),
+        ));
+    }
     if let Some(instructions) = instructions {
         let per = instructions as f64 / counted.max(1) as f64;
         points.push((Chart::InstructionsPerMessage, kib, per));
