@@ -110,8 +110,8 @@ struct Args {
     /// slower), so use it with `--scenarios saturation` or churn at a low `--churn-rates`.
     #[arg(long)]
     callgrind: bool,
-    /// Counts the server's system calls and context switches per relayed message in the
-    /// saturation scenario with `perf stat` (software counters and tracepoints: they work in
+    /// Counts the server's system calls and context switches per relayed message
+    /// (saturation) and per join (churn) with `perf stat` (software counters and tracepoints: they work in
     /// a VM without hardware counters, and do not move with the machine's load either).
     #[arg(long)]
     perf: bool,
@@ -808,6 +808,11 @@ async fn churn(
     let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
     let errors = Arc::new(AtomicU64::new(0));
     server.callgrind_zero().await;
+    let perf = if args.perf {
+        PerfStat::start(server.pid)
+    } else {
+        None
+    };
     let cpu0 = server.cpu();
     let overflows0 = listen_overflows();
     let started = Instant::now();
@@ -866,6 +871,10 @@ async fn churn(
     }
     let cpu = server.cpu() - cpu0;
     let instructions = server.callgrind_instructions().await;
+    let kernel = match perf {
+        Some(perf) => perf.stop().await,
+        None => None,
+    };
     let overflows = listen_overflows() - overflows0;
     let mut all = std::mem::take(&mut *latencies.lock().unwrap());
     all.sort_unstable();
@@ -904,6 +913,17 @@ async fn churn(
             format!("{cpu_per_join:.1}"),
         ),
     ];
+    if let Some((syscalls, switches)) = kernel {
+        let joins = (rooms * 2) as f64;
+        rows.push((
+            format!("{rate}/s: server system calls / context switches per join (perf)"),
+            format!(
+                "{:.1} / {:.2}",
+                syscalls as f64 / joins,
+                switches as f64 / joins
+            ),
+        ));
+    }
     if let Some(instructions) = instructions {
         rows.push((
             format!("{rate}/s: server instructions per join (callgrind)"),
