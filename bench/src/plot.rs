@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// What a chart shows. Each is one file in the `--plots` directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +61,15 @@ impl Chart {
     /// and a busy machine): on a linear axis the medians would be invisible.
     fn log_scale(self) -> bool {
         matches!(self, Chart::ChurnLatency | Chart::RelayLatency)
+    }
+
+    /// The target for Duet, where it is an absolute number: drawn as a line.
+    fn target(self) -> Option<(f64, &'static str)> {
+        match self {
+            Chart::RssPerSession => Some((8.0, "target for Duet: 8 KiB")),
+            Chart::ChurnLatency => Some((1.5, "target for Duet's p99 at 4,000/s: 1.5 ms")),
+            _ => None,
+        }
     }
 
     /// Every chart, in the order they are written.
@@ -133,7 +143,12 @@ fn label(value: f64) -> String {
 fn draw(path: &Path, chart: Chart, bars: &[&Bar]) -> Result<(), Box<dyn std::error::Error>> {
     let groups = ordered(bars, |b| &b.group);
     let servers = ordered(bars, |b| &b.server);
-    let max = bars.iter().map(|b| b.value).fold(0.0_f64, f64::max);
+    let target = chart.target();
+    let max = bars
+        .iter()
+        .map(|b| b.value)
+        .chain(target.map(|(t, _)| t))
+        .fold(0.0_f64, f64::max);
     let positive_min = bars
         .iter()
         .map(|b| b.value)
@@ -181,6 +196,25 @@ fn draw(path: &Path, chart: Chart, bars: &[&Bar]) -> Result<(), Box<dyn std::err
                             ("sans-serif", 11).into_font().color(&BLACK),
                         )
                 }))?;
+            }
+            if let Some((value, text)) = target {
+                let red = RGBColor(0xd6, 0x27, 0x28);
+                let end = groups.len() as f64;
+                ctx.draw_series(std::iter::once(PathElement::new(
+                    vec![(0.0, value), (end, value)],
+                    red.stroke_width(1),
+                )))?;
+                ctx.draw_series(std::iter::once(
+                    EmptyElement::at((end, value))
+                        + Text::new(
+                            text,
+                            (-8, -14),
+                            ("sans-serif", 11)
+                                .into_font()
+                                .color(&red)
+                                .pos(Pos::new(HPos::Right, VPos::Top)),
+                        ),
+                ))?;
             }
             for (g, group) in groups.iter().enumerate() {
                 ctx.draw_series(std::iter::once(Text::new(
