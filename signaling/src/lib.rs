@@ -28,7 +28,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use actix::{Actor, Addr};
+use actix::Addr;
 use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpServer};
 
@@ -111,12 +111,11 @@ pub async fn start(config: Config) -> Result<Server, Error> {
         None => tracing::info!("TURN credentials off (no --turn-url)"),
     }
     let metrics = Arc::new(Metrics::default());
-    let lobby = Lobby::new(RoomSettings {
+    let (lobby, lobby_start) = lobby_on_first_worker(Lobby::new(RoomSettings {
         turn: turn.map(Arc::new),
         metrics: metrics.clone(),
         max_queued_bytes: config.max_queued_bytes(),
-    })
-    .start();
+    }));
     let state = AppState {
         lobby: lobby.clone(),
         origins,
@@ -132,6 +131,7 @@ pub async fn start(config: Config) -> Result<Server, Error> {
     let user_timeout = config.client_timeout;
     let static_dir = config.static_dir.clone();
     let mut server = HttpServer::new(move || {
+        lobby_start.run_here_once();
         let state = state.clone();
         let static_dir = static_dir.clone();
         App::new()
@@ -168,6 +168,40 @@ pub async fn start(config: Config) -> Result<Server, Error> {
         lobby,
         task,
     })
+}
+
+/// A lobby whose address exists now and which starts on the first HTTP worker thread to build
+/// its app (see [`LobbyStart`]).
+fn lobby_on_first_worker(lobby: Lobby) -> (Addr<Lobby>, LobbyStart) {
+    // 16: the capacity `Actor::start` gives a mailbox (actix's `DEFAULT_CAPACITY`, not
+    // exported). `do_send` ignores it anyway; it bounds only `send`/`try_send`.
+    let (sender, receiver) = actix::dev::channel::channel(16);
+    let pending = Arc::new(std::sync::Mutex::new(Some((receiver, lobby))));
+    (Addr::new(sender), LobbyStart(pending))
+}
+
+/// The lobby actor, waiting for a thread. It runs on an HTTP worker's arbiter rather than on the
+/// main one, so that with one worker (the bench's setting) a connection's messages to the
+/// lobby and its rooms never cross threads: measured, every join cost ~10 context switches
+/// and ~6 cross-thread wake-ups when the lobby sat on the main arbiter. Messages sent before
+/// it runs wait in its mailbox. A worker that restarts its services (same thread) keeps it.
+#[derive(Clone)]
+struct LobbyStart(Arc<std::sync::Mutex<Option<(LobbyReceiver, Lobby)>>>);
+
+type LobbyReceiver = actix::dev::channel::AddressReceiver<Lobby>;
+
+impl LobbyStart {
+    /// Starts the lobby on the current arbiter, if no worker has yet.
+    fn run_here_once(&self) {
+        let pending = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some((receiver, lobby)) = pending {
+            actix::Context::with_receiver(receiver).run(lobby);
+        }
+    }
 }
 
 /// Sets up a new connection's socket: TCP_NODELAY, and TCP_USER_TIMEOUT where the platform
