@@ -29,6 +29,8 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 mod cluster;
+mod plot;
+use plot::{Bar, Chart};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Kind {
@@ -107,7 +109,25 @@ struct Args {
     /// The Redis server the cluster scenario starts (Debian's `redis-server`).
     #[arg(long, default_value = "redis-server")]
     redis_server: PathBuf,
+    /// Writes one SVG bar chart per measured quantity into this directory, every server
+    /// side by side (docs/benchmarks.md shows them from docs/bench/).
+    #[arg(long)]
+    plots: Option<PathBuf>,
+    /// Runs the Rust servers under `valgrind --tool=callgrind` and reports the server's
+    /// user-space instructions per relayed message (saturation) and per join (churn): counts
+    /// that do not move with the machine's load, unlike CPU time. Slow (the server runs ~50×
+    /// slower), so use it with `--scenarios saturation` or churn at a low `--churn-rates`.
+    #[arg(long)]
+    callgrind: bool,
+    /// Counts the server's system calls and context switches per relayed message
+    /// (saturation) and per join (churn) with `perf stat` (software counters and tracepoints: they work in
+    /// a VM without hardware counters, and do not move with the machine's load either).
+    #[arg(long)]
+    perf: bool,
 }
+
+/// One server's measurements in one scenario, for the charts: (chart, group, value).
+type Points = Vec<(Chart, String, f64)>;
 
 type Ws = WebSocketStream<TcpStream>;
 
@@ -129,6 +149,8 @@ struct Server {
     child: tokio::process::Child,
     pid: u32,
     port: u16,
+    /// Running under callgrind (`--callgrind`).
+    callgrind: bool,
 }
 
 fn sibling(name: &str) -> PathBuf {
@@ -141,6 +163,17 @@ impl Server {
         let bind = format!("127.0.0.1:{port}");
         let mut cmd = tokio::process::Command::new("taskset");
         cmd.arg("-c").arg(cpu.to_string());
+        // valgrind runs the program in its own process (taskset and valgrind both exec), so
+        // the pid is still the server's. Collection starts zeroed by `callgrind_control`
+        // when the measured window opens.
+        let callgrind = args.callgrind && kind != Kind::Peerjs;
+        if callgrind {
+            cmd.args([
+                "valgrind",
+                "--tool=callgrind",
+                "--callgrind-out-file=/tmp/bench-callgrind.%p",
+            ]);
+        }
         match kind {
             Kind::Duet => {
                 cmd.arg(sibling("duet-signaling")).args([
@@ -188,7 +221,8 @@ impl Server {
             .spawn()
             .expect("start the server (is it built? is taskset there?)");
         let pid = child.id().expect("pid");
-        let deadline = Instant::now() + Duration::from_secs(10);
+        // valgrind takes a while to translate a server's start-up code.
+        let deadline = Instant::now() + Duration::from_secs(if callgrind { 120 } else { 10 });
         while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
             assert!(
                 Instant::now() < deadline,
@@ -201,6 +235,7 @@ impl Server {
             child,
             pid,
             port,
+            callgrind,
         }
     }
 
@@ -216,6 +251,91 @@ impl Server {
     fn rss_kib(&self) -> u64 {
         rss_of(&format!("/proc/{}/status", self.pid))
     }
+
+    /// Under callgrind: zeroes the server's instruction counts.
+    async fn callgrind_zero(&self) {
+        if self.callgrind {
+            callgrind_control(&["--zero", &self.pid.to_string()]).await;
+        }
+    }
+
+    /// Under callgrind: the user-space instructions the server ran since the last zero
+    /// (dumped to /tmp/bench-callgrind.<pid>.<n>, whose `totals:` line is read back).
+    async fn callgrind_instructions(&self) -> Option<u64> {
+        if !self.callgrind {
+            return None;
+        }
+        callgrind_control(&["--dump", &self.pid.to_string()]).await;
+        let prefix = format!("bench-callgrind.{}.", self.pid);
+        let newest = std::fs::read_dir("/tmp")
+            .ok()?
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+            .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())?;
+        let text = std::fs::read_to_string(newest.path()).ok()?;
+        text.lines()
+            .find_map(|l| l.strip_prefix("totals:"))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+    }
+}
+
+/// `perf stat` counting a process's system calls and context switches until [`PerfStat::stop`].
+struct PerfStat {
+    child: tokio::process::Child,
+    out: PathBuf,
+}
+
+impl PerfStat {
+    fn start(pid: u32) -> Option<Self> {
+        let out = std::env::temp_dir().join(format!("bench-perf-{pid}.csv"));
+        let child = tokio::process::Command::new("perf")
+            .args([
+                "stat",
+                "-x",
+                ",",
+                "-e",
+                "raw_syscalls:sys_enter,context-switches",
+            ])
+            .arg("-o")
+            .arg(&out)
+            .args(["-p", &pid.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| eprintln!("perf stat not started: {e}"))
+            .ok()?;
+        Some(Self { child, out })
+    }
+
+    /// Stops counting (SIGINT, which makes perf write its counts); answers (system calls,
+    /// context switches).
+    async fn stop(mut self) -> Option<(u64, u64)> {
+        let pid = self.child.id()?;
+        let _ = tokio::process::Command::new("kill")
+            .args(["-INT", &pid.to_string()])
+            .status()
+            .await;
+        let _ = self.child.wait().await;
+        let text = std::fs::read_to_string(&self.out).ok()?;
+        let count = |event: &str| -> Option<u64> {
+            text.lines()
+                .find(|l| l.contains(event))
+                .and_then(|l| l.split(',').next()?.trim().parse().ok())
+        };
+        Some((count("raw_syscalls:sys_enter")?, count("context-switches")?))
+    }
+}
+
+async fn callgrind_control(args: &[&str]) {
+    let status = tokio::process::Command::new("callgrind_control")
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .await;
+    if !status.as_ref().is_ok_and(|s| s.success()) {
+        eprintln!("callgrind_control {args:?} failed: {status:?}");
+    }
 }
 
 fn cpu_of(stat: &str) -> Duration {
@@ -228,6 +348,24 @@ fn cpu_of(stat: &str) -> Duration {
         .map(|f| f.iter().filter_map(|v| v.parse::<u64>().ok()).sum())
         .unwrap_or(0);
     Duration::from_millis(ticks * 10)
+}
+
+/// The kernel's count of connections dropped because a listen queue was full
+/// (`TcpExt: ListenOverflows` in /proc/net/netstat), machine-wide: read around a scenario, it
+/// tells whether a server's accept queue overflowed (a dropped handshake costs the client a
+/// retransmission, 200 ms to 1 s).
+fn listen_overflows() -> u64 {
+    let text = std::fs::read_to_string("/proc/net/netstat").unwrap_or_default();
+    let mut lines = text.lines().filter(|l| l.starts_with("TcpExt:"));
+    let (Some(names), Some(values)) = (lines.next(), lines.next()) else {
+        return 0;
+    };
+    names
+        .split_whitespace()
+        .zip(values.split_whitespace())
+        .find(|(name, _)| *name == "ListenOverflows")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0)
 }
 
 fn rss_of(status: &str) -> u64 {
@@ -416,7 +554,7 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 /// One server's numbers in one scenario, as (label, value) rows.
 type Rows = Vec<(String, String)>;
 
-async fn latency(server: &Server, args: &Args, epoch: Instant) -> Rows {
+async fn latency(server: &Server, args: &Args, epoch: Instant, points: &mut Points) -> Rows {
     let (pairs, mut joins) = pairs(server, args.rooms, args.sources, "lat").await;
     let period = Duration::from_secs_f64(args.rooms as f64 / args.rate as f64);
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
@@ -479,6 +617,13 @@ async fn latency(server: &Server, args: &Args, epoch: Instant) -> Rows {
     all.sort_unstable();
     joins.sort_unstable();
     let sent = sent.load(Ordering::Relaxed);
+    for (group, p) in [("p50", 0.5), ("p99", 0.99), ("p99.9", 0.999)] {
+        points.push((
+            Chart::RelayLatency,
+            group.into(),
+            percentile(&all, p) / 1000.0,
+        ));
+    }
     vec![
         (
             "join → admitted p50 / p99 (ms)".into(),
@@ -505,7 +650,13 @@ async fn latency(server: &Server, args: &Args, epoch: Instant) -> Rows {
     ]
 }
 
-async fn saturation(server: &Server, args: &Args, size: usize, epoch: Instant) -> Rows {
+async fn saturation(
+    server: &Server,
+    args: &Args,
+    size: usize,
+    epoch: Instant,
+    points: &mut Points,
+) -> Rows {
     let (pairs, _) = pairs(
         server,
         args.saturation_rooms,
@@ -518,6 +669,8 @@ async fn saturation(server: &Server, args: &Args, size: usize, epoch: Instant) -
     let start = Instant::now() + warmup;
     let deadline = start + Duration::from_secs(args.seconds);
     let received = Arc::new(AtomicU64::new(0));
+    // Every message received, whenever: read at the callgrind window's two ends.
+    let counted = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
     for pair in pairs {
         let Pair {
@@ -529,6 +682,7 @@ async fn saturation(server: &Server, args: &Args, size: usize, epoch: Instant) -
         } = pair;
         let window = Arc::new(Semaphore::new(args.window));
         let (kind, pad, received) = (server.kind, pad.clone(), received.clone());
+        let counted = counted.clone();
         let w = window.clone();
         tasks.push(tokio::spawn(async move {
             while Instant::now() < deadline {
@@ -547,6 +701,7 @@ async fn saturation(server: &Server, args: &Args, size: usize, epoch: Instant) -
             while let Some(Ok(msg)) = b.next().await {
                 if matches!(msg, Message::Text(_)) {
                     window.add_permits(1);
+                    counted.fetch_add(1, Ordering::Relaxed);
                     let now = Instant::now();
                     if now >= start && now < deadline {
                         received.fetch_add(1, Ordering::Relaxed);
@@ -557,22 +712,56 @@ async fn saturation(server: &Server, args: &Args, size: usize, epoch: Instant) -
         });
     }
     tokio::time::sleep_until(tokio::time::Instant::from_std(start)).await;
+    server.callgrind_zero().await;
+    // Counted from here, after the zero took effect, to the dump below: the instructions and
+    // the messages cover the same window, give or take the few in flight.
+    let counted0 = counted.load(Ordering::Relaxed);
+    let perf = if args.perf {
+        PerfStat::start(server.pid)
+    } else {
+        None
+    };
     let (cpu0, me0) = (server.cpu(), cpu_of("/proc/self/stat"));
     tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)).await;
     let (cpu, me) = (server.cpu() - cpu0, cpu_of("/proc/self/stat") - me0);
     let n = received.load(Ordering::Relaxed);
+    let counted = counted.load(Ordering::Relaxed) - counted0;
+    let kernel = match perf {
+        Some(perf) => perf.stop().await,
+        None => None,
+    };
+    let instructions = server.callgrind_instructions().await;
     for t in tasks {
         drop(t.await);
     }
     let secs = args.seconds as f64;
-    vec![
+    let kib = format!("{} KiB", size / 1024);
+    let cpu_per_message = cpu.as_secs_f64() * 1e6 / n.max(1) as f64;
+    points.push((Chart::CpuPerMessage, kib.clone(), cpu_per_message));
+    let mut rows = Vec::new();
+    if let Some((syscalls, switches)) = kernel {
+        let n = counted.max(1) as f64;
+        rows.push((
+            format!("{size} B: server system calls / context switches per message (perf)"),
+            format!("{:.2} / {:.3}", syscalls as f64 / n, switches as f64 / n),
+        ));
+    }
+    if let Some(instructions) = instructions {
+        let per = instructions as f64 / counted.max(1) as f64;
+        points.push((Chart::InstructionsPerMessage, kib, per));
+        rows.push((
+            format!("{size} B: server instructions per message (callgrind)"),
+            format!("{per:.0} ({counted} messages)"),
+        ));
+    }
+    rows.extend([
         (
             format!("{size} B: messages/s"),
             format!("{:.0}", n as f64 / secs),
         ),
         (
             format!("{size} B: server CPU per message (µs)"),
-            format!("{:.2}", cpu.as_secs_f64() * 1e6 / n.max(1) as f64),
+            format!("{cpu_per_message:.2}"),
         ),
         (
             format!("{size} B: server / tool CPU (% of a core)"),
@@ -582,10 +771,11 @@ async fn saturation(server: &Server, args: &Args, size: usize, epoch: Instant) -
                 me.as_secs_f64() / secs * 100.0
             ),
         ),
-    ]
+    ]);
+    rows
 }
 
-async fn idle(server: &Server, args: &Args) -> Rows {
+async fn idle(server: &Server, args: &Args, points: &mut Points) -> Rows {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let before = server.rss_kib();
     let (pairs, _) = pairs(server, args.idle_sessions / 2, args.sources, "idle").await;
@@ -593,6 +783,12 @@ async fn idle(server: &Server, args: &Args) -> Rows {
     let after = server.rss_kib();
     let sessions = pairs.len() * 2;
     drop(pairs);
+    let per_session = after.saturating_sub(before) as f64 / sessions.max(1) as f64;
+    points.push((
+        Chart::RssPerSession,
+        format!("{sessions} idle sessions"),
+        per_session,
+    ));
     vec![
         ("sessions held".into(), sessions.to_string()),
         (
@@ -603,24 +799,31 @@ async fn idle(server: &Server, args: &Args) -> Rows {
                 after as f64 / 1024.0
             ),
         ),
-        (
-            "RSS per session (KiB)".into(),
-            format!(
-                "{:.1}",
-                after.saturating_sub(before) as f64 / sessions as f64
-            ),
-        ),
+        ("RSS per session (KiB)".into(), format!("{per_session:.1}")),
     ]
 }
 
 /// Join/leave churn at `rate` joins/s: each room is B joining, then A (already in) sending
 /// a signal when told; latency is B's join sent → A's signal received by B.
-async fn churn(server: &Server, args: &Args, rate: u64, epoch: Instant) -> Rows {
+async fn churn(
+    server: &Server,
+    args: &Args,
+    rate: u64,
+    epoch: Instant,
+    points: &mut Points,
+) -> Rows {
     let rooms = rate * args.seconds / 2;
     let period = Duration::from_secs_f64(2.0 / rate as f64);
     let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
     let errors = Arc::new(AtomicU64::new(0));
+    server.callgrind_zero().await;
+    let perf = if args.perf {
+        PerfStat::start(server.pid)
+    } else {
+        None
+    };
     let cpu0 = server.cpu();
+    let overflows0 = listen_overflows();
     let started = Instant::now();
     let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
@@ -676,8 +879,23 @@ async fn churn(server: &Server, args: &Args, rate: u64, epoch: Instant) -> Rows 
         let _ = t.await;
     }
     let cpu = server.cpu() - cpu0;
+    let instructions = server.callgrind_instructions().await;
+    let kernel = match perf {
+        Some(perf) => perf.stop().await,
+        None => None,
+    };
+    let overflows = listen_overflows() - overflows0;
     let mut all = std::mem::take(&mut *latencies.lock().unwrap());
     all.sort_unstable();
+    let cpu_per_join = cpu.as_secs_f64() * 1e6 / (rooms * 2) as f64;
+    for (name, p) in [("p50", 0.5), ("p99", 0.99)] {
+        points.push((
+            Chart::ChurnLatency,
+            format!("{rate}/s {name}"),
+            percentile(&all, p) / 1000.0,
+        ));
+    }
+    points.push((Chart::CpuPerJoin, format!("{rate} joins/s"), cpu_per_join));
     let mut rows = vec![
         (
             format!("{rate}/s: joins offered in (s)"),
@@ -696,10 +914,31 @@ async fn churn(server: &Server, args: &Args, rate: u64, epoch: Instant) -> Rows 
             errors.load(Ordering::Relaxed).to_string(),
         ),
         (
+            format!("{rate}/s: listen queue overflows (kernel)"),
+            overflows.to_string(),
+        ),
+        (
             format!("{rate}/s: server CPU per join (µs)"),
-            format!("{:.1}", cpu.as_secs_f64() * 1e6 / (rooms * 2) as f64),
+            format!("{cpu_per_join:.1}"),
         ),
     ];
+    if let Some((syscalls, switches)) = kernel {
+        let joins = (rooms * 2) as f64;
+        rows.push((
+            format!("{rate}/s: server system calls / context switches per join (perf)"),
+            format!(
+                "{:.1} / {:.2}",
+                syscalls as f64 / joins,
+                switches as f64 / joins
+            ),
+        ));
+    }
+    if let Some(instructions) = instructions {
+        rows.push((
+            format!("{rate}/s: server instructions per join (callgrind)"),
+            format!("{:.0}", instructions as f64 / (rooms * 2) as f64),
+        ));
+    }
     if server.kind == Kind::Duet {
         tokio::time::sleep(Duration::from_secs(1)).await;
         rows.push((
@@ -760,6 +999,7 @@ async fn run(args: Args) {
     // scenario label → server → rows
     let mut tables: Vec<(String, Vec<(Kind, Rows)>)> = Vec::new();
     let mut cluster_columns = None;
+    let mut bars: Vec<Bar> = Vec::new();
     for &scenario in &args.scenarios {
         if scenario == Scenario::Cluster {
             // Duet only, in several shapes: its own table, one column per shape.
@@ -776,23 +1016,31 @@ async fn run(args: Args) {
             )
             .await;
             eprintln!("{scenario:?} on {kind:?} (pid {})", server.pid);
+            let mut points = Points::new();
             let rows = match scenario {
-                Scenario::Latency => latency(&server, &args, epoch).await,
+                Scenario::Latency => latency(&server, &args, epoch, &mut points).await,
                 Scenario::Saturation => {
-                    let mut rows = saturation(&server, &args, 1024, epoch).await;
-                    rows.extend(saturation(&server, &args, 6 * 1024, epoch).await);
+                    let mut rows = saturation(&server, &args, 1024, epoch, &mut points).await;
+                    rows.extend(saturation(&server, &args, 6 * 1024, epoch, &mut points).await);
                     rows
                 }
-                Scenario::Idle => idle(&server, &args).await,
+                Scenario::Idle => idle(&server, &args, &mut points).await,
                 Scenario::Cluster => unreachable!("handled above"),
                 Scenario::Churn => {
                     let mut rows = Vec::new();
                     for &rate in &args.churn_rates {
-                        rows.extend(churn(&server, &args, rate, epoch).await);
+                        rows.extend(churn(&server, &args, rate, epoch, &mut points).await);
                     }
                     rows
                 }
             };
+            let name = format!("{kind:?}").to_lowercase();
+            bars.extend(points.into_iter().map(|(chart, group, value)| Bar {
+                chart,
+                group,
+                server: name.clone(),
+                value,
+            }));
             for (label, value) in &rows {
                 eprintln!("  {label}: {value}");
             }
@@ -801,6 +1049,16 @@ async fn run(args: Args) {
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
         tables.push((format!("{scenario:?}"), per_server));
+    }
+    if let Some(dir) = &args.plots {
+        match plot::write_all(dir, &bars) {
+            Ok(files) => {
+                for file in files {
+                    eprintln!("wrote {file}");
+                }
+            }
+            Err(e) => eprintln!("plots not written: {e}"),
+        }
     }
     for (scenario, per_server) in tables {
         println!("\n### {scenario}\n");

@@ -68,7 +68,35 @@ impl fmt::Display for RoomKey {
 impl RoomName {
     /// Parses what a person typed into a room name.
     pub fn parse(input: &str) -> Result<Self, RoomNameError> {
-        let display: String = input.trim().nfc().collect();
+        let trimmed = input.trim();
+        if trimmed.is_ascii() {
+            return Self::parse_ascii(trimmed);
+        }
+        Self::parse_unicode(trimmed)
+    }
+
+    /// [`RoomName::parse`] for trimmed ASCII text, with the same result: ASCII text is its
+    /// own NFC form and lower-cases to ASCII, so both normalisation passes are skipped (they
+    /// cost a join ~6,000 instructions under callgrind, a tenth of Duet's own share).
+    fn parse_ascii(trimmed: &str) -> Result<Self, RoomNameError> {
+        if trimmed.is_empty() {
+            return Err(RoomNameError::Empty);
+        }
+        if trimmed.bytes().any(|b| b.is_ascii_control()) {
+            return Err(RoomNameError::ControlCharacter);
+        }
+        if trimmed.len() > MAX_ROOM_NAME_CHARS {
+            return Err(RoomNameError::TooLong(trimmed.len()));
+        }
+        Ok(Self {
+            display: trimmed.to_owned(),
+            key: RoomKey(trimmed.to_ascii_lowercase()),
+        })
+    }
+
+    /// [`RoomName::parse`] for any trimmed text.
+    fn parse_unicode(trimmed: &str) -> Result<Self, RoomNameError> {
+        let display: String = trimmed.nfc().collect();
         if display.is_empty() {
             return Err(RoomNameError::Empty);
         }
@@ -198,6 +226,45 @@ mod tests {
         assert!(RoomName::parse(&format!("  {ok}  ")).is_ok());
         let long = "x".repeat(MAX_ROOM_NAME_CHARS + 1);
         assert_eq!(RoomName::parse(&long), Err(RoomNameError::TooLong(65)));
+    }
+
+    /// The ASCII shortcut must agree with the general path on everything it takes: every
+    /// ASCII character alone, every pair, with surrounding spaces, and lengths at the limit.
+    #[test]
+    fn the_ascii_shortcut_agrees_with_the_general_path() {
+        let check = |text: &str| {
+            let trimmed = text.trim();
+            assert!(trimmed.is_ascii());
+            let fast = RoomName::parse_ascii(trimmed);
+            let general = RoomName::parse_unicode(trimmed);
+            match (&fast, &general) {
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(a.as_str(), b.as_str(), "{text:?}");
+                    assert_eq!(a.key(), b.key(), "{text:?}");
+                }
+                _ => assert_eq!(fast, general, "{text:?}"),
+            }
+        };
+        for a in 0u8..128 {
+            let a = char::from(a);
+            check(&a.to_string());
+            check(&format!("  {a} "));
+            for b in 0u8..128 {
+                check(&format!("{a}{}", char::from(b)));
+            }
+        }
+        for n in [
+            0,
+            1,
+            MAX_ROOM_NAME_CHARS - 1,
+            MAX_ROOM_NAME_CHARS,
+            MAX_ROOM_NAME_CHARS + 1,
+        ] {
+            check(&format!(
+                " {} ",
+                "Ab".repeat(n).chars().take(n).collect::<String>()
+            ));
+        }
     }
 
     #[test]

@@ -30,7 +30,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use actix::{Addr, AsyncContext, Context};
+use actix::Addr;
 use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpServer};
 
@@ -117,28 +117,27 @@ pub async fn start(config: Config) -> Result<Server, Error> {
         None => tracing::info!("TURN credentials off (no --turn-url)"),
     }
     let metrics = Arc::new(Metrics::default());
-    // The lobby's address exists before the lobby runs, so that the Redis bus (which needs
-    // the address to deliver to) can be set up first and handed to the lobby's rooms.
-    let lobby_context = Context::<Lobby>::new();
+    // The lobby's address exists before the lobby runs (see `LobbyStart`), so that the Redis
+    // bus, which delivers to it, can be set up first and handed to the lobby's rooms.
+    let (lobby, receiver) = lobby_mailbox();
     let cluster = match config.redis_url() {
         Some(url) => Some(Arc::new(
-            Cluster::connect(
-                url,
-                config.client_timeout,
-                lobby_context.address().recipient(),
-            )
-            .await
-            .map_err(Error::Redis)?,
+            Cluster::connect(url, config.client_timeout, lobby.clone().recipient())
+                .await
+                .map_err(Error::Redis)?,
         )),
         None => None,
     };
-    let lobby = lobby_context.run(Lobby::new(RoomSettings {
-        turn: turn.map(Arc::new),
-        metrics: metrics.clone(),
-        max_queued_bytes: config.max_queued_bytes(),
-        cluster,
-        lease_renewal: config.heartbeat_interval,
-    }));
+    let lobby_start = LobbyStart::new(
+        receiver,
+        Lobby::new(RoomSettings {
+            turn: turn.map(Arc::new),
+            metrics: metrics.clone(),
+            max_queued_bytes: config.max_queued_bytes(),
+            cluster,
+            lease_renewal: config.heartbeat_interval,
+        }),
+    );
     let state = AppState {
         lobby: lobby.clone(),
         origins,
@@ -154,6 +153,7 @@ pub async fn start(config: Config) -> Result<Server, Error> {
     let user_timeout = config.client_timeout;
     let static_dir = config.static_dir.clone();
     let mut server = HttpServer::new(move || {
+        lobby_start.run_here_once();
         let state = state.clone();
         let static_dir = static_dir.clone();
         App::new()
@@ -190,6 +190,44 @@ pub async fn start(config: Config) -> Result<Server, Error> {
         lobby,
         task,
     })
+}
+
+/// The lobby's mailbox: its address exists now, and [`LobbyStart`] runs the lobby on it on the
+/// first HTTP worker thread to build its app.
+fn lobby_mailbox() -> (Addr<Lobby>, LobbyReceiver) {
+    // 16: the capacity `Actor::start` gives a mailbox (actix's `DEFAULT_CAPACITY`, not
+    // exported). `do_send` ignores it anyway; it bounds only `send`/`try_send`.
+    let (sender, receiver) = actix::dev::channel::channel(16);
+    (Addr::new(sender), receiver)
+}
+
+/// The lobby actor, waiting for a thread. It runs on an HTTP worker's arbiter rather than on the
+/// main one, so that with one worker (the bench's setting) a connection's messages to the
+/// lobby and its rooms never cross threads: measured, every join cost ~10 context switches
+/// and ~6 cross-thread wake-ups when the lobby sat on the main arbiter. Messages sent before
+/// it runs wait in its mailbox. A worker that restarts its services (same thread) keeps it.
+#[derive(Clone)]
+struct LobbyStart(Arc<std::sync::Mutex<Option<(LobbyReceiver, Lobby)>>>);
+
+type LobbyReceiver = actix::dev::channel::AddressReceiver<Lobby>;
+
+impl LobbyStart {
+    /// `lobby`, to run on `receiver` (from [`lobby_mailbox`]).
+    fn new(receiver: LobbyReceiver, lobby: Lobby) -> Self {
+        Self(Arc::new(std::sync::Mutex::new(Some((receiver, lobby)))))
+    }
+
+    /// Starts the lobby on the current arbiter, if no worker has yet.
+    fn run_here_once(&self) {
+        let pending = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some((receiver, lobby)) = pending {
+            actix::Context::with_receiver(receiver).run(lobby);
+        }
+    }
 }
 
 /// Sets up a new connection's socket: TCP_NODELAY, and TCP_USER_TIMEOUT where the platform

@@ -73,7 +73,15 @@ impl Handler<Join> for Lobby {
         let entry = self.rooms.entry(key.clone()).or_insert_with(|| {
             self.next_room_id += 1;
             let id = RoomId(self.next_room_id);
-            let addr = RoomActor::new(id, key, ctx.address(), self.room_settings.clone()).start();
+            let (lobby, settings) = (ctx.address(), self.room_settings.clone());
+            // On the first joiner's thread: with one worker, every hop of a relayed signal
+            // stays on it (measured: fewer cross-thread wake-ups per message).
+            let addr = match &msg.arbiter {
+                Some(arbiter) => RoomActor::start_in_arbiter(arbiter, move |_| {
+                    RoomActor::new(id, key, lobby, settings)
+                }),
+                None => RoomActor::new(id, key, lobby, settings).start(),
+            };
             RoomEntry {
                 id,
                 addr,

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use actix::{Addr, Message, Recipient};
+use actix::{Addr, ArbiterHandle, Message, Recipient};
 use shared::{ErrorCode, RawSignal, ResumeToken, RoomKey, RoomName, ServerMsg};
 
 use crate::room::SessionId;
@@ -100,6 +100,10 @@ pub struct Join {
     pub resume: Option<ResumeToken>,
     /// The session's count of bytes on their way to it.
     pub outbox: Outbox,
+    /// The thread (arbiter) the session runs on, where a new room actor is started: then a
+    /// relayed signal goes session → room → session without leaving that thread. `None`
+    /// outside an actix arbiter (the room then starts next to the lobby).
+    pub arbiter: Option<ArbiterHandle>,
 }
 
 /// Bytes sent to one session that it has not taken yet.

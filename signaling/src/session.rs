@@ -123,7 +123,7 @@ impl Session {
     }
 
     fn send(&self, ctx: &mut ws::WebsocketContext<Self>, msg: &ServerMsg<RawSignal>) {
-        ctx.text(msg.encode());
+        ctx.text(msg.encode_relayed());
     }
 
     fn send_error(
@@ -250,6 +250,7 @@ impl Session {
                     room,
                     resume,
                     outbox: self.outbox.clone(),
+                    arbiter: actix::Arbiter::try_current(),
                 });
             }
             ClientMsg::Signal { signal } => match &self.state {
