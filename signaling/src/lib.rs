@@ -136,6 +136,7 @@ pub async fn start(config: Config) -> Result<Server, Error> {
             max_queued_bytes: config.max_queued_bytes(),
             cluster,
             lease_renewal: config.heartbeat_interval,
+            slow_reader_grace: config.client_timeout,
         }),
     );
     let state = AppState {

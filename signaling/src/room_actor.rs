@@ -74,12 +74,27 @@ pub struct RoomSettings {
     pub cluster: Option<Arc<Cluster>>,
     /// How often this replica renews its people's slots in Redis (the heartbeat interval).
     pub lease_renewal: Duration,
+    /// How long a backlog of signals may last before its reader counts as stopped and is
+    /// dropped (the client timeout).
+    pub slow_reader_grace: Duration,
 }
 
 /// How to reach a session in the room.
 struct Member {
     recipient: Recipient<ToSession>,
     outbox: Outbox,
+    /// Since when signals for this member have been held back because too much already waits
+    /// for it; `None` while it keeps up.
+    backlogged_since: Option<Instant>,
+}
+
+/// Who sent a signal: told when it could not be passed on.
+#[derive(Debug, Clone, Copy)]
+enum Sender {
+    /// A session of this replica.
+    Here(SessionId),
+    /// A session of another replica (Redis mode).
+    There(Seat),
 }
 
 impl RoomActor {
@@ -103,29 +118,89 @@ impl RoomActor {
         }
     }
 
-    /// Sends `msg` to `to`, unless too much already waits for it: then `to` is dropped from
-    /// the room as a slow reader instead (and `false` answered).
+    /// Sends a control message (`peer_joined`, `peer_left`, an error) to `to`. These are a few
+    /// dozen bytes and always sent: only signals can pile up ([`Self::pass_signal`]).
     fn deliver(
         &mut self,
         to: SessionId,
         msg: ServerMsg<RawSignal>,
-        ctx: &mut Context<Self>,
+        _ctx: &mut Context<Self>,
     ) -> bool {
         let Some(member) = self.members.get(&to) else {
             return false;
         };
         let queued = queued_size(&msg);
-        if member.outbox.add(queued) > self.settings.max_queued_bytes {
-            member.outbox.take(queued);
-            self.evict(to, ctx);
-            return false;
-        }
+        member.outbox.add(queued);
         member.recipient.do_send(ToSession::Deliver {
             room_id: self.id,
             msg,
             queued,
         });
         true
+    }
+
+    /// Passes a signal to `to`, unless too much already waits for it (see [`Outbox`]).
+    ///
+    /// A backlog is first taken for a burst, which a reader that is keeping up drains in
+    /// moments: the sender is told that this signal was not passed on (`rate_limited`), and
+    /// `to` keeps its place. A backlog that lasts a whole grace period (the client timeout)
+    /// is a reader that stopped: it is dropped from the room. So a flood from one person can
+    /// cost them their own messages, never their friend's place.
+    fn pass_signal(
+        &mut self,
+        from: Sender,
+        to: SessionId,
+        signal: RawSignal,
+        ctx: &mut Context<Self>,
+    ) -> bool {
+        let cap = self.settings.max_queued_bytes;
+        let grace = self.settings.slow_reader_grace;
+        let Some(member) = self.members.get_mut(&to) else {
+            return false;
+        };
+        let msg = ServerMsg::Signal { signal };
+        let queued = queued_size(&msg);
+        if member.outbox.add(queued) > cap {
+            member.outbox.take(queued);
+            let now = Instant::now();
+            let since = *member.backlogged_since.get_or_insert(now);
+            if now.duration_since(since) >= grace {
+                self.evict(to, ctx);
+            } else {
+                self.not_passed_on(from, ctx);
+            }
+            return false;
+        }
+        member.backlogged_since = None;
+        member.recipient.do_send(ToSession::Deliver {
+            room_id: self.id,
+            msg,
+            queued,
+        });
+        true
+    }
+
+    /// Tells the sender of a signal held back by its friend's backlog.
+    fn not_passed_on(&mut self, from: Sender, ctx: &mut Context<Self>) {
+        self.settings.metrics.error(ErrorCode::RateLimited);
+        match from {
+            Sender::Here(session) => {
+                self.deliver(
+                    session,
+                    ServerMsg::Error {
+                        code: ErrorCode::RateLimited,
+                        message: "your friend is not keeping up; this signal was not passed on"
+                            .into(),
+                    },
+                    ctx,
+                );
+            }
+            Sender::There(seat) => {
+                if let Seats::Shared { cluster, .. } = &self.seats {
+                    cluster.send(seat, &self.key, BusEvent::NotPassedOn);
+                }
+            }
+        }
     }
 
     /// Drops a session that does not read what it is sent. Its place is freed as if its
@@ -283,6 +358,7 @@ impl RoomActor {
             Member {
                 recipient: msg.recipient,
                 outbox: msg.outbox,
+                backlogged_since: None,
             },
         );
     }
@@ -691,7 +767,7 @@ impl Handler<Relay> for RoomActor {
         };
         match peer {
             Some(peer) => {
-                if self.deliver(peer, ServerMsg::Signal { signal: msg.signal }, ctx) {
+                if self.pass_signal(Sender::Here(msg.from), peer, msg.signal, ctx) {
                     self.relayed(bytes);
                 }
             }
@@ -739,7 +815,7 @@ impl Handler<Remote> for RoomActor {
                 // from a connection that has since been replaced.
                 if slot.peer == Some(from) {
                     let bytes = signal.0.get().len();
-                    if self.deliver(msg.to, ServerMsg::Signal { signal }, ctx) {
+                    if self.pass_signal(Sender::There(from), msg.to, signal, ctx) {
                         self.relayed(bytes);
                     }
                 } else {
@@ -747,6 +823,7 @@ impl Handler<Remote> for RoomActor {
                 }
             }
             BusEvent::Replaced => self.presence(me, Presence::Replaced, ctx),
+            BusEvent::NotPassedOn => self.not_passed_on(Sender::Here(msg.to), ctx),
         }
     }
 }

@@ -41,6 +41,8 @@ pub enum BusEvent {
     },
     /// Another connection took the slot over with its resume token: close.
     Replaced,
+    /// A signal this session sent was held back: the other person's backlog is full.
+    NotPassedOn,
 }
 
 /// A [`BusEvent`] for one session of the receiving replica.
