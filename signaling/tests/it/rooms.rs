@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use futures_util::future::join_all;
 use shared::{ClientMsg, ErrorCode, LeaveReason, ResumeToken, Role, ServerMsg, Signal};
 
-use crate::support::{assert_relays, finish, pair, room, start, within, Client};
+use crate::support::{assert_relays, finish, pair, room, start, start_one_worker, within, Client};
 
 #[actix_web::test]
 async fn the_first_joiner_creates_the_room_and_waits_alone() {
@@ -380,6 +380,41 @@ async fn rooms_are_forgotten_when_empty() {
     b.expect(ServerMsg::Left).await;
     // The lobby handles the room's report after the leave; a round trip through it is
     // enough to be sure it did.
+    let mut stats = server.stats().await.expect("stats");
+    for _ in 0..50 {
+        if stats.rooms == 0 {
+            break;
+        }
+        stats = server.stats().await.expect("stats");
+    }
+    assert_eq!((stats.rooms, stats.tokens), (0, 0), "{stats:?}");
+    finish!(server, a, b);
+}
+
+/// With one worker the lobby runs on that worker's thread, started only when the worker builds
+/// its app: the service must answer from its first moment and keep its books as before.
+#[actix_web::test]
+async fn one_worker_runs_the_lobby_rooms_and_sessions_on_its_thread() {
+    let server = start_one_worker().await;
+    // Asked at once: should the lobby not be running yet, the question waits in its mailbox.
+    let stats = within("the lobby's first answer", server.stats())
+        .await
+        .expect("stats");
+    assert_eq!((stats.rooms, stats.sessions), (0, 0), "{stats:?}");
+    let (mut a, _, mut b, _) = pair(server.addr(), "one worker").await;
+    assert_relays(&mut a, &mut b).await;
+    let stats = server.stats().await.expect("stats");
+    assert_eq!((stats.rooms, stats.sessions), (1, 2), "{stats:?}");
+    a.send(&ClientMsg::Leave).await;
+    a.expect(ServerMsg::Left).await;
+    b.expect(ServerMsg::PeerLeft {
+        reason: LeaveReason::HungUp,
+    })
+    .await;
+    b.send(&ClientMsg::Leave).await;
+    b.expect(ServerMsg::Left).await;
+    // The room reports itself empty to the lobby after the leaves; a few round trips through
+    // the lobby see it handled.
     let mut stats = server.stats().await.expect("stats");
     for _ in 0..50 {
         if stats.rooms == 0 {

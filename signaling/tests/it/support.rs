@@ -49,6 +49,17 @@ pub async fn start(extra: &[&str]) -> Server {
         .unwrap_or_else(|e| panic!("server did not start: {e}"))
 }
 
+/// Starts the service with a single HTTP worker: the lobby, the rooms and every session then
+/// share that worker's thread.
+pub async fn start_one_worker() -> Server {
+    let args = ["duet-signaling", "--bind", "127.0.0.1:0", "--workers", "1"];
+    let config =
+        Config::try_parse_from(args).unwrap_or_else(|e| panic!("test flags do not parse: {e}"));
+    signaling::start(config)
+        .await
+        .unwrap_or_else(|e| panic!("server did not start: {e}"))
+}
+
 /// Parse a room name that the test knows is valid.
 pub fn room(name: &str) -> RoomName {
     RoomName::parse(name).unwrap_or_else(|e| panic!("{name:?}: {e}"))
