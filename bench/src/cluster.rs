@@ -17,7 +17,7 @@ use tokio::sync::Semaphore;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::{
-    await_peer, cpu_of, drain, join, now_us, percentile, sibling, stamped, Args, Kind, Rows,
+    await_peer, cpu_of, drain, duet_command, join, now_us, percentile, stamped, Args, Kind, Rows,
     ServerRef,
 };
 
@@ -69,27 +69,8 @@ async fn redis(args: &Args, port: u16) -> Process {
 
 async fn replica(args: &Args, port: u16, redis_port: Option<u16>) -> Process {
     let mut cmd = tokio::process::Command::new("taskset");
-    cmd.arg("-c")
-        .arg(args.server_cpu.to_string())
-        .arg(sibling("duet-signaling"))
-        .args([
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-            "--workers",
-            "1",
-            // Lifted for the load, as in the other scenarios.
-            "--rate-limit-burst",
-            "1000000",
-            "--rate-limit-per-second",
-            "1000000",
-            "--max-connections-per-ip",
-            "100000",
-            "--join-burst-per-ip",
-            "1000000",
-            "--joins-per-second-per-ip",
-            "1000000",
-        ])
-        .env("RUST_LOG", "warn");
+    cmd.arg("-c").arg(args.server_cpu.to_string());
+    duet_command(&mut cmd, &format!("127.0.0.1:{port}"));
     if let Some(redis_port) = redis_port {
         cmd.args(["--redis-url", &format!("redis://127.0.0.1:{redis_port}")]);
     }

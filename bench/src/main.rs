@@ -153,6 +153,29 @@ struct Server {
     callgrind: bool,
 }
 
+/// Adds duet-signaling, as every scenario runs it, to `cmd`: one worker, and the limits lifted
+/// (every message and join of the tool must pass).
+fn duet_command(cmd: &mut tokio::process::Command, bind: &str) {
+    cmd.arg(sibling("duet-signaling"))
+        .args([
+            "--bind",
+            bind,
+            "--workers",
+            "1",
+            "--rate-limit-burst",
+            "1000000",
+            "--rate-limit-per-second",
+            "1000000",
+            "--max-connections-per-ip",
+            "100000",
+            "--join-burst-per-ip",
+            "1000000",
+            "--joins-per-second-per-ip",
+            "1000000",
+        ])
+        .env("RUST_LOG", "warn");
+}
+
 fn sibling(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("current exe");
     exe.with_file_name(name)
@@ -176,24 +199,7 @@ impl Server {
         }
         match kind {
             Kind::Duet => {
-                cmd.arg(sibling("duet-signaling")).args([
-                    "--bind",
-                    &bind,
-                    "--workers",
-                    "1",
-                    // Lifted for the load: every message and join of the tool must pass.
-                    "--rate-limit-burst",
-                    "1000000",
-                    "--rate-limit-per-second",
-                    "1000000",
-                    "--max-connections-per-ip",
-                    "100000",
-                    "--join-burst-per-ip",
-                    "1000000",
-                    "--joins-per-second-per-ip",
-                    "1000000",
-                ]);
-                cmd.env("RUST_LOG", "warn");
+                duet_command(&mut cmd, &bind);
             }
             Kind::Floor => {
                 cmd.arg(sibling("floor")).arg(&bind);
@@ -1061,51 +1067,41 @@ async fn run(args: Args) {
         }
     }
     for (scenario, per_server) in tables {
-        println!("\n### {scenario}\n");
-        let names: Vec<String> = per_server
-            .iter()
-            .map(|(k, _)| format!("{k:?}").to_lowercase())
+        let columns: Vec<(String, Rows)> = per_server
+            .into_iter()
+            .map(|(kind, rows)| (format!("{kind:?}").to_lowercase(), rows))
             .collect();
-        println!("| | {} |", names.join(" | "));
-        println!("|---|{}", "---|".repeat(names.len()));
-        // Every label any server reported, in first-seen order; a dash where one has none.
-        let mut labels: Vec<&str> = Vec::new();
-        for (_, rows) in &per_server {
-            for (label, _) in rows {
-                if !labels.contains(&label.as_str()) {
-                    labels.push(label);
-                }
-            }
-        }
-        for label in labels {
-            let values: Vec<&str> = per_server
-                .iter()
-                .map(|(_, rows)| {
-                    rows.iter()
-                        .find(|(l, _)| l == label)
-                        .map_or("–", |(_, v)| v.as_str())
-                })
-                .collect();
-            println!("| {label} | {} |", values.join(" | "));
-        }
+        print_table(&scenario, &columns);
     }
     if let Some(columns) = cluster_columns {
-        println!("\n### Cluster\n");
-        let names: Vec<&str> = columns.iter().map(|(name, _)| name.as_str()).collect();
-        println!("| | {} |", names.join(" | "));
-        println!("|---|{}", "---|".repeat(names.len()));
-        if let Some((_, first)) = columns.first() {
-            for (label, _) in first {
-                let values: Vec<&str> = columns
-                    .iter()
-                    .map(|(_, rows)| {
-                        rows.iter()
-                            .find(|(l, _)| l == label)
-                            .map_or("–", |(_, v)| v.as_str())
-                    })
-                    .collect();
-                println!("| {label} | {} |", values.join(" | "));
+        print_table("Cluster", &columns);
+    }
+}
+
+/// Prints one scenario as a Markdown table, a column per server (or shape): every label any
+/// column reported, in first-seen order, and a dash where one has none.
+fn print_table(title: &str, columns: &[(String, Rows)]) {
+    println!("\n### {title}\n");
+    let names: Vec<&str> = columns.iter().map(|(name, _)| name.as_str()).collect();
+    println!("| | {} |", names.join(" | "));
+    println!("|---|{}", "---|".repeat(names.len()));
+    let mut labels: Vec<&str> = Vec::new();
+    for (_, rows) in columns {
+        for (label, _) in rows {
+            if !labels.contains(&label.as_str()) {
+                labels.push(label);
             }
         }
+    }
+    for label in labels {
+        let values: Vec<&str> = columns
+            .iter()
+            .map(|(_, rows)| {
+                rows.iter()
+                    .find(|(l, _)| l == label)
+                    .map_or("–", |(_, v)| v.as_str())
+            })
+            .collect();
+        println!("| {label} | {} |", values.join(" | "));
     }
 }

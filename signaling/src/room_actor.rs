@@ -536,6 +536,14 @@ impl RoomActor {
         );
     }
 
+    /// Stops serving a member whose slot is no longer its own, and tells it why (`why`).
+    fn dismiss(&mut self, session: SessionId, why: ToSession) {
+        if let Some(member) = self.members.remove(&session) {
+            member.recipient.do_send(why);
+        }
+        self.report_if_empty();
+    }
+
     fn presence(&mut self, seat: Seat, presence: Presence, ctx: &mut Context<Self>) {
         let Seats::Shared { cluster, held } = &mut self.seats else {
             return;
@@ -587,22 +595,12 @@ impl RoomActor {
             }
             Presence::Replaced => {
                 held.remove(&session);
-                if let Some(member) = self.members.remove(&session) {
-                    member
-                        .recipient
-                        .do_send(ToSession::Replaced { room_id: self.id });
-                }
-                self.report_if_empty();
+                self.dismiss(session, ToSession::Replaced { room_id: self.id });
             }
             Presence::Lost => {
                 tracing::warn!(room = %room_hint(&self.key), %session, "slot lost while Redis was away");
                 held.remove(&session);
-                if let Some(member) = self.members.remove(&session) {
-                    member
-                        .recipient
-                        .do_send(ToSession::SlotLost { room_id: self.id });
-                }
-                self.report_if_empty();
+                self.dismiss(session, ToSession::SlotLost { room_id: self.id });
             }
         }
     }

@@ -293,6 +293,17 @@ async fn a_dead_replicas_slots_are_freed_within_the_client_timeout() {
     finish!(survivor, b, c);
 }
 
+/// Waits until the replica at `addr` reports in /metrics that Redis is `up` (or down).
+async fn redis_up(addr: SocketAddr, up: bool) {
+    let line = format!("\nduet_redis_up {}\n", u8::from(up));
+    within("the replica to see Redis's state", async {
+        while !http_get(addr, "/metrics", &[]).await.text().contains(&line) {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+}
+
 /// Joins `name` on `addr` again and again until it is admitted, as a browser's reconnect loop
 /// does; each failed try must be the clear `unavailable` and close 1013.
 async fn join_once_redis_answers(addr: SocketAddr, name: &str) -> Client {
@@ -349,16 +360,7 @@ async fn a_redis_restart_degrades_with_a_clear_error_and_rooms_recover() {
     let port = redis.port;
     redis.kill();
     // The replica notices (its bus subscription drops) and says so in /metrics ...
-    within("the replica to notice Redis is gone", async {
-        while !http_get(one.addr(), "/metrics", &[])
-            .await
-            .text()
-            .contains("\nduet_redis_up 0\n")
-        {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await;
+    redis_up(one.addr(), false).await;
     // ... and to a person whose signal cannot reach the other replica: clearly, not silently.
     a.hello(true).await;
     a.expect_error(ErrorCode::Unavailable).await;
@@ -378,16 +380,7 @@ async fn a_redis_restart_degrades_with_a_clear_error_and_rooms_recover() {
     let _redis = Redis::start_on(port);
     let d = join_once_redis_answers(two.addr(), "Elsewhere").await;
     for replica in [&one, &two] {
-        within("the replica to see Redis again", async {
-            while !http_get(replica.addr(), "/metrics", &[])
-                .await
-                .text()
-                .contains("\nduet_redis_up 1\n")
-            {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        })
-        .await;
+        redis_up(replica.addr(), true).await;
     }
     within("both slots of the room to be back", async {
         let client = redis::Client::open(url.as_str()).expect("a Redis URL");

@@ -366,45 +366,12 @@ async fn joining_twice_and_leaving_while_joining_are_handled() {
     finish!(server, a, b, c);
 }
 
-#[actix_web::test]
-async fn rooms_are_forgotten_when_empty() {
-    let server = start(&[]).await;
-    let (mut a, _, mut b, _) = pair(server.addr(), "ephemeral").await;
-    a.send(&ClientMsg::Leave).await;
-    a.expect(ServerMsg::Left).await;
-    b.expect(ServerMsg::PeerLeft {
-        reason: LeaveReason::HungUp,
-    })
-    .await;
-    b.send(&ClientMsg::Leave).await;
-    b.expect(ServerMsg::Left).await;
-    // The lobby handles the room's report after the leave; a round trip through it is
-    // enough to be sure it did.
-    let mut stats = server.stats().await.expect("stats");
-    for _ in 0..50 {
-        if stats.rooms == 0 {
-            break;
-        }
-        stats = server.stats().await.expect("stats");
-    }
-    assert_eq!((stats.rooms, stats.tokens), (0, 0), "{stats:?}");
-    finish!(server, a, b);
-}
-
-/// With one worker the lobby runs on that worker's thread, started only when the worker builds
-/// its app: the service must answer from its first moment and keep its books as before.
-#[actix_web::test]
-async fn one_worker_runs_the_lobby_rooms_and_sessions_on_its_thread() {
-    let server = start_one_worker().await;
-    // Asked at once: should the lobby not be running yet, the question waits in its mailbox.
-    let stats = within("the lobby's first answer", server.stats())
-        .await
-        .expect("stats");
-    assert_eq!((stats.rooms, stats.sessions), (0, 0), "{stats:?}");
-    let (mut a, _, mut b, _) = pair(server.addr(), "one worker").await;
-    assert_relays(&mut a, &mut b).await;
-    let stats = server.stats().await.expect("stats");
-    assert_eq!((stats.rooms, stats.sessions), (1, 2), "{stats:?}");
+/// `a` then `b` leave their room; the lobby then forgets it and its tokens.
+async fn both_leave_and_the_room_is_forgotten(
+    server: &signaling::Server,
+    a: &mut Client,
+    b: &mut Client,
+) {
     a.send(&ClientMsg::Leave).await;
     a.expect(ServerMsg::Left).await;
     b.expect(ServerMsg::PeerLeft {
@@ -423,5 +390,30 @@ async fn one_worker_runs_the_lobby_rooms_and_sessions_on_its_thread() {
         stats = server.stats().await.expect("stats");
     }
     assert_eq!((stats.rooms, stats.tokens), (0, 0), "{stats:?}");
+}
+
+#[actix_web::test]
+async fn rooms_are_forgotten_when_empty() {
+    let server = start(&[]).await;
+    let (mut a, _, mut b, _) = pair(server.addr(), "ephemeral").await;
+    both_leave_and_the_room_is_forgotten(&server, &mut a, &mut b).await;
+    finish!(server, a, b);
+}
+
+/// With one worker the lobby runs on that worker's thread, started only when the worker builds
+/// its app: the service must answer from its first moment and keep its books as before.
+#[actix_web::test]
+async fn one_worker_runs_the_lobby_rooms_and_sessions_on_its_thread() {
+    let server = start_one_worker().await;
+    // Asked at once: should the lobby not be running yet, the question waits in its mailbox.
+    let stats = within("the lobby's first answer", server.stats())
+        .await
+        .expect("stats");
+    assert_eq!((stats.rooms, stats.sessions), (0, 0), "{stats:?}");
+    let (mut a, _, mut b, _) = pair(server.addr(), "one worker").await;
+    assert_relays(&mut a, &mut b).await;
+    let stats = server.stats().await.expect("stats");
+    assert_eq!((stats.rooms, stats.sessions), (1, 2), "{stats:?}");
+    both_leave_and_the_room_is_forgotten(&server, &mut a, &mut b).await;
     finish!(server, a, b);
 }
