@@ -70,7 +70,7 @@ async fn redis(args: &Args, port: u16) -> Process {
 async fn replica(args: &Args, port: u16, redis_port: Option<u16>) -> Process {
     let mut cmd = tokio::process::Command::new("taskset");
     cmd.arg("-c").arg(args.server_cpu.to_string());
-    duet_command(&mut cmd, &format!("127.0.0.1:{port}"));
+    duet_command(&mut cmd, &format!("127.0.0.1:{port}"), &args.duet_args);
     if let Some(redis_port) = redis_port {
         cmd.args(["--redis-url", &format!("redis://127.0.0.1:{redis_port}")]);
     }

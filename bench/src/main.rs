@@ -103,6 +103,10 @@ struct Args {
     /// The PeerJS server's command (bench/install-peers.sh puts it here).
     #[arg(long, default_value = "bench/peers/node_modules/.bin/peerjs")]
     peerjs_bin: PathBuf,
+    /// More flags for duet-signaling, space-separated (e.g. `--heartbeat-interval 60s
+    /// --client-timeout 180s`, to measure what the heartbeat costs).
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
+    duet_args: String,
     /// Replica counts in the cluster scenario (Redis mode, two people of a room on two replicas).
     #[arg(long, value_delimiter = ',', default_value = "1,2,3")]
     replicas: Vec<usize>,
@@ -155,7 +159,7 @@ struct Server {
 
 /// Adds duet-signaling, as every scenario runs it, to `cmd`: one worker, and the limits lifted
 /// (every message and join of the tool must pass).
-fn duet_command(cmd: &mut tokio::process::Command, bind: &str) {
+fn duet_command(cmd: &mut tokio::process::Command, bind: &str, extra: &str) {
     cmd.arg(sibling("duet-signaling"))
         .args([
             "--bind",
@@ -173,6 +177,7 @@ fn duet_command(cmd: &mut tokio::process::Command, bind: &str) {
             "--joins-per-second-per-ip",
             "1000000",
         ])
+        .args(extra.split_whitespace())
         .env("RUST_LOG", "warn");
 }
 
@@ -199,7 +204,7 @@ impl Server {
         }
         match kind {
             Kind::Duet => {
-                duet_command(&mut cmd, &bind);
+                duet_command(&mut cmd, &bind, &args.duet_args);
             }
             Kind::Floor => {
                 cmd.arg(sibling("floor")).arg(&bind);
