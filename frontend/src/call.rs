@@ -43,6 +43,8 @@ pub enum Input {
     PeerSignal(Signal),
     /// The connect deadline of the given generation passed.
     ConnectTimeout(u32),
+    /// Time to try a join again that the service refused as one too many.
+    RetryJoin,
 }
 
 /// Something to do, in order.
@@ -73,6 +75,8 @@ pub enum Command {
     StartConnectTimer(u32),
     /// Drop the signaling connection and connect again now (to rejoin from scratch).
     Reconnect,
+    /// Report [`Input::RetryJoin`] after this many milliseconds.
+    StartJoinRetryTimer(u32),
     /// The call is over on this page: stop signaling and tell the person.
     End(EndReason),
 }
@@ -161,7 +165,19 @@ enum Friend {
 
 /// A non-fatal problem to show in the call view.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice(pub String);
+pub enum Notice {
+    /// The service's own words, for errors the app has nothing better to say about.
+    Service(String),
+    /// The service cannot reach its room registry (replicas, Redis): it closed the
+    /// connection, and the app reconnects and resumes by itself.
+    Unavailable,
+    /// Too many joins from this network: the app tries again after [`JOIN_RETRY_MS`].
+    TooManyJoins,
+}
+
+/// How long to wait before joining again after `too_many_joins` (the service's per-address
+/// limit refills a few joins a second).
+pub const JOIN_RETRY_MS: u32 = 3_000;
 
 /// The call in one room.
 #[derive(Debug, Clone)]
@@ -328,6 +344,12 @@ impl Call {
                     self.outbox.push(signal);
                 }
             }
+            Input::RetryJoin => {
+                // Only if still waiting for that join: a reconnection meanwhile joined anew.
+                if self.link == Link::Joining {
+                    out.push(self.join());
+                }
+            }
             Input::ConnectTimeout(generation) => {
                 let stuck = self.peer.is_some() && self.peer != Some(PeerState::Connected);
                 if generation == self.deadline && self.awaiting_connection && stuck {
@@ -441,7 +463,13 @@ impl Call {
             // Races around reconnection (a signal after the room was left, a duplicate join)
             // need no action: the next `joined` sets things straight.
             ErrorCode::AlreadyInRoom | ErrorCode::NotInRoom => {}
-            _ => self.notice = Some(Notice(message)),
+            // The service closes the connection after this; the reconnection resumes.
+            ErrorCode::Unavailable => self.notice = Some(Notice::Unavailable),
+            ErrorCode::TooManyJoins => {
+                self.notice = Some(Notice::TooManyJoins);
+                out.push(Command::StartJoinRetryTimer(JOIN_RETRY_MS));
+            }
+            _ => self.notice = Some(Notice::Service(message)),
         }
     }
 
@@ -927,8 +955,53 @@ mod tests {
             message: "slow down".into(),
         };
         assert_eq!(call.handle(Input::Server(limited)), []);
-        assert_eq!(call.notice(), Some(&Notice("slow down".into())));
+        assert_eq!(call.notice(), Some(&Notice::Service("slow down".into())));
         assert_eq!(call.status(), CallStatus::Connected);
+    }
+
+    #[wasm_bindgen_test]
+    fn too_many_joins_waits_then_joins_again() {
+        let mut call = Call::new(room(), None);
+        let join = Command::Send(ClientMsg::Join {
+            room: room(),
+            resume: None,
+        });
+        assert_eq!(
+            call.handle(Input::SignalingOpen),
+            std::slice::from_ref(&join)
+        );
+        let refused = ServerMsg::Error {
+            code: ErrorCode::TooManyJoins,
+            message: "too many joins".into(),
+        };
+        assert_eq!(
+            call.handle(Input::Server(refused)),
+            [Command::StartJoinRetryTimer(JOIN_RETRY_MS)]
+        );
+        assert_eq!(call.notice(), Some(&Notice::TooManyJoins));
+        assert_eq!(call.status(), CallStatus::Joining);
+        assert_eq!(call.handle(Input::RetryJoin), [join]);
+        // Joined meanwhile (a reconnection): a late timer does nothing.
+        call.handle(Input::Server(ServerMsg::Joined {
+            room: room(),
+            role: Role::Impolite,
+            resume: ResumeToken::from_bytes([1; 16]),
+            peer_present: false,
+            ice_servers: Vec::new(),
+        }));
+        assert_eq!(call.notice(), None);
+        assert_eq!(call.handle(Input::RetryJoin), []);
+    }
+
+    #[wasm_bindgen_test]
+    fn an_unavailable_registry_is_a_notice_until_the_reconnection_joins() {
+        let mut call = connected_call();
+        let unavailable = ServerMsg::Error {
+            code: ErrorCode::Unavailable,
+            message: "the service cannot reach its room registry".into(),
+        };
+        assert_eq!(call.handle(Input::Server(unavailable)), []);
+        assert_eq!(call.notice(), Some(&Notice::Unavailable));
     }
 
     #[wasm_bindgen_test]

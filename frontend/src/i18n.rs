@@ -163,6 +163,8 @@ pub struct Texts {
     pub session_replaced: &'static str,
     /// `{message}`.
     pub refused: &'static str,
+    pub notice_unavailable: &'static str,
+    pub notice_too_many_joins: &'static str,
     // Call status
     pub status_joining: &'static str,
     pub status_waiting: &'static str,
@@ -280,6 +282,8 @@ pub static EN: Texts = Texts {
     room_full: "The room “{room}” is full: two people are already in it. Choose another name.",
     session_replaced: "Your call moved to another tab or window. To bring it back here, join the room again.",
     refused: "The room could not be joined: {message}",
+    notice_unavailable: "The service is briefly unable to reach its rooms. Reconnecting: your place in the room is kept.",
+    notice_too_many_joins: "Too many joins from your network just now. Trying again in a few seconds…",
     status_joining: "Connecting to the room…",
     status_waiting: "Waiting for your friend to join",
     status_connecting: "Connecting to your friend…",
@@ -386,6 +390,8 @@ pub static ES: Texts = Texts {
     room_full: "La sala «{room}» está llena: ya hay dos personas. Elige otro nombre.",
     session_replaced: "Tu llamada pasó a otra pestaña o ventana. Para traerla aquí, vuelve a entrar en la sala.",
     refused: "No se pudo entrar en la sala: {message}",
+    notice_unavailable: "El servicio no puede llegar a sus salas por un momento. Reconectando: tu sitio en la sala se mantiene.",
+    notice_too_many_joins: "Demasiadas entradas desde tu red ahora mismo. Volvemos a intentarlo en unos segundos…",
     status_joining: "Entrando en la sala…",
     status_waiting: "Esperando a que llegue tu amigo",
     status_connecting: "Conectando con tu amigo…",

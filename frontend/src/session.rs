@@ -12,7 +12,7 @@ use shared::RoomName;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{MediaStream, MediaStreamTrack};
 
-use crate::call::{Call, CallStatus, Command, EndReason, Input, CONNECT_TIMEOUT_MS};
+use crate::call::{Call, CallStatus, Command, EndReason, Input, Notice, CONNECT_TIMEOUT_MS};
 use crate::channel::{ChannelError, ChannelEvent, PeerMessage};
 use crate::config::Config;
 use crate::controls::MediaState;
@@ -34,7 +34,7 @@ pub struct CallView {
     /// The friend's stream, only while the peer connection is connected.
     pub remote: Option<MediaStream>,
     /// A problem worth telling (shown as an alert), if any.
-    pub notice: Option<String>,
+    pub notice: Option<Notice>,
     /// Whether the friend's microphone and camera are on, as they told us over the data
     /// channel; `None` until they did (or while there is no connection).
     pub friend_media: Option<MediaState>,
@@ -78,6 +78,8 @@ struct Inner {
     peer: RefCell<Option<(u32, Peer)>>,
     peer_generation: Cell<u32>,
     connect_timer: RefCell<Option<Timeout>>,
+    /// Joins again after `too_many_joins`.
+    join_timer: RefCell<Option<Timeout>>,
     queue: RefCell<VecDeque<Input>>,
     busy: Cell<bool>,
     last_view: RefCell<Option<CallView>>,
@@ -119,6 +121,7 @@ impl Session {
             peer: RefCell::new(None),
             peer_generation: Cell::new(0),
             connect_timer: RefCell::new(None),
+            join_timer: RefCell::new(None),
             queue: RefCell::new(VecDeque::new()),
             busy: Cell::new(false),
             last_view: RefCell::new(None),
@@ -327,6 +330,12 @@ fn run(inner: &Rc<Inner>, command: Command) {
                     dispatch(&weak, Input::ConnectTimeout(generation));
                 }));
         }
+        Command::StartJoinRetryTimer(ms) => {
+            let weak = Rc::downgrade(inner);
+            *inner.join_timer.borrow_mut() = Some(Timeout::new(ms, move || {
+                dispatch(&weak, Input::RetryJoin);
+            }));
+        }
         Command::Reconnect => {
             if let Some(signaling) = inner.signaling.borrow().as_ref() {
                 signaling.reconnect_now();
@@ -338,6 +347,7 @@ fn run(inner: &Rc<Inner>, command: Command) {
             }
             inner.peer.borrow_mut().take();
             inner.connect_timer.borrow_mut().take();
+            inner.join_timer.borrow_mut().take();
             *inner.ended.borrow_mut() = Some(reason);
         }
     }
@@ -446,7 +456,7 @@ fn publish(inner: &Inner) {
         CallView {
             status: call.status(),
             remote,
-            notice: call.notice().map(|n| n.0.clone()),
+            notice: call.notice().cloned(),
             friend_media,
             quality,
             verification,

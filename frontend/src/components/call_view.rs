@@ -4,9 +4,9 @@
 use shared::RoomName;
 use yew::prelude::*;
 
-use crate::i18n::{fill, use_texts};
+use crate::i18n::{fill, use_texts, Texts};
 
-use crate::call::CallStatus;
+use crate::call::{CallStatus, Notice};
 use crate::components::{QualityIndicator, Video, ViewingButtons};
 use crate::controls::MediaState;
 use crate::media::LocalMedia;
@@ -109,11 +109,20 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
                 }
             </div>
             if let Some(notice) = &props.view.notice {
-                <p class="alert floating" role="alert">{ notice }</p>
+                <p class="alert floating" role="alert">{ notice_text(notice, t) }</p>
             }
             { props.chat.clone() }
           </div>
             { props.toolbar.clone() }
         </section>
+    }
+}
+
+/// The words of a notice in the call view.
+fn notice_text(notice: &Notice, t: &Texts) -> String {
+    match notice {
+        Notice::Service(message) => message.clone(),
+        Notice::Unavailable => t.notice_unavailable.to_owned(),
+        Notice::TooManyJoins => t.notice_too_many_joins.to_owned(),
     }
 }
