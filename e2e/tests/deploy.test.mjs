@@ -137,6 +137,12 @@ describe('the production web server (deploy/Caddyfile)', { skip: !(await canRun(
     assert.equal(plain.headers['content-type'], 'application/wasm');
     assert.equal(plain.headers['cache-control'], 'public, max-age=31536000, immutable');
     assert.equal(plain.headers['content-encoding'], undefined);
+    // Every file Trunk hashed, whatever its hash's length: it is hex without leading zeros,
+    // so 15 or 14 digits now and then (this once left a build's wasm uncached).
+    for (const name of (await readdir(DIST)).filter((n) => /-[0-9a-f]+(_bg)?\.(js|wasm|css)$/.test(n))) {
+      const hashed = await caddy.get(`/${name}`);
+      assert.equal(hashed.headers['cache-control'], 'public, max-age=31536000, immutable', name);
+    }
     for (const encoding of ['zstd', 'gzip']) {
       const compressed = await caddy.get(`/${wasmName}`, { 'accept-encoding': encoding });
       assert.equal(compressed.headers['content-encoding'], encoding);
