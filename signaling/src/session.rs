@@ -148,6 +148,14 @@ impl Session {
         ctx.stop();
     }
 
+    /// Redis mode: tells the browser that the room registry is away (`why`) and closes with
+    /// 1013, so that it comes back later and resumes. The session holds no slot after this.
+    fn registry_away(&mut self, ctx: &mut ws::WebsocketContext<Self>, why: &str) {
+        self.state = State::Idle;
+        self.send_error(ctx, ErrorCode::Unavailable, why);
+        self.close(ctx, CloseCode::Again, "room registry unavailable");
+    }
+
     /// Leaves the room (or abandons the join) so that the peer is told exactly once.
     fn leave_room(&mut self, reason: LeaveReason) {
         match std::mem::replace(&mut self.state, State::Idle) {
@@ -457,26 +465,20 @@ impl Handler<ToSession> for Session {
             }
             ToSession::Unavailable { join } => {
                 if matches!(&self.state, State::Joining { join: current, .. } if *current == join) {
-                    self.state = State::Idle;
-                    self.send_error(
+                    self.registry_away(
                         ctx,
-                        ErrorCode::Unavailable,
                         "the service cannot reach its room registry; reconnecting will resume your place",
                     );
-                    self.close(ctx, CloseCode::Again, "room registry unavailable");
                 }
             }
             ToSession::SlotLost { room_id } => {
                 if matches!(&self.state, State::InRoom { room_id: current, .. } if *current == room_id)
                 {
                     // The slot is not ours any more: nothing to tell the room on the way out.
-                    self.state = State::Idle;
-                    self.send_error(
+                    self.registry_away(
                         ctx,
-                        ErrorCode::Unavailable,
                         "the service lost your place in the room while its registry was away",
                     );
-                    self.close(ctx, CloseCode::Again, "room registry lost this slot");
                 }
             }
             ToSession::Deliver {
