@@ -41,10 +41,13 @@ COPY Cargo.toml ./
 COPY shared/Cargo.toml shared/
 COPY signaling/Cargo.toml signaling/
 COPY frontend/Cargo.toml frontend/
-RUN mkdir -p shared/src signaling/src frontend/src \
+COPY bench/Cargo.toml bench/
+RUN mkdir -p shared/src signaling/src frontend/src bench/src/bin \
     && touch shared/src/lib.rs signaling/src/lib.rs frontend/src/lib.rs \
     && echo 'fn main() {}' > signaling/src/main.rs \
     && echo 'fn main() {}' > frontend/src/main.rs \
+    && echo 'fn main() {}' > bench/src/main.rs \
+    && echo 'fn main() {}' > bench/src/bin/floor.rs \
     && cargo fetch --locked \
     && cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p duet-frontend
 

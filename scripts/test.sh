@@ -18,6 +18,7 @@ docker-compose --env-file .env.example -f docker-compose.yml config -q
 docker-compose --env-file .env.example -f docker-compose.yml -f docker-compose.replicas.yml config -q
 caddy validate --adapter caddyfile --config deploy/Caddyfile
 hadolint deploy/signaling.Dockerfile deploy/web.Dockerfile
+python3 deploy/check-dockerfiles.py
 
 say "protocol and signaling service tests"
 cargo test --workspace --exclude duet-frontend
