@@ -572,14 +572,17 @@ export function serviceAndBrowser(flags = FAKE_MEDIA, extra = []) {
 
 /**
  * Two people (Ana waiting first, then Ben) in a connected call in a fresh room, each really
- * seeing the other; both tabs close when test `t` ends.
+ * seeing the other; both tabs close when test `t` ends. Options: `room` (instead of a fresh
+ * one named after `prefix`), `anaUrl` and `benUrl` (instead of the service's own), and
+ * `beforeJoin(page)`, run on each page before it joins.
  */
-export async function connectedPair(t, { service, browser }, prefix) {
-  const room = uniqueRoom(prefix);
-  const ana = await openPerson(browser, service.url);
+export async function connectedPair(t, { service, browser }, prefix, options = {}) {
+  const { room = uniqueRoom(prefix), anaUrl = service?.url, benUrl = service?.url, beforeJoin } = options;
+  const ana = await openPerson(browser, anaUrl);
   t.after(() => ana.context().close());
-  const ben = await openPerson(browser, service.url);
+  const ben = await openPerson(browser, benUrl);
   t.after(() => ben.context().close());
+  if (beforeJoin) for (const page of [ana, ben]) await beforeJoin(page);
   await joinRoom(ana, room);
   await waitForStatus(ana, /Waiting for your friend/i);
   await joinRoom(ben, room);

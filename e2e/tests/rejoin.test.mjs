@@ -4,23 +4,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  Freezer, joinRoom, openPerson, roomDialog, uniqueRoom, waitForAlert, waitForNoVideo,
+  Freezer, connectedPair, joinRoom, openPerson, roomDialog, uniqueRoom, waitForAlert, waitForNoVideo,
   waitForPlayingVideo, waitForStatus, WAIT, serviceAndBrowser,
 } from '../harness.mjs';
 
 const shared = serviceAndBrowser();
 
-async function inCall(t, room, { benUrl } = {}) {
-  const ana = await openPerson(shared.browser, shared.service.url);
-  t.after(() => ana.context().close());
-  const ben = await openPerson(shared.browser, benUrl ?? shared.service.url);
-  t.after(() => ben.context().close());
-  await joinRoom(ana, room);
-  await waitForStatus(ana, /Waiting for your friend/i);
-  await joinRoom(ben, room);
-  await waitForPlayingVideo(ana);
-  await waitForPlayingVideo(ben);
-  return { ana, ben };
+function inCall(t, room, { benUrl } = {}) {
+  return connectedPair(t, shared, undefined, { room, benUrl });
 }
 
 async function noFullAlert(page) {

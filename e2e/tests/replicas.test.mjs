@@ -11,7 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  FAKE_MEDIA, Service, WAIT, freePort, joinRoom, launchBrowser, openPerson, tempDir, uniqueRoom,
+  FAKE_MEDIA, Service, WAIT, connectedPair, freePort, joinRoom, launchBrowser, openPerson, tempDir,
   waitForAlert, waitForPlayingVideo, waitForStatus, withTimeout,
 } from '../harness.mjs';
 
@@ -110,19 +110,11 @@ after(async () => {
 
 test('a replica dies mid-call: its person resumes on another replica and the call goes on', async (t) => {
   const [first, second, third] = cluster.replicas;
-  const room = uniqueRoom('Replicas');
   // Ana through the load balancer (so on the first replica), Ben straight on the third.
-  const ana = await openPerson(cluster.browser, `http://localhost:${cluster.lbPort}`);
-  t.after(() => ana.context().close());
-  const ben = await openPerson(cluster.browser, third.url);
-  t.after(() => ben.context().close());
-  await joinRoom(ana, room);
-  await waitForStatus(ana, /Waiting for your friend/i);
-  await joinRoom(ben, room);
-  await waitForStatus(ana, /\bConnected\b/i);
-  await waitForStatus(ben, /\bConnected\b/i);
-  await waitForPlayingVideo(ana);
-  await waitForPlayingVideo(ben);
+  const { room, ana, ben } = await connectedPair(t, cluster, 'Replicas', {
+    anaUrl: `http://localhost:${cluster.lbPort}`,
+    benUrl: third.url,
+  });
   assert.equal(await sessionsOn(first), 1, 'Ana is on the first replica');
   assert.equal(await sessionsOn(third), 1, 'Ben is on the third replica');
 

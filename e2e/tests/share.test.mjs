@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  FAKE_MEDIA, joinRoom, openPerson, uniqueRoom, waitForPlayingVideo, waitForStatus, WAIT,
-  serviceAndBrowser,
+  FAKE_MEDIA, connectedPair as harnessPair, waitForPlayingVideo, WAIT, serviceAndBrowser,
 } from '../harness.mjs';
 
 // Chromium picks the whole (virtual) screen itself instead of asking. The screen is 16:9 and
@@ -20,15 +19,10 @@ const shared = serviceAndBrowser(FAKE_MEDIA, [
 const SCREEN_ASPECT = 16 / 9;
 const CAMERA_ASPECT = 4 / 3;
 
-async function connectedPair(t, prefix) {
-  const room = uniqueRoom(prefix);
-  const ana = await openPerson(shared.browser, shared.service.url);
-  t.after(() => ana.context().close());
-  const ben = await openPerson(shared.browser, shared.service.url);
-  t.after(() => ben.context().close());
-  // Count offers: replacing a track must not renegotiate.
-  for (const page of [ana, ben]) {
-    await page.evaluate(() => {
+/** A connected pair whose pages count their offers (replacing a track must not renegotiate). */
+function connectedPair(t, prefix) {
+  return harnessPair(t, shared, prefix, {
+    beforeJoin: (page) => page.evaluate(() => {
       window.__offers = 0;
       const original = RTCPeerConnection.prototype.setLocalDescription;
       RTCPeerConnection.prototype.setLocalDescription = function (...args) {
@@ -38,15 +32,8 @@ async function connectedPair(t, prefix) {
           return r;
         });
       };
-    });
-  }
-  await joinRoom(ana, room);
-  await waitForStatus(ana, /Waiting for your friend/i);
-  await joinRoom(ben, room);
-  await waitForStatus(ana, /\bConnected\b/i);
-  await waitForStatus(ben, /\bConnected\b/i);
-  await waitForPlayingVideo(ben);
-  return { ana, ben };
+    }),
+  });
 }
 
 /** Waits until the friend's video, as `page` receives it, has frames of this aspect ratio. */

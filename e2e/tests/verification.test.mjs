@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Firefox } from '../gecko.mjs';
 import {
-  canRun, joinRoom, openPerson, uniqueRoom, waitForPlayingVideo, waitForStatus, WAIT,
+  canRun, connectedPair, joinRoom, openPerson, uniqueRoom, waitForPlayingVideo, waitForStatus, WAIT,
   serviceAndBrowser,
 } from '../harness.mjs';
 
@@ -20,16 +20,7 @@ async function code(page) {
 }
 
 test('both people see the same verification code, and a new call shows a new one', async (t) => {
-  const room = uniqueRoom('Verify');
-  const ana = await openPerson(shared.browser, shared.service.url);
-  t.after(() => ana.context().close());
-  const ben = await openPerson(shared.browser, shared.service.url);
-  t.after(() => ben.context().close());
-  await joinRoom(ana, room);
-  await waitForStatus(ana, /Waiting for your friend/i);
-  await joinRoom(ben, room);
-  await waitForPlayingVideo(ana);
-  await waitForPlayingVideo(ben);
+  const { room, ana, ben } = await connectedPair(t, shared, 'Verify');
 
   const first = await code(ana);
   assert.equal(await code(ben), first);

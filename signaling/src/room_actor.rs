@@ -120,12 +120,7 @@ impl RoomActor {
 
     /// Sends a control message (`peer_joined`, `peer_left`, an error) to `to`. These are a few
     /// dozen bytes and always sent: only signals can pile up ([`Self::pass_signal`]).
-    fn deliver(
-        &mut self,
-        to: SessionId,
-        msg: ServerMsg<RawSignal>,
-        _ctx: &mut Context<Self>,
-    ) -> bool {
+    fn deliver(&mut self, to: SessionId, msg: ServerMsg<RawSignal>) -> bool {
         let Some(member) = self.members.get(&to) else {
             return false;
         };
@@ -167,7 +162,7 @@ impl RoomActor {
             if now.duration_since(since) >= grace {
                 self.evict(to, ctx);
             } else {
-                self.not_passed_on(from, ctx);
+                self.not_passed_on(from);
             }
             return false;
         }
@@ -181,7 +176,7 @@ impl RoomActor {
     }
 
     /// Tells the sender of a signal held back by its friend's backlog.
-    fn not_passed_on(&mut self, from: Sender, ctx: &mut Context<Self>) {
+    fn not_passed_on(&mut self, from: Sender) {
         self.settings.metrics.error(ErrorCode::RateLimited);
         match from {
             Sender::Here(session) => {
@@ -192,7 +187,6 @@ impl RoomActor {
                         message: "your friend is not keeping up; this signal was not passed on"
                             .into(),
                     },
-                    ctx,
                 );
             }
             Sender::There(seat) => {
@@ -234,7 +228,7 @@ impl RoomActor {
                 if let Some(peer) = departure.peer {
                     // Should the peer be a slow reader too, this evicts it in turn (at most
                     // once more: then the room is empty).
-                    self.deliver(peer, ServerMsg::PeerLeft { reason }, ctx);
+                    self.deliver(peer, ServerMsg::PeerLeft { reason });
                 }
                 self.report_if_empty();
             }
@@ -252,7 +246,7 @@ impl RoomActor {
                 ctx.wait(
                     async move { cluster.leave(&key, seat).await }
                         .into_actor(self)
-                        .map(move |freed, act, ctx| {
+                        .map(move |freed, act, _ctx| {
                             let peer = match freed {
                                 Ok(Some(departure)) => departure.peer,
                                 // Taken over or expired meanwhile: whoever holds it now
@@ -266,7 +260,7 @@ impl RoomActor {
                                 }
                             };
                             if let Some(peer) = peer {
-                                act.tell(peer, seat, PeerEvent::Left(reason), ctx);
+                                act.tell(peer, seat, PeerEvent::Left(reason));
                             }
                             act.report_if_empty();
                         }),
@@ -276,7 +270,7 @@ impl RoomActor {
     }
 
     /// Passes an event from `from` to `to`, on this replica or another.
-    fn tell(&mut self, to: Seat, from: Seat, event: PeerEvent, ctx: &mut Context<Self>) {
+    fn tell(&mut self, to: Seat, from: Seat, event: PeerEvent) {
         let Seats::Shared { cluster, held } = &mut self.seats else {
             return;
         };
@@ -309,7 +303,7 @@ impl RoomActor {
                 ServerMsg::PeerLeft { reason }
             }
         };
-        self.deliver(to.session, msg, ctx);
+        self.deliver(to.session, msg);
     }
 
     fn redis_failed(&self, what: &str, error: &ClusterError) {
@@ -426,7 +420,7 @@ impl RoomActor {
         );
         // On every pairing, a takeover included: the browsers redo their hello handshake.
         if let Some(peer) = admission.peer {
-            self.deliver(peer, ServerMsg::PeerJoined, ctx);
+            self.deliver(peer, ServerMsg::PeerJoined);
         }
     }
 
@@ -496,7 +490,7 @@ impl RoomActor {
         self.admit(msg, role, token, peer.is_some(), turn_id, ctx);
         // On every pairing, a takeover included: the browsers redo their hello handshake.
         if let Some(peer) = peer {
-            self.tell(peer, seat, PeerEvent::Joined, ctx);
+            self.tell(peer, seat, PeerEvent::Joined);
         }
     }
 
@@ -525,10 +519,10 @@ impl RoomActor {
                 (holders, answer)
             }
             .into_actor(self)
-            .map(|(holders, answer), act, ctx| match answer {
+            .map(|(holders, answer), act, _ctx| match answer {
                 Ok(presences) => {
                     for (holder, presence) in holders.into_iter().zip(presences) {
-                        act.presence(holder.seat, presence, ctx);
+                        act.presence(holder.seat, presence);
                     }
                 }
                 Err(e) => act.redis_failed("lease renewal", &e),
@@ -544,7 +538,7 @@ impl RoomActor {
         self.report_if_empty();
     }
 
-    fn presence(&mut self, seat: Seat, presence: Presence, ctx: &mut Context<Self>) {
+    fn presence(&mut self, seat: Seat, presence: Presence) {
         let Seats::Shared { cluster, held } = &mut self.seats else {
             return;
         };
@@ -583,13 +577,12 @@ impl RoomActor {
                             ServerMsg::PeerLeft {
                                 reason: LeaveReason::ConnectionLost,
                             },
-                            ctx,
                         );
                     }
                     // Someone (re)joined and the bus message was lost (Redis was away).
                     _ => {
                         slot.peer = peer;
-                        self.deliver(session, ServerMsg::PeerJoined, ctx);
+                        self.deliver(session, ServerMsg::PeerJoined);
                     }
                 }
             }
@@ -741,9 +734,7 @@ impl Handler<Relay> for RoomActor {
                                 ServerMsg::Error {
                                     code: ErrorCode::Unavailable,
                                     message: "the service cannot reach its room registry; this message was not passed on".into(),
-                                },
-                                ctx,
-                            );
+                                });
                             return;
                         }
                         let from = cluster.seat(msg.from);
@@ -804,10 +795,8 @@ impl Handler<Remote> for RoomActor {
             return;
         };
         match msg.event {
-            BusEvent::PeerJoined { from } => self.tell(me, from, PeerEvent::Joined, ctx),
-            BusEvent::PeerLeft { from, reason } => {
-                self.tell(me, from, PeerEvent::Left(reason), ctx)
-            }
+            BusEvent::PeerJoined { from } => self.tell(me, from, PeerEvent::Joined),
+            BusEvent::PeerLeft { from, reason } => self.tell(me, from, PeerEvent::Left(reason)),
             BusEvent::Signal { from, signal } => {
                 // Only from the person this one is paired with: never from another room, nor
                 // from a connection that has since been replaced.
@@ -820,8 +809,8 @@ impl Handler<Remote> for RoomActor {
                     tracing::debug!(room = %room_hint(&self.key), session = %msg.to, "signal from a stale peer dropped");
                 }
             }
-            BusEvent::Replaced => self.presence(me, Presence::Replaced, ctx),
-            BusEvent::NotPassedOn => self.not_passed_on(Sender::Here(msg.to), ctx),
+            BusEvent::Replaced => self.presence(me, Presence::Replaced),
+            BusEvent::NotPassedOn => self.not_passed_on(Sender::Here(msg.to)),
         }
     }
 }
