@@ -25,8 +25,18 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 pub enum ClientMsg<P = Signal> {
     /// Sent by a browser to enter a room, creating it if nobody is in it.
     ///
-    /// The answer is [`ServerMsg::Joined`], or an error: [`ErrorCode::RoomFull`] when two people
-    /// are already in, [`ErrorCode::AlreadyInRoom`], [`ErrorCode::InvalidResumeToken`].
+    /// The answer is [`ServerMsg::Joined`], or one error:
+    /// - [`ErrorCode::RoomFull`]: two people are already in;
+    /// - [`ErrorCode::InvalidRoomName`]: the name is empty, too long, or has a control or
+    ///   invisible formatting character (see [`RoomName`]);
+    /// - [`ErrorCode::InvalidResumeToken`]: `resume` is not a token, or one of another room;
+    /// - [`ErrorCode::AlreadyInRoom`]: this browser is in a room, or waiting on a join;
+    /// - [`ErrorCode::TooManyJoins`]: too many joins from this network address just now;
+    /// - [`ErrorCode::Unavailable`]: with replicas, Redis cannot be reached (the connection
+    ///   is then closed, 1013);
+    /// - like any message: [`ErrorCode::MalformedMessage`] (no `room`),
+    ///   [`ErrorCode::MessageTooLarge`] (then closed, 1009) and [`ErrorCode::RateLimited`].
+    ///
     /// `resume` is the token from an earlier `joined` for this room: with it, the browser takes
     /// over its own earlier session (one whose connection died, maybe unnoticed yet) instead of
     /// being refused as a third person.
@@ -82,8 +92,14 @@ pub enum ServerMsg<P = Signal> {
     },
     /// Sent in answer to `leave`: this browser is in no room now.
     Left,
-    /// Something the browser sent was refused. The connection stays open unless the code says
-    /// otherwise ([`ErrorCode::SessionReplaced`], or repeated [`ErrorCode::RateLimited`]).
+    /// Something the browser sent was refused, or, unprompted, something happened to its
+    /// connection or its signals: [`ErrorCode::SessionReplaced`] (a newer connection took
+    /// its place), a `signal` that was not passed on ([`ErrorCode::RateLimited`]: the other
+    /// person's backlog is full; [`ErrorCode::Unavailable`]: the other replica cannot be
+    /// reached), or, with replicas, [`ErrorCode::Unavailable`] when its place in the room was
+    /// lost while Redis was away. The connection stays open unless the code says otherwise
+    /// ([`ErrorCode::SessionReplaced`], [`ErrorCode::MessageTooLarge`], a join's
+    /// [`ErrorCode::Unavailable`], or repeated [`ErrorCode::RateLimited`]).
     Error {
         /// What went wrong, for programs.
         code: ErrorCode,
@@ -220,7 +236,7 @@ pub enum LeaveReason {
 pub enum ErrorCode {
     /// The room already holds two people.
     RoomFull,
-    /// The room name is empty, too long or has control characters.
+    /// The room name is empty, too long, or has control or invisible formatting characters.
     InvalidRoomName,
     /// The frame is not JSON, or not a message of this protocol.
     MalformedMessage,

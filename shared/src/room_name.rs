@@ -3,8 +3,10 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
+use caseless::Caseless;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 /// The longest room name accepted, in Unicode scalar values after trimming and NFC.
 pub const MAX_ROOM_NAME_CHARS: usize = 64;
@@ -18,18 +20,28 @@ pub enum RoomNameError {
     /// The name has more than [`MAX_ROOM_NAME_CHARS`] characters.
     #[error("a room name can have at most {MAX_ROOM_NAME_CHARS} characters (this one has {0})")]
     TooLong(usize),
-    /// The name contains a control character such as a newline or a tab.
-    #[error("a room name cannot contain control characters")]
+    /// The name contains a control character (such as a newline or a tab), or an invisible
+    /// formatting one that could make it look blank or like another name: a zero-width
+    /// space, a bidirectional override, a line or paragraph separator (Unicode general
+    /// categories Cc, Cf, Zl and Zp; see [`RoomName`] for the two joiners allowed).
+    #[error("a room name cannot contain control characters or invisible formatting characters")]
     ControlCharacter,
 }
 
 /// A valid room name.
 ///
-/// Parsing trims surrounding whitespace, normalises to NFC and rejects empty names, control
-/// characters and names longer than [`MAX_ROOM_NAME_CHARS`]. Two names are the same room when
-/// they differ only in letter case or surrounding whitespace: `"  Casa Azul "` and `"casa azul"`
-/// are equal, hash alike and share a [`RoomKey`]. [`RoomName::as_str`] keeps what the person
-/// typed, trimmed, for display.
+/// Parsing trims surrounding whitespace, normalises to NFC and rejects empty names, names
+/// longer than [`MAX_ROOM_NAME_CHARS`], control characters (Cc) and invisible formatting
+/// characters (Cf, Zl, Zp: zero-width spaces, bidirectional controls such as U+202E, line
+/// and paragraph separators), so that a name can neither look blank nor pass for another.
+/// The zero-width joiner and non-joiner (U+200D, U+200C) are the exception: emoji sequences
+/// (👩‍💻) and Persian spelling need them. They are allowed only between two visible
+/// characters, and left out of the [`RoomKey`], so that `"a\u{200D}b"` is the room `"ab"`.
+///
+/// Two names are the same room when they differ only in letter case (Unicode full case
+/// folding: `"STRASSE"` and `"straße"`, `"CAFÉ"` and `"café"`) or surrounding whitespace:
+/// `"  Casa Azul "` and `"casa azul"` are equal, hash alike and share a [`RoomKey`].
+/// [`RoomName::as_str`] keeps what the person typed, trimmed, for display.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct RoomName {
@@ -37,14 +49,16 @@ pub struct RoomName {
     key: RoomKey,
 }
 
-/// The identity of a room: the case-folded, normalised form of a [`RoomName`].
+/// The identity of a room: the case-folded, normalised form of a [`RoomName`] (without the
+/// joiners, which do not change what a name says).
 ///
 /// Only a [`RoomName`] can make one, so a key always belongs to a valid name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RoomKey(String);
 
 impl RoomKey {
-    /// The key as text (lower case, NFC).
+    /// The key as text (full case folding, NFC). Replicas share rooms by this text, so every
+    /// replica must derive it the same way: it is computed here only, never in Redis.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -76,8 +90,9 @@ impl RoomName {
     }
 
     /// [`RoomName::parse`] for trimmed ASCII text, with the same result: ASCII text is its
-    /// own NFC form and lower-cases to ASCII, so both normalisation passes are skipped (they
-    /// cost a join ~6,000 instructions under callgrind, a tenth of Duet's own share).
+    /// own NFC form, holds no formatting character (Cf, Zl, Zp) and case-folds to its ASCII
+    /// lower case, so the Unicode passes are skipped (they cost a join ~6,000 instructions
+    /// under callgrind, a tenth of Duet's own share).
     fn parse_ascii(trimmed: &str) -> Result<Self, RoomNameError> {
         if trimmed.is_empty() {
             return Err(RoomNameError::Empty);
@@ -100,15 +115,25 @@ impl RoomName {
         if display.is_empty() {
             return Err(RoomNameError::Empty);
         }
-        if display.chars().any(char::is_control) {
+        if !only_visible_formatting(&display) {
             return Err(RoomNameError::ControlCharacter);
         }
         let chars = display.chars().count();
         if chars > MAX_ROOM_NAME_CHARS {
             return Err(RoomNameError::TooLong(chars));
         }
-        // Lower-casing can leave a string that is no longer in NFC, so normalise again.
-        let key = RoomKey(display.to_lowercase().nfc().collect());
+        // Unicode's canonical caseless match (NFD, full case folding, NFD again; here NFC, to
+        // keep keys in the form names are in): lower-casing alone leaves "straße" and
+        // "STRASSE" apart, and upper- then lower-casing is not stable ("ẞ" lower-cases to
+        // "ß"). Full folding is a table of its own (CaseFolding.txt), hence the crate.
+        let key = RoomKey(
+            display
+                .nfd()
+                .filter(|&c| !is_joiner(c))
+                .default_case_fold()
+                .nfc()
+                .collect(),
+        );
         Ok(Self { display, key })
     }
 
@@ -121,6 +146,46 @@ impl RoomName {
     pub fn key(&self) -> &RoomKey {
         &self.key
     }
+}
+
+/// The zero-width non-joiner and joiner: formatting characters, but part of how Persian is
+/// spelt and of emoji sequences, so allowed where they can join something.
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}')
+}
+
+/// Whether a character may never be in a room name: a control character, or an invisible
+/// formatting one other than a joiner.
+fn is_forbidden(c: char) -> bool {
+    c.is_control()
+        || (!is_joiner(c)
+            && matches!(
+                c.general_category(),
+                GeneralCategory::Format
+                    | GeneralCategory::LineSeparator
+                    | GeneralCategory::ParagraphSeparator
+            ))
+}
+
+/// Whether trimmed, non-empty `name` has no forbidden character, and a joiner only between
+/// two characters that are neither joiners nor whitespace (so joiners cannot pad a name, nor
+/// stand in for a blank).
+fn only_visible_formatting(name: &str) -> bool {
+    let mut previous: Option<char> = None;
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_forbidden(c) {
+            return false;
+        }
+        if is_joiner(c) {
+            let visible = |n: Option<char>| n.is_some_and(|n| !is_joiner(n) && !n.is_whitespace());
+            if !visible(previous) || !visible(chars.peek().copied()) {
+                return false;
+            }
+        }
+        previous = Some(c);
+    }
+    true
 }
 
 impl PartialEq for RoomName {
@@ -218,6 +283,84 @@ mod tests {
             RoomName::parse("a\u{7}b"),
             Err(RoomNameError::ControlCharacter)
         );
+        assert_eq!(
+            RoomName::parse("a\u{85}b"),
+            Err(RoomNameError::ControlCharacter)
+        );
+    }
+
+    #[test]
+    fn invisible_and_bidirectional_formatting_is_rejected() {
+        for text in [
+            "a\u{200B}b",       // zero-width space
+            "\u{200B}",         // nothing visible at all
+            "\u{200B}\u{200B}", // nor with two
+            "invoice\u{202E}fdp.exe",
+            "a\u{2028}b", // line separator
+            "a\u{2029}b", // paragraph separator
+            "\u{FEFF}casa",
+            "ca\u{AD}sa", // soft hyphen
+            "\u{2066}casa\u{2069}",
+            "casa\u{E0041}", // a tag character, hidden text
+        ] {
+            assert_eq!(
+                RoomName::parse(text),
+                Err(RoomNameError::ControlCharacter),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn joiners_are_allowed_between_visible_characters_only() {
+        // An emoji sequence and a Persian word with its non-joiner.
+        assert_eq!(
+            name("\u{1F469}\u{200D}\u{1F4BB} standup").as_str(),
+            "\u{1F469}\u{200D}\u{1F4BB} standup"
+        );
+        assert!(
+            RoomName::parse("\u{645}\u{6CC}\u{200C}\u{62E}\u{648}\u{627}\u{647}\u{645}").is_ok()
+        );
+        for text in [
+            "\u{200D}",
+            "\u{200D}a",
+            "a\u{200C}",
+            "a\u{200D}\u{200D}b",
+            "a \u{200D}b",
+        ] {
+            assert_eq!(
+                RoomName::parse(text),
+                Err(RoomNameError::ControlCharacter),
+                "{text:?}"
+            );
+        }
+        // A joiner changes how a name looks at most, never which room it is.
+        assert_eq!(name("a\u{200D}b"), name("AB"));
+        assert_eq!(name("a\u{200D}b").as_str(), "a\u{200D}b");
+    }
+
+    #[test]
+    fn full_case_folding_makes_one_room() {
+        assert_eq!(name("STRASSE"), name("straße"));
+        assert_eq!(name("STRASSE").key(), name("STRAẞE").key());
+        assert_eq!(name("straße").key().as_str(), "strasse");
+        assert_eq!(name("CAFÉ"), name("café"));
+        assert_eq!(name("CAFE\u{301}"), name("caf\u{e9}"));
+        assert_eq!(name("ΟΔΟΣ"), name("οδος"));
+        assert_eq!(name("ﬁle"), name("FILE"));
+        // Folding is not transliteration: different letters stay different rooms.
+        assert_ne!(name("café"), name("cafe"));
+        assert_ne!(name("\u{131}"), name("i"));
+    }
+
+    #[test]
+    fn keys_are_folded_and_in_nfc() {
+        for text in ["Straße", "ΣΊΣΥΦΟΣ", "Ǆemal", "ᾼ", "İstanbul", "Ⓒasa"] {
+            let key = name(text).key().as_str().to_owned();
+            let again: String = key.nfd().default_case_fold().nfc().collect();
+            assert_eq!(key, again, "{text:?}: folding the key moves it");
+            assert_eq!(key, key.nfc().collect::<String>(), "{text:?}: key not NFC");
+        }
     }
 
     #[test]

@@ -29,7 +29,8 @@ pub struct Config {
     pub bind: SocketAddr,
 
     /// Directory of the built web app to serve at `/` (unknown paths fall back to its
-    /// index.html). Without it only /ws and /healthz are served.
+    /// index.html, except missing files: a path with an extension is a 404). Without it only
+    /// /ws and /healthz are served.
     #[arg(long, env = "DUET_STATIC_DIR")]
     pub static_dir: Option<PathBuf>,
 
@@ -359,6 +360,10 @@ mod tests {
         assert!(config.trust_x_forwarded_for);
         assert_eq!(config.max_queued_bytes(), 200_000);
         let defaults = parse(&[])?;
+        assert_eq!(defaults.bind, SocketAddr::from(([127, 0, 0, 1], 8080)));
+        assert_eq!(defaults.heartbeat_interval, Duration::from_secs(5));
+        assert_eq!(defaults.client_timeout, Duration::from_secs(15));
+        assert_eq!(defaults.validate(), Ok(()));
         assert!(!defaults.trust_x_forwarded_for);
         assert_eq!(defaults.max_queued_bytes(), 1 << 20);
         assert_eq!(defaults.ip_limit().max_connections, 256);

@@ -146,7 +146,9 @@ async fn healthz() -> HttpResponse {
 }
 
 /// The single-page app: files from `dir`, and its `index.html` for any other path, since
-/// paths like `/r/casa-azul` are routes of the app, not files.
+/// paths like `/settings` are routes of the app, not files. A path that names a file (its
+/// last segment has an extension) and is not there is a 404, as Caddy answers it: a stale
+/// `duet-<hash>_bg.wasm` must fail as itself, never arrive as HTML.
 fn spa(dir: &Path) -> Files {
     let index: PathBuf = dir.join("index.html");
     Files::new("/", dir)
@@ -155,9 +157,43 @@ fn spa(dir: &Path) -> Files {
             let index = index.clone();
             async move {
                 let (req, _) = req.into_parts();
+                if names_a_file(req.path()) {
+                    let response = HttpResponse::NotFound()
+                        .content_type("text/plain; charset=utf-8")
+                        .body("not found\n");
+                    return Ok(ServiceResponse::new(req, response));
+                }
                 let file = NamedFile::open_async(&index).await?;
                 let response = file.into_response(&req);
                 Ok(ServiceResponse::new(req, response))
             }
         }))
+}
+
+/// Whether a request path's last segment has an extension (`/missing_bg.wasm`, `/a/b.css`),
+/// which app routes never have. The same test as the Caddyfile's (`\.[^/]*$`).
+fn names_a_file(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_and_app_routes_are_told_apart() {
+        for path in [
+            "/missing_bg.wasm",
+            "/duet-1a2b.css",
+            "/a/b/config.json",
+            "/.env",
+        ] {
+            assert!(names_a_file(path), "{path}");
+        }
+        for path in ["/", "/some/client/route", "/v1.2/route", "/settings/"] {
+            assert!(!names_a_file(path), "{path}");
+        }
+    }
 }

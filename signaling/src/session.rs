@@ -51,10 +51,23 @@ enum State {
     },
 }
 
-/// A text message arriving in pieces (continuation frames), assembled up to the size cap.
-enum Partial {
+/// A message arriving in pieces (continuation frames). Its length is counted against the size
+/// cap whatever becomes of it, so that no kind of message can grow without bound.
+struct Partial {
+    /// Bytes of the message so far.
+    len: usize,
+    body: PartialBody,
+}
+
+/// What is kept of a message arriving in pieces.
+enum PartialBody {
+    /// A text message, assembled.
     Text(Vec<u8>),
+    /// A binary message: refused once whole, so nothing is kept.
     Binary,
+    /// A message one of whose frames was over the rate limit (and answered `rate_limited`):
+    /// its other frames are read, counted and dropped.
+    Dropped,
 }
 
 /// A data message, whole.
@@ -177,9 +190,13 @@ impl Session {
         }
     }
 
-    fn on_data(&mut self, data: Data<'_>, ctx: &mut ws::WebsocketContext<Self>) {
+    /// Takes a token for one data frame (a whole message, or one piece of a fragmented one):
+    /// `false` when it is over the rate limit, which has then been answered (and, past the
+    /// strikes, the connection closed). Every data frame pays, so that a message cut into
+    /// many small continuation frames costs what as many text frames would.
+    fn admit(&mut self, ctx: &mut ws::WebsocketContext<Self>) -> bool {
         match self.limiter.check(Instant::now()) {
-            Verdict::Allowed => {}
+            Verdict::Allowed => true,
             Verdict::Limited => {
                 inc(&self.metrics.rate_limited);
                 self.send_error(
@@ -187,16 +204,20 @@ impl Session {
                     ErrorCode::RateLimited,
                     "too many messages; this one was dropped",
                 );
-                return;
+                false
             }
             Verdict::Exceeded => {
                 inc(&self.metrics.rate_limited);
                 tracing::info!(session = %self.id, "closing: rate limit exceeded");
                 self.send_error(ctx, ErrorCode::RateLimited, "too many messages; closing");
                 self.close(ctx, CloseCode::Policy, "rate limit exceeded");
-                return;
+                false
             }
         }
+    }
+
+    /// A whole message, already admitted by the rate limiter.
+    fn on_data(&mut self, data: Data<'_>, ctx: &mut ws::WebsocketContext<Self>) {
         let text = match data {
             Data::Text(text) => text,
             Data::Binary => {
@@ -282,40 +303,58 @@ impl Session {
     }
 
     fn on_fragment(&mut self, item: Item, ctx: &mut ws::WebsocketContext<Self>) {
+        let admitted = self.admit(ctx);
+        if self.closing {
+            return;
+        }
         let (piece, last) = match item {
             Item::FirstText(bytes) => {
-                self.partial = Some(Partial::Text(Vec::with_capacity(bytes.len())));
+                self.partial = Some(Partial {
+                    len: 0,
+                    body: PartialBody::Text(Vec::with_capacity(bytes.len())),
+                });
                 (bytes, false)
             }
             Item::FirstBinary(bytes) => {
-                self.partial = Some(Partial::Binary);
+                self.partial = Some(Partial {
+                    len: 0,
+                    body: PartialBody::Binary,
+                });
                 (bytes, false)
             }
             Item::Continue(bytes) => (bytes, false),
             Item::Last(bytes) => (bytes, true),
         };
-        if let Some(Partial::Text(buffer)) = &mut self.partial {
-            if buffer.len() + piece.len() > MAX_MESSAGE_BYTES {
-                self.partial = None;
-                self.too_large(
-                    ctx,
-                    &format!("message is over the {MAX_MESSAGE_BYTES}-byte limit"),
-                );
-                return;
-            }
+        // The codec refuses a continuation without a first frame, so there is always one.
+        let Some(partial) = &mut self.partial else {
+            return;
+        };
+        partial.len += piece.len();
+        if partial.len > MAX_MESSAGE_BYTES {
+            self.partial = None;
+            self.too_large(
+                ctx,
+                &format!("message is over the {MAX_MESSAGE_BYTES}-byte limit"),
+            );
+            return;
+        }
+        if !admitted {
+            partial.body = PartialBody::Dropped;
+        }
+        if let PartialBody::Text(buffer) = &mut partial.body {
             buffer.extend_from_slice(&piece);
         }
         if !last {
             return;
         }
-        match self.partial.take() {
-            Some(Partial::Text(buffer)) => match std::str::from_utf8(&buffer) {
+        match self.partial.take().map(|partial| partial.body) {
+            Some(PartialBody::Text(buffer)) => match std::str::from_utf8(&buffer) {
                 Ok(text) => self.on_data(Data::Text(text), ctx),
                 Err(_) => self.close(ctx, CloseCode::Invalid, "text message is not UTF-8"),
             },
-            Some(Partial::Binary) => self.on_data(Data::Binary, ctx),
-            // The codec refuses a continuation without a first frame, so this cannot happen.
-            None => {}
+            Some(PartialBody::Binary) => self.on_data(Data::Binary, ctx),
+            // Answered `rate_limited` when its frame was refused.
+            Some(PartialBody::Dropped) | None => {}
         }
     }
 
@@ -396,8 +435,16 @@ impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for Session {
         };
         self.last_heard = Instant::now();
         match msg {
-            ws::Message::Text(text) => self.on_data(Data::Text(&text), ctx),
-            ws::Message::Binary(_) => self.on_data(Data::Binary, ctx),
+            ws::Message::Text(text) => {
+                if self.admit(ctx) {
+                    self.on_data(Data::Text(&text), ctx);
+                }
+            }
+            ws::Message::Binary(_) => {
+                if self.admit(ctx) {
+                    self.on_data(Data::Binary, ctx);
+                }
+            }
             ws::Message::Continuation(item) => self.on_fragment(item, ctx),
             ws::Message::Ping(payload) => ctx.pong(&payload),
             ws::Message::Pong(_) | ws::Message::Nop => {}

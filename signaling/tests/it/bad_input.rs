@@ -202,6 +202,106 @@ async fn a_fragmented_message_is_assembled_and_capped_as_a_whole() {
     finish!(server, c);
 }
 
+#[actix_web::test]
+async fn a_fragmented_binary_message_is_capped_as_a_whole() {
+    let server = start(&[]).await;
+    let (mut a, _, mut b, _) = pair(server.addr(), "bystanders").await;
+    let mut c = Client::connect(server.addr()).await;
+    // A small one is refused as binary, once whole, and the connection stays.
+    send_frame(
+        &mut c,
+        Frame::message(vec![1, 2], OpCode::Data(Data::Binary), false),
+    )
+    .await;
+    send_frame(
+        &mut c,
+        Frame::message(vec![3], OpCode::Data(Data::Continue), true),
+    )
+    .await;
+    c.expect_error(ErrorCode::UnsupportedFrame).await;
+
+    // Pieces each well under the cap, together over it: refused before the last arrives.
+    let piece = vec![0u8; 16 * 1024];
+    send_frame(
+        &mut c,
+        Frame::message(piece.clone(), OpCode::Data(Data::Binary), false),
+    )
+    .await;
+    for _ in 0..4 {
+        send_frame(
+            &mut c,
+            Frame::message(piece.clone(), OpCode::Data(Data::Continue), false),
+        )
+        .await;
+    }
+    let (code, texts) = c.recv_close().await;
+    assert_eq!(code, Some(CloseCode::Size));
+    let codes = error_codes(&texts);
+    assert_eq!(codes, [ErrorCode::MessageTooLarge], "{texts:?}");
+    assert_relays(&mut a, &mut b).await;
+    finish!(server, a, b, c);
+}
+
+/// Each continuation frame pays the rate limit as a text frame does: a message cut into
+/// many pieces cannot slip past it, and a flood of pieces ends in 1008 like any flood.
+#[actix_web::test]
+async fn continuation_frames_count_against_the_rate_limit() {
+    let server = start(&[
+        "--rate-limit-burst",
+        "5",
+        "--rate-limit-per-second",
+        "1",
+        "--rate-limit-strikes",
+        "3",
+    ])
+    .await;
+    let (mut a, _, mut b, _) = pair(server.addr(), "bystanders").await;
+    let mut flooder = Client::connect(server.addr()).await;
+    // One message in burst + strikes frames (so the service has read everything when it
+    // closes): the first five are admitted, the next refused, and the message with them.
+    let leave = br#"{"type":"leave"}"#;
+    let frames = 5 + 3;
+    let pieces = leave.chunks(2).map(<[u8]>::to_vec).collect::<Vec<_>>();
+    assert_eq!(pieces.len(), frames);
+    for (i, piece) in pieces.into_iter().enumerate() {
+        let opcode = if i == 0 { Data::Text } else { Data::Continue };
+        flooder
+            .ws
+            .feed(Message::Frame(Frame::message(
+                piece,
+                OpCode::Data(opcode),
+                i + 1 == frames,
+            )))
+            .await
+            .expect("feed");
+    }
+    within("the flood", flooder.ws.flush())
+        .await
+        .expect("flush");
+    let (code, texts) = flooder.recv_close().await;
+    // Never a `not_in_room`: the message was dropped, not handled.
+    assert_eq!(
+        error_codes(&texts),
+        [ErrorCode::RateLimited; 3],
+        "{texts:?}"
+    );
+    assert_eq!(code, Some(CloseCode::Policy));
+
+    assert_relays(&mut a, &mut b).await;
+    finish!(server, a, b, flooder);
+}
+
+/// The error codes of the service's text frames.
+fn error_codes(texts: &[String]) -> Vec<ErrorCode> {
+    texts
+        .iter()
+        .map(|t| match ServerMsg::decode(t) {
+            Ok(ServerMsg::Error { code, .. }) => code,
+            other => panic!("expected an error, got {other:?}"),
+        })
+        .collect()
+}
+
 async fn send_frame(c: &mut Client, frame: Frame) {
     within("a frame", c.ws.send(Message::Frame(frame)))
         .await

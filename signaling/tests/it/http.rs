@@ -121,6 +121,29 @@ async fn the_web_app_is_served_with_a_fallback_to_index_html() {
     assert_eq!(slashed.status, 200, "{slashed:?}");
     assert_eq!(slashed.text(), index);
 
+    // Any other client route is the app too.
+    let client_route = http_get(addr, "/some/client/route", &[]).await;
+    assert_eq!(client_route.status, 200, "{client_route:?}");
+    assert_eq!(client_route.text(), index);
+    assert!(
+        client_route
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("text/html")),
+        "{client_route:?}"
+    );
+
+    // A file that is not there is a 404, not the app: a page of an older build asking for
+    // its own wasm must not be handed HTML (Caddy answers the same).
+    for missing in ["/missing_bg.wasm", "/assets/gone.css", "/some/route.js"] {
+        let response = http_get(addr, missing, &[]).await;
+        assert_eq!(response.status, 404, "{missing}: {response:?}");
+        assert_ne!(response.text(), index, "{missing}");
+    }
+    // A room link is the app's whatever the name holds, a dot included.
+    let dotted = http_get(addr, "/r/casa.azul", &[]).await;
+    assert_eq!(dotted.status, 200, "{dotted:?}");
+    assert_eq!(dotted.text(), index);
+
     let wasm = http_get(addr, "/duet_bg.wasm", &[]).await;
     assert_eq!(wasm.status, 200);
     assert_eq!(wasm.header("content-type"), Some("application/wasm"));

@@ -211,7 +211,7 @@ async fn a_silent_client_is_dropped_after_the_heartbeat_timeout() {
     // Nothing from `silent` reaches the service before this instant, so it cannot be
     // dropped less than the timeout after it.
     let before = Instant::now();
-    let (silent, _, mut b, _) = pair(server.addr(), "silence").await;
+    let (mut silent, _, mut b, _) = pair(server.addr(), "silence").await;
     // `silent` keeps its socket open but never reads again, so it never answers a ping;
     // `b` reads (and so answers pings) while it waits.
     b.expect(ServerMsg::PeerLeft {
@@ -221,6 +221,14 @@ async fn a_silent_client_is_dropped_after_the_heartbeat_timeout() {
     assert!(
         before.elapsed() >= Duration::from_millis(300),
         "dropped too early"
+    );
+    // The service closed `silent` with 1001 (going away), as docs/protocol.md says; the
+    // close frame waits in its socket, after the pings it never answered.
+    let (code, texts) = silent.recv_close().await;
+    assert_eq!(
+        code,
+        Some(tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode::Away),
+        "{texts:?}"
     );
     drop(silent);
     // `b` itself, answering pings, is still there.
@@ -380,15 +388,18 @@ async fn both_leave_and_the_room_is_forgotten(
     .await;
     b.send(&ClientMsg::Leave).await;
     b.expect(ServerMsg::Left).await;
-    // The room reports itself empty to the lobby after the leaves; a few round trips through
-    // the lobby see it handled.
-    let mut stats = server.stats().await.expect("stats");
-    for _ in 0..50 {
-        if stats.rooms == 0 {
-            break;
+    // The room reports itself empty to the lobby after the leaves, on its own time: ask the
+    // lobby until it has forgotten the room (each question waits behind what it has to do).
+    let stats = within("the lobby to forget the empty room", async {
+        loop {
+            let stats = server.stats().await.expect("stats");
+            if stats.rooms == 0 {
+                return stats;
+            }
+            tokio::task::yield_now().await;
         }
-        stats = server.stats().await.expect("stats");
-    }
+    })
+    .await;
     assert_eq!((stats.rooms, stats.tokens), (0, 0), "{stats:?}");
 }
 
