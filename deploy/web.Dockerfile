@@ -60,7 +60,7 @@ RUN find shared/src frontend/src -name '*.rs' -exec touch {} + \
 
 # Runtime: the official Caddy image (its binary may bind ports 80/443 without root:
 # cap_net_bind_service; that needs a runtime without `no-new-privileges`).
-FROM caddy:2
+FROM caddy:2.11
 COPY deploy/Caddyfile /etc/caddy/Caddyfile
 COPY --from=build /src/dist /srv
 # Certificates and the local CA live in /data (keep it in a volume), autosaved config in

@@ -2,6 +2,7 @@
 // Chromium with a fake camera and microphone, and the checks a person would make by looking.
 // Every wait is on a condition (a role, a text, a video frame), never a fixed sleep.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before } from 'node:test';
+import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const SIGNALING_BIN = process.env.DUET_SIGNALING_BIN ?? '../target/debug/duet-signaling';
@@ -329,8 +330,35 @@ export async function freePort() {
 export async function canRun(command, args = ['--version']) {
   command = { caddy: CADDY, turnserver: TURNSERVER }[command] ?? command;
   const child = spawn(command, args, { stdio: 'ignore' });
-  const [outcome] = await Promise.race([once(child, 'exit'), once(child, 'error').then(() => [null])]);
-  return outcome === 0;
+  // A command that is not there emits 'error' (ENOENT), which also rejects a wait for 'exit'.
+  return new Promise((resolve) => {
+    child.once('error', () => resolve(false));
+    child.once('exit', (code) => resolve(code === 0));
+  });
+}
+
+/**
+ * Whether a missing tool fails the tests that need it instead of skipping them: in CI, and
+ * under scripts/test.sh (DUET_REQUIRE_ALL=1), whose toolchain installed every tool, so that a
+ * missing one is a broken setup that must not pass as a skipped test.
+ */
+export const REQUIRE_ALL = Boolean(process.env.CI) || process.env.DUET_REQUIRE_ALL === '1';
+
+/**
+ * For tests that need `command` (`what`, for people): `false` when it runs here, else the
+ * reason to skip them. Under REQUIRE_ALL a missing tool also adds a test of its own that fails
+ * with that reason (the dependent tests are still skipped: they could only fail less clearly).
+ * Call it at a test file's top level.
+ */
+export async function toolMissing(command, args, what) {
+  if (await canRun(command, args)) return false;
+  const reason = `${what} is not installed (scripts/toolchain.sh installs it)`;
+  if (REQUIRE_ALL) {
+    test(`${what} is installed`, () => {
+      assert.fail(`${reason}; with CI or DUET_REQUIRE_ALL=1 a missing tool is a failure, not a skip`);
+    });
+  }
+  return reason;
 }
 
 /** A temporary directory, removed by `dispose()`. */

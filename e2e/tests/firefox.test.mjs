@@ -6,13 +6,12 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Firefox, FIREFOX_REFUSE_MEDIA } from '../gecko.mjs';
 import {
-  FAKE_MEDIA, Service, canRun, joinRoom, launchBrowser, openPerson, uniqueRoom, waitForNoVideo,
-  waitForPlayingVideo, waitForStatus,
+  FAKE_MEDIA, Service, joinRoom, launchBrowser, openPerson, roomDialog, toolMissing, uniqueRoom,
+  waitForNoVideo, waitForPlayingVideo, waitForStatus, WAIT,
 } from '../harness.mjs';
 
-const missing = !(await canRun(process.env.DUET_GECKODRIVER ?? 'geckodriver'))
-  ? 'geckodriver is not installed (scripts/test.sh installs it)'
-  : false;
+const missing = (await toolMissing(process.env.DUET_GECKODRIVER ?? 'geckodriver', ['--version'], 'geckodriver'))
+  || (await toolMissing(process.env.DUET_FIREFOX ?? '/usr/bin/firefox-esr', ['--version'], 'Firefox ESR'));
 
 let service;
 let chromium;
@@ -88,6 +87,30 @@ test('Firefox leaves and comes back to the same room; the call continues', { ski
   for (const alert of alerts) assert.doesNotMatch(await firefox.text(alert), /full/i);
 });
 
+test('Chromium leaves with the Leave button while Firefox waits, comes back, and both see each other again', { skip: missing }, async (t) => {
+  const room = uniqueRoom('Mirror trip');
+  await freshFirefox();
+  await firefox.joinRoom(room);
+  await firefox.waitForText('status', /Waiting for your friend/i);
+  const ana = await chromiumPerson(t);
+  await joinRoom(ana, room);
+  await waitForPlayingVideo(ana);
+  await firefox.waitForPlayingVideo();
+
+  await ana.getByRole('button', { name: 'Leave' }).click();
+  await roomDialog(ana).waitFor({ timeout: WAIT });
+  await firefox.waitForText('status', /Your friend left/i);
+  await firefox.waitForNoVideo();
+
+  // Chromium returns to the same room: a fresh negotiation, media both ways again.
+  await joinRoom(ana, room);
+  await waitForStatus(ana, /\bConnected\b/i);
+  await firefox.waitForText('status', /\bConnected\b/i);
+  await waitForPlayingVideo(ana);
+  await firefox.waitForPlayingVideo();
+  assert.equal(await ana.getByRole('alert').count(), 0, 'no notice for Chromium (not "full")');
+});
+
 test('Firefox as the third person is told the room is full', { skip: missing }, async (t) => {
   const room = uniqueRoom('Crowded');
   const [ana, ben] = [await chromiumPerson(t), await chromiumPerson(t)];
@@ -110,6 +133,11 @@ test('Firefox refusing the camera and microphone is told they are required', { s
     const text = await refusing.waitForText('alert', /camera/i);
     assert.match(text, /microphone/i);
     assert.match(text, /required|need/i);
+    // The refusal's own words (NotAllowedError), not another media error's: access was
+    // refused, and how to allow it in the site settings.
+    assert.match(text, /refused/i, `a refusal, not another error: ${text}`);
+    assert.match(text, /Allow the camera and the microphone for this site/i);
+    assert.doesNotMatch(text, /was found|could not be started|not opened securely/i);
     assert.equal((await refusing.byRole('dialog')).length, 0, 'no room dialog before media works');
     await refusing.waitForRole('button', { name: 'Try again' });
   } finally {

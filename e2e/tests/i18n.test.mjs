@@ -9,13 +9,23 @@ import {
 
 const shared = sharedService();
 
+// The browser's own language, not Playwright's emulation (a context `locale` overrides
+// whatever the browser says): no `locale` here. Headless Chromium on Linux takes its
+// languages from `--accept-lang` (the list a person sets in the browser's language settings,
+// sent as Accept-Language and read as navigator.languages); `--lang` (the interface language)
+// alone leaves navigator.languages at en-US there, as measured: so both flags, as a Spanish
+// browser has both.
+const SPANISH_BROWSER = ['--lang=es-ES', '--accept-lang=es-ES,es'];
+const ENGLISH_BROWSER = ['--lang=en-US', '--accept-lang=en-US,en'];
+
 test('a Spanish browser gets Spanish; the switch turns it into English and remembers', async (t) => {
-  const browser = await launchBrowser(FAKE_MEDIA, ['--lang=es-ES']);
+  const browser = await launchBrowser(FAKE_MEDIA, SPANISH_BROWSER);
   t.after(() => browser.close());
-  const context = await browser.newContext({ locale: 'es-ES' });
+  const context = await browser.newContext();
   t.after(() => context.close());
   const page = await context.newPage();
   await page.goto(shared.service.url);
+  assert.deepEqual(await page.evaluate(() => navigator.languages), ['es-ES', 'es'], 'the browser itself says Spanish');
 
   const box = page.getByRole('textbox', { name: 'Nombre de la sala' });
   await box.waitFor({ timeout: WAIT });
@@ -35,9 +45,9 @@ test('a Spanish browser gets Spanish; the switch turns it into English and remem
 });
 
 test('an English browser gets English', async (t) => {
-  const browser = await launchBrowser(FAKE_MEDIA, ['--lang=en-US']);
+  const browser = await launchBrowser(FAKE_MEDIA, ENGLISH_BROWSER);
   t.after(() => browser.close());
-  const context = await browser.newContext({ locale: 'en-US' });
+  const context = await browser.newContext();
   t.after(() => context.close());
   const page = await context.newPage();
   await page.goto(shared.service.url);

@@ -38,12 +38,17 @@ test('story 7: refusing the camera and microphone explains they are required', a
   const text = await waitForAlert(page, /camera/i);
   assert.match(text, /microphone/i);
   assert.match(text, /required|need/i);
+  assert.match(text, /refused/i, 'it says the access was refused (not that a device is missing)');
   assert.match(text, /allow|permission|settings/i, 'it tells the person what to do');
   assert.equal(await roomDialog(page).count(), 0, 'no room dialog before media works');
 
-  // Trying again while still refused keeps the clear message, not a broken page.
+  // Trying again while still refused keeps the clear message, not a broken page. The message
+  // seen afterwards must be a new one: wait for the old alert to leave the page first.
+  const old = await page.getByRole('alert').filter({ hasText: /camera/i }).elementHandle();
   await page.getByRole('button', { name: 'Try again' }).click();
-  await waitForAlert(page, /camera/i);
+  await page.waitForFunction((alert) => !alert.isConnected, old, { timeout: WAIT });
+  const again = await waitForAlert(page, /camera/i);
+  assert.match(again, /refused/i);
   assert.equal(await roomDialog(page).count(), 0);
 });
 

@@ -65,13 +65,27 @@ test('story 9: the service restarts mid-call; media goes on and both are back in
   // A crash: all rooms are forgotten at once.
   await shared.service.stop('SIGKILL');
   await waitForStatus(ana, /Reconnecting/i);
-  // Media flows browser to browser, so the picture keeps moving while the service is down.
+  await waitForStatus(ben, /Reconnecting/i);
+  // Media flows browser to browser, so the picture keeps moving while the service is down:
+  // both remote videos play (new frames, advancing clock) with no service at all, and the
+  // statuses show that this was during the outage (still reconnecting, the call going on).
   await waitForPlayingVideo(ana);
   await waitForPlayingVideo(ben);
+  for (const page of [ana, ben]) {
+    const status = await page.getByRole('status').filter({ hasText: /Reconnecting/i }).first().innerText();
+    assert.match(status, /your call continues/i, `still in the outage, the call going on: ${status}`);
+  }
 
+  // "Back within seconds": from the fresh process listening to both people Connected in their
+  // room again. The app's reconnect delay is at most 5 s (jittered), so 10 s leaves room for a
+  // busy machine without hiding a stuck reconnect.
   await shared.service.restart();
+  const restarted = Date.now();
   await waitForStatus(ana, /\bConnected\b/i);
   await waitForStatus(ben, /\bConnected\b/i);
+  const back = Date.now() - restarted;
+  t.diagnostic(`both Connected ${back} ms after the restart`);
+  assert.ok(back < 10_000, `both back within 10 s of the restart (took ${back} ms)`);
   await waitForPlayingVideo(ana);
   await waitForPlayingVideo(ben);
 
