@@ -18,9 +18,9 @@ use crate::config::Config;
 use crate::controls::MediaState;
 use crate::media::{LocalMedia, MediaKind};
 use crate::peer::{Peer, PeerEvent};
+use crate::resume::Claim;
 use crate::signaling::{Signaling, SignalingEvent};
 use crate::stats::{Quality, StatsSample};
-use crate::storage;
 use crate::verification::VerificationCode;
 
 /// How often the connection's quality is measured while connected.
@@ -74,6 +74,8 @@ struct Inner {
     media: LocalMedia,
     config: Rc<Config>,
     signaling: RefCell<Option<Signaling>>,
+    /// The resume token this tab holds in the room, once chosen.
+    claim: RefCell<Option<Claim>>,
     /// The current peer connection and its generation (events of older ones are ignored).
     peer: RefCell<Option<(u32, Peer)>>,
     peer_generation: Cell<u32>,
@@ -111,13 +113,14 @@ impl Session {
         config: Rc<Config>,
         on_update: impl Fn(SessionUpdate) + 'static,
     ) -> Self {
-        let resume = storage::load_token(room.key());
         let url = config.signaling_url();
         let inner = Rc::new(Inner {
-            call: RefCell::new(Call::new(room, resume)),
+            // Joins only once the resume token is chosen (below).
+            call: RefCell::new(Call::new(room.clone(), None)),
             media,
             config,
             signaling: RefCell::new(None),
+            claim: RefCell::new(None),
             peer: RefCell::new(None),
             peer_generation: Cell::new(0),
             connect_timer: RefCell::new(None),
@@ -133,15 +136,26 @@ impl Session {
             on_update: Box::new(on_update),
         });
         let weak = Rc::downgrade(&inner);
-        let signaling = Signaling::connect(url, move |event| {
-            let input = match event {
-                SignalingEvent::Open => Input::SignalingOpen,
-                SignalingEvent::Message(msg) => Input::Server(msg),
-                SignalingEvent::Lost => Input::SignalingLost,
+        spawn_local(async move {
+            // Choosing asks the browser which tokens other tabs hold: a moment, before the
+            // first connection.
+            let claim = Claim::choose(room.key().clone()).await;
+            let Some(inner) = weak.upgrade() else {
+                return; // The call was left meanwhile.
             };
-            dispatch(&weak, input);
+            *inner.call.borrow_mut() = Call::new(room, claim.token());
+            *inner.claim.borrow_mut() = Some(claim);
+            let weak = Rc::downgrade(&inner);
+            let signaling = Signaling::connect(url, move |event| {
+                let input = match event {
+                    SignalingEvent::Open => Input::SignalingOpen,
+                    SignalingEvent::Message(msg) => Input::Server(msg),
+                    SignalingEvent::Lost => Input::SignalingLost,
+                };
+                dispatch(&weak, input);
+            });
+            *inner.signaling.borrow_mut() = Some(signaling);
         });
-        *inner.signaling.borrow_mut() = Some(signaling);
         let weak = Rc::downgrade(&inner);
         let on_page_hide = web_sys::window().map(|window| {
             EventListener::new(&window, "pagehide", move |_| {
@@ -258,8 +272,16 @@ fn run(inner: &Rc<Inner>, command: Command) {
                 }
             }
         }
-        Command::SaveToken(token) => storage::save_token(inner.call.borrow().room().key(), &token),
-        Command::ForgetToken => storage::forget_token(inner.call.borrow().room().key()),
+        Command::SaveToken(token) => {
+            if let Some(claim) = inner.claim.borrow_mut().as_mut() {
+                claim.keep(token);
+            }
+        }
+        Command::ForgetToken => {
+            if let Some(claim) = inner.claim.borrow_mut().as_mut() {
+                claim.forget();
+            }
+        }
         Command::CreatePeer(role) => {
             inner.peer.borrow_mut().take();
             inner.friend_media.set(None);
