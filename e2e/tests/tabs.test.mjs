@@ -49,6 +49,9 @@ test('two tabs of one browser profile call each other, and a reload comes back',
   assert.deepEqual(await alerts(ben), []);
   assert.equal(await roomDialog(ana).count(), 0);
   assert.equal(await roomDialog(ben).count(), 0);
+  // The call screen has one status, the call's (the copy-link and viewing messages are
+  // polite live regions, not statuses).
+  assert.equal(await ana.getByRole('status').count(), 1);
 
   await ben.reload();
   await roomDialog(ben).waitFor({ timeout: WAIT });

@@ -209,6 +209,8 @@ pub struct Texts {
     pub chat: &'static str,
     /// `{count}`.
     pub unread: &'static str,
+    /// `{count}`: the chat button's name when messages wait.
+    pub chat_unread: &'static str,
     pub shortcuts: &'static str,
     pub leave: &'static str,
     // Chat
@@ -322,6 +324,7 @@ pub static EN: Texts = Texts {
     camera_on: "Turn camera on",
     chat: "Chat",
     unread: "{count} unread",
+    chat_unread: "Chat, {count} unread",
     shortcuts: "Keyboard shortcuts",
     leave: "Leave",
     hide_chat: "Hide chat",
@@ -430,6 +433,7 @@ pub static ES: Texts = Texts {
     camera_on: "Encender cámara",
     chat: "Chat",
     unread: "{count} sin leer",
+    chat_unread: "Chat, {count} sin leer",
     shortcuts: "Atajos de teclado",
     leave: "Salir",
     hide_chat: "Ocultar chat",

@@ -253,6 +253,15 @@ pub async fn open_device(kind: MediaKind, id: &str) -> Result<MediaStreamTrack, 
     first_track(&get_user_media(&constraints).await?, kind)
 }
 
+/// Whether this browser can share a screen (`getDisplayMedia`: phones' browsers, for one,
+/// have none).
+pub fn can_share_screen() -> bool {
+    media_devices()
+        .ok()
+        .and_then(|d| Reflect::get(&d, &JsValue::from_str("getDisplayMedia")).ok())
+        .is_some_and(|f| f.is_function())
+}
+
 /// Asks to capture a screen, window or tab (`getDisplayMedia`, video only) and returns its
 /// track. Must run from a click: browsers require a user gesture.
 pub async fn capture_screen() -> Result<MediaStreamTrack, MediaError> {
@@ -361,6 +370,11 @@ mod tests {
     fn a_thrown_string_is_still_an_error() {
         let error = MediaError::from_js(&JsValue::from_str("boom"));
         assert!(matches!(error, MediaError::Other { ref message, .. } if message == "boom"));
+    }
+
+    #[wasm_bindgen_test]
+    fn headless_chromium_can_share_a_screen() {
+        assert!(can_share_screen());
     }
 
     #[wasm_bindgen_test]
