@@ -178,12 +178,14 @@ impl Session {
 }
 
 impl Session {
-    /// Tells the friend whether this side's microphone and camera are on (quietly does
-    /// nothing while the data channel is not open: it says so itself when it opens).
+    /// Tells the friend whether this side's microphone and camera are on, a shared screen
+    /// counting as a picture (quietly does nothing while the data channel is not open: it
+    /// says so itself when it opens).
     pub fn send_media_state(&self, state: MediaState) {
+        let sent = state.as_sent(self.inner.screen.borrow().is_some());
         let _ = self.send(&PeerMessage::Media {
-            mic: state.mic,
-            camera: state.camera,
+            mic: sent.mic,
+            camera: sent.camera,
         });
     }
 
@@ -219,6 +221,11 @@ impl Session {
         if let Some(track) = track {
             replace_track(&self.inner, &track);
         }
+        // A screen is a picture even with the camera off; the camera's own state is back once
+        // the share ends.
+        if let Some((_, peer)) = self.inner.peer.borrow().as_ref() {
+            let _ = peer.send(&media_message(&self.inner));
+        }
     }
 
     /// Leaves the room on purpose: the service tells the friend that this side hung up
@@ -228,6 +235,20 @@ impl Session {
             signaling.hang_up();
         }
         self.inner.peer.borrow_mut().take();
+    }
+}
+
+/// What this side's microphone and picture are now, for the friend. The truth is in the
+/// tracks (and whether a screen is shared), not in what the interface last asked for.
+fn media_message(inner: &Inner) -> PeerMessage {
+    let state = MediaState {
+        mic: inner.media.is_enabled(MediaKind::Audio),
+        camera: inner.media.is_enabled(MediaKind::Video),
+    }
+    .as_sent(inner.screen.borrow().is_some());
+    PeerMessage::Media {
+        mic: state.mic,
+        camera: state.camera,
     }
 }
 
@@ -390,16 +411,8 @@ fn on_peer_event(weak: &Weak<Inner>, generation: u32, event: PeerEvent) {
             }
         }
         PeerEvent::Channel(ChannelEvent::Open) => {
-            // The truth is in the tracks: tell the friend what they are now.
-            let state = MediaState {
-                mic: inner.media.is_enabled(MediaKind::Audio),
-                camera: inner.media.is_enabled(MediaKind::Video),
-            };
             if let Some((_, peer)) = inner.peer.borrow().as_ref() {
-                let _ = peer.send(&PeerMessage::Media {
-                    mic: state.mic,
-                    camera: state.camera,
-                });
+                let _ = peer.send(&media_message(&inner));
             }
         }
         PeerEvent::Channel(ChannelEvent::Message(PeerMessage::Media { mic, camera })) => {
