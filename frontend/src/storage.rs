@@ -1,6 +1,7 @@
 //! Resume tokens kept across reloads, per room: this tab's own in `sessionStorage` (each tab
-//! has its own, and it survives a reload), and the browser profile's recent ones in
-//! `localStorage` (they outlive a closed tab). Which one a join uses is
+//! has its own, and it survives a reload), and the browser profile's two newest ones in
+//! `localStorage` (they outlive a closed tab; the newest under the key a single token always
+//! had, the other beside it). Which one a join uses is
 //! [`crate::resume`]'s choice.
 //!
 //! Keyed by the room's identity ([`RoomKey`]) so that "Casa Azul" and "casa azul " find the
@@ -18,8 +19,13 @@ fn own_key(room: &RoomKey) -> String {
     format!("duet.resume.{}", room.as_str())
 }
 
-fn shared_key(room: &RoomKey) -> String {
-    format!("duet.tokens.{}", room.as_str())
+/// Where the profile's `slot`th newest token for the room is kept: the newest where a single
+/// token always was (so an older version's token still counts), the other beside it.
+fn shared_key(room: &RoomKey, slot: usize) -> String {
+    match slot {
+        0 => format!("duet.resume.{}", room.as_str()),
+        n => format!("duet.resume-{n}.{}", room.as_str()),
+    }
 }
 
 /// This tab's token for the room, if any (a malformed one counts as none).
@@ -42,22 +48,24 @@ pub fn forget_own_token(room: &RoomKey) {
 
 /// The profile's recent tokens for the room, newest first (malformed ones are skipped).
 pub fn shared_tokens(room: &RoomKey) -> Vec<ResumeToken> {
-    let texts: Vec<String> = LocalStorage::get(shared_key(room)).unwrap_or_default();
-    texts
-        .iter()
-        .filter_map(|t| ResumeToken::parse(t).ok())
+    (0..SHARED_TOKENS)
+        .filter_map(|slot| LocalStorage::get::<String>(shared_key(room, slot)).ok())
+        .filter_map(|t| ResumeToken::parse(&t).ok())
         .collect()
 }
 
 /// Replaces the profile's tokens for the room.
 pub fn save_shared_tokens(room: &RoomKey, tokens: &[ResumeToken]) {
-    if tokens.is_empty() {
-        LocalStorage::delete(shared_key(room));
-        return;
-    }
-    let texts: Vec<&str> = tokens.iter().map(ResumeToken::as_str).collect();
-    if let Err(e) = LocalStorage::set(shared_key(room), texts) {
-        gloo::console::warn!(format!("could not keep the resume token: {e}"));
+    for slot in 0..SHARED_TOKENS {
+        let key = shared_key(room, slot);
+        match tokens.get(slot) {
+            Some(token) => {
+                if let Err(e) = LocalStorage::set(key, token.as_str()) {
+                    gloo::console::warn!(format!("could not keep the resume token: {e}"));
+                }
+            }
+            None => LocalStorage::delete(key),
+        }
     }
 }
 
@@ -97,8 +105,23 @@ mod tests {
 
         save_shared_tokens(typed.key(), &[token(1), token(2)]);
         assert_eq!(shared_tokens(again.key()), [token(1), token(2)]);
+        save_shared_tokens(again.key(), &[token(3)]);
+        assert_eq!(shared_tokens(typed.key()), [token(3)]);
         save_shared_tokens(again.key(), &[]);
         assert_eq!(shared_tokens(typed.key()), []);
+        Ok(())
+    }
+
+    #[wasm_bindgen_test]
+    fn a_token_kept_by_an_older_version_still_counts() -> Result<(), shared::RoomNameError> {
+        let room = RoomName::parse("Storage Upgrade Room")?;
+        // What the single-token version wrote.
+        let _ = LocalStorage::set(
+            format!("duet.resume.{}", room.key().as_str()),
+            token(5).as_str(),
+        );
+        assert_eq!(shared_tokens(room.key()), [token(5)]);
+        save_shared_tokens(room.key(), &[]);
         Ok(())
     }
 
