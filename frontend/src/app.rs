@@ -20,7 +20,7 @@ use crate::components::{
     ShortcutsHelp, Toolbar,
 };
 use crate::config::Config;
-use crate::controls::{MediaState, Shortcut};
+use crate::controls::{KeyPress, MediaState, Shortcut};
 use crate::i18n::{fill, Lang, Texts};
 use crate::media::{capture_screen, on_track_ended, LocalMedia, MediaError, MediaKind};
 use crate::routes::Route;
@@ -223,6 +223,27 @@ impl Reducible for AppState {
         }
         Rc::new(next)
     }
+}
+
+/// Whether keys pressed on `target` are its own (so no shortcut may take them): any form
+/// control (a text field, a drop-down such as the camera chooser, where letters pick an
+/// option), editable text, and anything inside a dialog.
+pub fn takes_keys(target: &web_sys::EventTarget) -> bool {
+    let Some(element) = target.dyn_ref::<web_sys::Element>() else {
+        return false;
+    };
+    let form_control = element.dyn_ref::<web_sys::HtmlInputElement>().is_some()
+        || element.dyn_ref::<web_sys::HtmlTextAreaElement>().is_some()
+        || element.dyn_ref::<web_sys::HtmlSelectElement>().is_some();
+    let editable = element
+        .dyn_ref::<web_sys::HtmlElement>()
+        .is_some_and(web_sys::HtmlElement::is_content_editable);
+    let in_dialog = element
+        .closest("dialog, [role=dialog], [role=alertdialog], [role=textbox], [role=combobox], [role=listbox]")
+        .ok()
+        .flatten()
+        .is_some();
+    form_control || editable || in_dialog
 }
 
 /// The whole app: the router around [`Duet`].
@@ -432,16 +453,14 @@ fn Duet() -> Html {
                         let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
                             return;
                         };
-                        let typing = event.target().is_some_and(|target| {
-                            target.dyn_ref::<web_sys::HtmlInputElement>().is_some()
-                                || target.dyn_ref::<web_sys::HtmlTextAreaElement>().is_some()
-                                || target
-                                    .dyn_ref::<web_sys::HtmlElement>()
-                                    .is_some_and(|e| e.is_content_editable())
-                        });
-                        let modifiers = event.ctrl_key() || event.alt_key() || event.meta_key();
-                        let Some(shortcut) = Shortcut::for_key(&event.key(), typing, modifiers)
-                        else {
+                        let press = KeyPress {
+                            key: &event.key(),
+                            focus_takes_keys: event.target().is_some_and(|t| takes_keys(&t)),
+                            ctrl_alt_meta: event.ctrl_key() || event.alt_key() || event.meta_key(),
+                            repeat: event.repeat(),
+                            composing: event.is_composing(),
+                        };
+                        let Some(shortcut) = Shortcut::for_press(&press) else {
                             return;
                         };
                         event.prevent_default();

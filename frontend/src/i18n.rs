@@ -209,6 +209,8 @@ pub struct Texts {
     pub chat: &'static str,
     /// `{count}`.
     pub unread: &'static str,
+    /// `{count}`: the chat button's name when messages wait.
+    pub chat_unread: &'static str,
     pub shortcuts: &'static str,
     pub leave: &'static str,
     // Chat
@@ -241,6 +243,12 @@ pub struct Texts {
     // Verification code
     pub verification_code: &'static str,
     pub verification_hint: &'static str,
+    /// The names of the code's pictures, in [`crate::verification`]'s order (64).
+    pub symbol_names: &'static [&'static str],
+    // Private room names
+    pub random_unavailable: &'static str,
+    // Without JavaScript (kept in `index.html`'s `<noscript>` too; a test checks it is)
+    pub noscript: &'static str,
 }
 
 /// English. The end-to-end tests and the interface contract match these words.
@@ -322,6 +330,7 @@ pub static EN: Texts = Texts {
     camera_on: "Turn camera on",
     chat: "Chat",
     unread: "{count} unread",
+    chat_unread: "Chat, {count} unread",
     shortcuts: "Keyboard shortcuts",
     leave: "Leave",
     hide_chat: "Hide chat",
@@ -349,6 +358,74 @@ pub static EN: Texts = Texts {
     resolution: "Resolution",
     verification_code: "Verification code",
     verification_hint: "Your friend sees the same pictures if nobody, not even the server, is listening in between. Read them out to check.",
+    symbol_names: &[
+        "dog",
+        "cat",
+        "fox",
+        "bear",
+        "panda",
+        "koala",
+        "tiger",
+        "lion",
+        "cow",
+        "pig",
+        "frog",
+        "monkey",
+        "chicken",
+        "penguin",
+        "owl",
+        "butterfly",
+        "turtle",
+        "octopus",
+        "whale",
+        "dolphin",
+        "crab",
+        "snail",
+        "bee",
+        "unicorn",
+        "cactus",
+        "sunflower",
+        "mushroom",
+        "tree",
+        "maple leaf",
+        "moon",
+        "star",
+        "fire",
+        "rainbow",
+        "umbrella",
+        "snowflake",
+        "lightning",
+        "apple",
+        "banana",
+        "grapes",
+        "watermelon",
+        "strawberry",
+        "cherries",
+        "carrot",
+        "corn",
+        "pizza",
+        "doughnut",
+        "cheese",
+        "cake",
+        "football",
+        "guitar",
+        "balloon",
+        "gift",
+        "key",
+        "bell",
+        "books",
+        "pencil",
+        "bicycle",
+        "rocket",
+        "sailboat",
+        "train",
+        "alarm clock",
+        "parasol",
+        "top hat",
+        "glasses",
+    ],
+    random_unavailable: "This browser cannot make a random room name (it offers no secure random numbers). Type a name instead.",
+    noscript: "Duet needs JavaScript and WebAssembly to make a video call.",
 };
 
 /// Spanish.
@@ -430,6 +507,7 @@ pub static ES: Texts = Texts {
     camera_on: "Encender cámara",
     chat: "Chat",
     unread: "{count} sin leer",
+    chat_unread: "Chat, {count} sin leer",
     shortcuts: "Atajos de teclado",
     leave: "Salir",
     hide_chat: "Ocultar chat",
@@ -457,6 +535,74 @@ pub static ES: Texts = Texts {
     resolution: "Resolución",
     verification_code: "Código de verificación",
     verification_hint: "Tu amigo ve los mismos dibujos si nadie, ni siquiera el servidor, escucha entre medias. Leedlos en voz alta para comprobarlo.",
+    symbol_names: &[
+        "perro",
+        "gato",
+        "zorro",
+        "oso",
+        "oso panda",
+        "coala",
+        "tigre",
+        "león",
+        "vaca",
+        "cerdo",
+        "rana",
+        "mono",
+        "gallina",
+        "pingüino",
+        "búho",
+        "mariposa",
+        "tortuga",
+        "pulpo",
+        "ballena",
+        "delfín",
+        "cangrejo",
+        "caracol",
+        "abeja",
+        "unicornio",
+        "cacto",
+        "girasol",
+        "seta",
+        "árbol",
+        "hoja de arce",
+        "luna",
+        "estrella",
+        "fuego",
+        "arcoíris",
+        "paraguas",
+        "copo de nieve",
+        "rayo",
+        "manzana",
+        "plátano",
+        "uvas",
+        "sandía",
+        "fresa",
+        "cerezas",
+        "zanahoria",
+        "maíz",
+        "porción de pizza",
+        "rosquilla",
+        "queso",
+        "tarta",
+        "balón",
+        "guitarra",
+        "globo",
+        "regalo",
+        "llave",
+        "campana",
+        "libros",
+        "lápiz",
+        "bicicleta",
+        "cohete",
+        "velero",
+        "tren",
+        "despertador",
+        "sombrilla",
+        "sombrero de copa",
+        "gafas",
+    ],
+    random_unavailable: "Este navegador no puede crear un nombre de sala aleatorio (no ofrece números aleatorios seguros). Escribe un nombre.",
+    noscript: "Duet necesita JavaScript y WebAssembly para hacer una videollamada.",
 };
 
 #[cfg(test)]
@@ -469,7 +615,20 @@ mod tests {
         match serde_json::to_value(texts) {
             Ok(serde_json::Value::Object(map)) => map
                 .into_iter()
-                .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_owned()))
+                .flat_map(|(k, v)| match v {
+                    // A list (the pictures' names) counts string by string.
+                    serde_json::Value::Array(items) => items
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, item)| {
+                            (
+                                format!("{k}.{i}"),
+                                item.as_str().unwrap_or_default().to_owned(),
+                            )
+                        })
+                        .collect::<Vec<_>>(),
+                    other => vec![(k, other.as_str().unwrap_or_default().to_owned())],
+                })
                 .collect(),
             other => panic!("{other:?}"),
         }
@@ -526,5 +685,24 @@ mod tests {
             "That name is too long (70 characters). A room name can have at most 64 characters."
         );
         assert_eq!(fill(ES.unread, &[("count", "3")]), "3 sin leer");
+    }
+
+    #[wasm_bindgen_test]
+    fn the_page_without_javascript_says_it_in_both_languages() {
+        let page = include_str!("../index.html");
+        let noscript = page
+            .split_once("<noscript>")
+            .and_then(|(_, rest)| rest.split_once("</noscript>"))
+            .map(|(inside, _)| inside);
+        let Some(noscript) = noscript else {
+            panic!("index.html has no <noscript>")
+        };
+        for lang in Lang::ALL {
+            assert!(
+                noscript.contains(lang.texts().noscript)
+                    && noscript.contains(&format!("lang=\"{}\"", lang.code())),
+                "{lang:?} missing from <noscript>: {noscript}"
+            );
+        }
     }
 }

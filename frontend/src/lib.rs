@@ -1,9 +1,14 @@
 //! Duet's browser app: a one-to-one video call in a Yew single-page app.
 //!
 //! The layers, from the browser up:
-//! - [`media`], [`peer`], [`signaling`], [`storage`], [`config`]: small typed wrappers over
-//!   web-sys (getUserMedia, RTCPeerConnection with perfect negotiation, the WebSocket with
-//!   reconnection, resume tokens, `/config.json`). No other module touches a raw `JsValue`.
+//! - [`media`], [`peer`], [`channel`], [`signaling`], [`stats`], [`storage`], [`locks`],
+//!   [`clipboard`], [`viewing`], [`private_room`], [`config`]: small typed wrappers over
+//!   web-sys (getUserMedia and `play()`, RTCPeerConnection with perfect negotiation, its data
+//!   channel, the WebSocket with reconnection, `getStats`, resume tokens, Web Locks, the
+//!   clipboard, picture-in-picture and fullscreen, random room names, `/config.json`). Of
+//!   them, only [`media`], [`peer`], [`locks`], [`clipboard`], [`viewing`], [`private_room`]
+//!   and [`config`] handle a raw `JsValue`; no other module, and no component, does.
+//! - [`resume`]: which resume token a tab joins with.
 //! - [`call`]: the call's state machine, pure.
 //! - [`session`]: runs the state machine against the wrappers.
 //! - [`app`] and [`components`]: the interface.
@@ -19,9 +24,11 @@ pub mod components;
 pub mod config;
 pub mod controls;
 pub mod i18n;
+pub mod locks;
 pub mod media;
 pub mod peer;
 pub mod private_room;
+pub mod resume;
 pub mod routes;
 pub mod session;
 pub mod signaling;

@@ -1,16 +1,17 @@
-//! The local camera and microphone: `getUserMedia` behind a typed result.
+//! The local camera and microphone: `getUserMedia` behind a typed result, and starting a
+//! `<video>`'s playback ([`play`]).
 //!
-//! Everything the browser can say when it refuses media is mapped to [`MediaError`], so the
-//! interface can tell a person what happened and what to do, in words, without touching a
-//! `JsValue`.
+//! Everything the browser can say when it refuses media is mapped to [`MediaError`] (and a
+//! refused `play()` to [`PlayError`]), so the interface can tell a person what happened and
+//! what to do, in words, without touching a `JsValue`.
 
 use gloo::events::EventListener;
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    MediaDeviceInfo, MediaDeviceKind, MediaDevices, MediaStream, MediaStreamConstraints,
-    MediaStreamTrack,
+    HtmlVideoElement, MediaDeviceInfo, MediaDeviceKind, MediaDevices, MediaStream,
+    MediaStreamConstraints, MediaStreamTrack,
 };
 
 /// Why the camera and microphone could not be used.
@@ -74,18 +75,57 @@ impl MediaError {
     /// `OverconstrainedError` (not a `DOMException` in every browser), a `TypeError`, or, in
     /// theory, anything at all.
     pub fn from_js(error: &JsValue) -> Self {
-        let text = |key: &str| {
-            Reflect::get(error, &JsValue::from_str(key))
-                .ok()
-                .and_then(|v| v.as_string())
-        };
-        match text("name") {
-            Some(name) => Self::from_name(&name, &text("message").unwrap_or_default()),
+        match text_field(error, "name") {
+            Some(name) => Self::from_name(&name, &text_field(error, "message").unwrap_or_default()),
             None => Self::Other {
                 name: "unknown".to_owned(),
                 message: error.as_string().unwrap_or_else(|| format!("{error:?}")),
             },
         }
+    }
+}
+
+/// A string property of a thrown value (an exception's `name` or `message`), if it has one.
+fn text_field(error: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(error, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_string())
+}
+
+/// Why a `<video>` did not start playing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlayError {
+    /// The browser's autoplay policy wants a click on the page first (`NotAllowedError`).
+    #[error("the browser wants a click before the video plays")]
+    NeedsGesture,
+    /// Anything else (no source, an unsupported stream...), with the exception's name.
+    #[error("the video could not play ({0})")]
+    Failed(String),
+}
+
+impl PlayError {
+    /// The outcome of a rejected `play()`, by the exception's name: an `AbortError` only
+    /// means a newer `srcObject` (or a pause) replaced this attempt, which is no failure.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "AbortError" => None,
+            "NotAllowedError" => Some(Self::NeedsGesture),
+            other => Some(Self::Failed(other.to_owned())),
+        }
+    }
+}
+
+/// Starts `video`'s playback (`HTMLMediaElement.play()`).
+pub async fn play(video: &HtmlVideoElement) -> Result<(), PlayError> {
+    let promise = video
+        .play()
+        .map_err(|e| PlayError::Failed(text_field(&e, "name").unwrap_or_default()))?;
+    match JsFuture::from(promise).await {
+        Ok(_) => Ok(()),
+        Err(e) => match PlayError::from_name(&text_field(&e, "name").unwrap_or_default()) {
+            None => Ok(()),
+            Some(error) => Err(error),
+        },
     }
 }
 
@@ -253,6 +293,15 @@ pub async fn open_device(kind: MediaKind, id: &str) -> Result<MediaStreamTrack, 
     first_track(&get_user_media(&constraints).await?, kind)
 }
 
+/// Whether this browser can share a screen (`getDisplayMedia`: phones' browsers, for one,
+/// have none).
+pub fn can_share_screen() -> bool {
+    media_devices()
+        .ok()
+        .and_then(|d| Reflect::get(&d, &JsValue::from_str("getDisplayMedia")).ok())
+        .is_some_and(|f| f.is_function())
+}
+
 /// Asks to capture a screen, window or tab (`getDisplayMedia`, video only) and returns its
 /// track. Must run from a click: browsers require a user gesture.
 pub async fn capture_screen() -> Result<MediaStreamTrack, MediaError> {
@@ -352,6 +401,19 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
+    fn a_refused_play_needs_a_click_and_an_interrupted_one_is_fine() {
+        assert_eq!(PlayError::from_name("AbortError"), None);
+        assert_eq!(
+            PlayError::from_name("NotAllowedError"),
+            Some(PlayError::NeedsGesture)
+        );
+        assert_eq!(
+            PlayError::from_name("NotSupportedError"),
+            Some(PlayError::Failed("NotSupportedError".into()))
+        );
+    }
+
+    #[wasm_bindgen_test]
     fn a_type_error_means_the_page_may_not_use_media() {
         let error: JsValue = js_sys::TypeError::new("bad constraints").into();
         assert_eq!(MediaError::from_js(&error), MediaError::Blocked);
@@ -361,6 +423,11 @@ mod tests {
     fn a_thrown_string_is_still_an_error() {
         let error = MediaError::from_js(&JsValue::from_str("boom"));
         assert!(matches!(error, MediaError::Other { ref message, .. } if message == "boom"));
+    }
+
+    #[wasm_bindgen_test]
+    fn headless_chromium_can_share_a_screen() {
+        assert!(can_share_screen());
     }
 
     #[wasm_bindgen_test]

@@ -18,9 +18,9 @@ use crate::config::Config;
 use crate::controls::MediaState;
 use crate::media::{LocalMedia, MediaKind};
 use crate::peer::{Peer, PeerEvent};
+use crate::resume::Claim;
 use crate::signaling::{Signaling, SignalingEvent};
 use crate::stats::{Quality, StatsSample};
-use crate::storage;
 use crate::verification::VerificationCode;
 
 /// How often the connection's quality is measured while connected.
@@ -74,6 +74,8 @@ struct Inner {
     media: LocalMedia,
     config: Rc<Config>,
     signaling: RefCell<Option<Signaling>>,
+    /// The resume token this tab holds in the room, once chosen.
+    claim: RefCell<Option<Claim>>,
     /// The current peer connection and its generation (events of older ones are ignored).
     peer: RefCell<Option<(u32, Peer)>>,
     peer_generation: Cell<u32>,
@@ -111,13 +113,14 @@ impl Session {
         config: Rc<Config>,
         on_update: impl Fn(SessionUpdate) + 'static,
     ) -> Self {
-        let resume = storage::load_token(room.key());
         let url = config.signaling_url();
         let inner = Rc::new(Inner {
-            call: RefCell::new(Call::new(room, resume)),
+            // Joins only once the resume token is chosen (below).
+            call: RefCell::new(Call::new(room.clone(), None)),
             media,
             config,
             signaling: RefCell::new(None),
+            claim: RefCell::new(None),
             peer: RefCell::new(None),
             peer_generation: Cell::new(0),
             connect_timer: RefCell::new(None),
@@ -133,15 +136,26 @@ impl Session {
             on_update: Box::new(on_update),
         });
         let weak = Rc::downgrade(&inner);
-        let signaling = Signaling::connect(url, move |event| {
-            let input = match event {
-                SignalingEvent::Open => Input::SignalingOpen,
-                SignalingEvent::Message(msg) => Input::Server(msg),
-                SignalingEvent::Lost => Input::SignalingLost,
+        spawn_local(async move {
+            // Choosing asks the browser which tokens other tabs hold: a moment, before the
+            // first connection.
+            let claim = Claim::choose(room.key().clone()).await;
+            let Some(inner) = weak.upgrade() else {
+                return; // The call was left meanwhile.
             };
-            dispatch(&weak, input);
+            *inner.call.borrow_mut() = Call::new(room, claim.token());
+            *inner.claim.borrow_mut() = Some(claim);
+            let weak = Rc::downgrade(&inner);
+            let signaling = Signaling::connect(url, move |event| {
+                let input = match event {
+                    SignalingEvent::Open => Input::SignalingOpen,
+                    SignalingEvent::Message(msg) => Input::Server(msg),
+                    SignalingEvent::Lost => Input::SignalingLost,
+                };
+                dispatch(&weak, input);
+            });
+            *inner.signaling.borrow_mut() = Some(signaling);
         });
-        *inner.signaling.borrow_mut() = Some(signaling);
         let weak = Rc::downgrade(&inner);
         let on_page_hide = web_sys::window().map(|window| {
             EventListener::new(&window, "pagehide", move |_| {
@@ -164,12 +178,14 @@ impl Session {
 }
 
 impl Session {
-    /// Tells the friend whether this side's microphone and camera are on (quietly does
-    /// nothing while the data channel is not open: it says so itself when it opens).
+    /// Tells the friend whether this side's microphone and camera are on, a shared screen
+    /// counting as a picture (quietly does nothing while the data channel is not open: it
+    /// says so itself when it opens).
     pub fn send_media_state(&self, state: MediaState) {
+        let sent = state.as_sent(self.inner.screen.borrow().is_some());
         let _ = self.send(&PeerMessage::Media {
-            mic: state.mic,
-            camera: state.camera,
+            mic: sent.mic,
+            camera: sent.camera,
         });
     }
 
@@ -205,6 +221,11 @@ impl Session {
         if let Some(track) = track {
             replace_track(&self.inner, &track);
         }
+        // A screen is a picture even with the camera off; the camera's own state is back once
+        // the share ends.
+        if let Some((_, peer)) = self.inner.peer.borrow().as_ref() {
+            let _ = peer.send(&media_message(&self.inner));
+        }
     }
 
     /// Leaves the room on purpose: the service tells the friend that this side hung up
@@ -214,6 +235,20 @@ impl Session {
             signaling.hang_up();
         }
         self.inner.peer.borrow_mut().take();
+    }
+}
+
+/// What this side's microphone and picture are now, for the friend. The truth is in the
+/// tracks (and whether a screen is shared), not in what the interface last asked for.
+fn media_message(inner: &Inner) -> PeerMessage {
+    let state = MediaState {
+        mic: inner.media.is_enabled(MediaKind::Audio),
+        camera: inner.media.is_enabled(MediaKind::Video),
+    }
+    .as_sent(inner.screen.borrow().is_some());
+    PeerMessage::Media {
+        mic: state.mic,
+        camera: state.camera,
     }
 }
 
@@ -258,8 +293,16 @@ fn run(inner: &Rc<Inner>, command: Command) {
                 }
             }
         }
-        Command::SaveToken(token) => storage::save_token(inner.call.borrow().room().key(), &token),
-        Command::ForgetToken => storage::forget_token(inner.call.borrow().room().key()),
+        Command::SaveToken(token) => {
+            if let Some(claim) = inner.claim.borrow_mut().as_mut() {
+                claim.keep(token);
+            }
+        }
+        Command::ForgetToken => {
+            if let Some(claim) = inner.claim.borrow_mut().as_mut() {
+                claim.forget();
+            }
+        }
         Command::CreatePeer(role) => {
             inner.peer.borrow_mut().take();
             inner.friend_media.set(None);
@@ -368,16 +411,8 @@ fn on_peer_event(weak: &Weak<Inner>, generation: u32, event: PeerEvent) {
             }
         }
         PeerEvent::Channel(ChannelEvent::Open) => {
-            // The truth is in the tracks: tell the friend what they are now.
-            let state = MediaState {
-                mic: inner.media.is_enabled(MediaKind::Audio),
-                camera: inner.media.is_enabled(MediaKind::Video),
-            };
             if let Some((_, peer)) = inner.peer.borrow().as_ref() {
-                let _ = peer.send(&PeerMessage::Media {
-                    mic: state.mic,
-                    camera: state.camera,
-                });
+                let _ = peer.send(&media_message(&inner));
             }
         }
         PeerEvent::Channel(ChannelEvent::Message(PeerMessage::Media { mic, camera })) => {

@@ -1,32 +1,86 @@
-//! Resume tokens kept across reloads, one per room, in `localStorage`.
+//! Resume tokens kept across reloads, per room: this tab's own in `sessionStorage` (each tab
+//! has its own, and it survives a reload), and the browser profile's two newest ones in
+//! `localStorage` (they outlive a closed tab; the newest under the key a single token always
+//! had, the other beside it). Which one a join uses is
+//! [`crate::resume`]'s choice.
 //!
 //! Keyed by the room's identity ([`RoomKey`]) so that "Casa Azul" and "casa azul " find the
 //! same token. Storage can be unavailable (private modes, quotas): then the app simply joins
 //! without a token, which only matters for coming back after a reload.
 
-use gloo::storage::{LocalStorage, Storage};
+use gloo::storage::{LocalStorage, SessionStorage, Storage};
 use shared::{ResumeToken, RoomKey};
 
-fn storage_key(room: &RoomKey) -> String {
+/// How many tokens the profile keeps per room: a room holds two people, and two tabs of one
+/// profile can be both of them.
+pub const SHARED_TOKENS: usize = 2;
+
+fn own_key(room: &RoomKey) -> String {
     format!("duet.resume.{}", room.as_str())
 }
 
-/// The token kept for this room, if any (a malformed one counts as none).
-pub fn load_token(room: &RoomKey) -> Option<ResumeToken> {
-    let text: String = LocalStorage::get(storage_key(room)).ok()?;
+/// Where the profile's `slot`th newest token for the room is kept: the newest where a single
+/// token always was (so an older version's token still counts), the other beside it.
+fn shared_key(room: &RoomKey, slot: usize) -> String {
+    match slot {
+        0 => format!("duet.resume.{}", room.as_str()),
+        n => format!("duet.resume-{n}.{}", room.as_str()),
+    }
+}
+
+/// This tab's token for the room, if any (a malformed one counts as none).
+pub fn own_token(room: &RoomKey) -> Option<ResumeToken> {
+    let text: String = SessionStorage::get(own_key(room)).ok()?;
     ResumeToken::parse(&text).ok()
 }
 
-/// Keeps the token for this room.
-pub fn save_token(room: &RoomKey, token: &ResumeToken) {
-    if let Err(e) = LocalStorage::set(storage_key(room), token.as_str()) {
+/// Keeps this tab's token for the room.
+pub fn save_own_token(room: &RoomKey, token: &ResumeToken) {
+    if let Err(e) = SessionStorage::set(own_key(room), token.as_str()) {
         gloo::console::warn!(format!("could not keep the resume token: {e}"));
     }
 }
 
-/// Forgets the token for this room.
-pub fn forget_token(room: &RoomKey) {
-    LocalStorage::delete(storage_key(room));
+/// Forgets this tab's token for the room.
+pub fn forget_own_token(room: &RoomKey) {
+    SessionStorage::delete(own_key(room));
+}
+
+/// The profile's recent tokens for the room, newest first (malformed ones are skipped).
+pub fn shared_tokens(room: &RoomKey) -> Vec<ResumeToken> {
+    (0..SHARED_TOKENS)
+        .filter_map(|slot| LocalStorage::get::<String>(shared_key(room, slot)).ok())
+        .filter_map(|t| ResumeToken::parse(&t).ok())
+        .collect()
+}
+
+/// Replaces the profile's tokens for the room.
+pub fn save_shared_tokens(room: &RoomKey, tokens: &[ResumeToken]) {
+    for slot in 0..SHARED_TOKENS {
+        let key = shared_key(room, slot);
+        match tokens.get(slot) {
+            Some(token) => {
+                if let Err(e) = LocalStorage::set(key, token.as_str()) {
+                    gloo::console::warn!(format!("could not keep the resume token: {e}"));
+                }
+            }
+            None => LocalStorage::delete(key),
+        }
+    }
+}
+
+/// The profile's tokens after this tab's token changed from `old` to `new`: `new` first,
+/// `old` gone (it is no longer anyone's), no duplicates, at most [`SHARED_TOKENS`].
+pub fn remember(
+    tokens: &[ResumeToken],
+    new: Option<&ResumeToken>,
+    old: Option<&ResumeToken>,
+) -> Vec<ResumeToken> {
+    new.into_iter()
+        .chain(tokens.iter().filter(|t| Some(*t) != old && Some(*t) != new))
+        .take(SHARED_TOKENS)
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]
@@ -35,16 +89,69 @@ mod tests {
     use shared::RoomName;
     use wasm_bindgen_test::wasm_bindgen_test;
 
+    fn token(byte: u8) -> ResumeToken {
+        ResumeToken::from_bytes([byte; 16])
+    }
+
     #[wasm_bindgen_test]
     fn a_token_is_found_again_under_any_spelling_of_the_room() -> Result<(), shared::RoomNameError>
     {
         let typed = RoomName::parse("  Storage Test Room ")?;
         let again = RoomName::parse("storage test ROOM")?;
-        let token = ResumeToken::from_bytes([7; 16]);
-        save_token(typed.key(), &token);
-        assert_eq!(load_token(again.key()), Some(token));
-        forget_token(again.key());
-        assert_eq!(load_token(typed.key()), None);
+        save_own_token(typed.key(), &token(7));
+        assert_eq!(own_token(again.key()), Some(token(7)));
+        forget_own_token(again.key());
+        assert_eq!(own_token(typed.key()), None);
+
+        save_shared_tokens(typed.key(), &[token(1), token(2)]);
+        assert_eq!(shared_tokens(again.key()), [token(1), token(2)]);
+        save_shared_tokens(again.key(), &[token(3)]);
+        assert_eq!(shared_tokens(typed.key()), [token(3)]);
+        save_shared_tokens(again.key(), &[]);
+        assert_eq!(shared_tokens(typed.key()), []);
         Ok(())
+    }
+
+    #[wasm_bindgen_test]
+    fn a_token_kept_by_an_older_version_still_counts() -> Result<(), shared::RoomNameError> {
+        let room = RoomName::parse("Storage Upgrade Room")?;
+        // What the single-token version wrote.
+        let _ = LocalStorage::set(
+            format!("duet.resume.{}", room.key().as_str()),
+            token(5).as_str(),
+        );
+        assert_eq!(shared_tokens(room.key()), [token(5)]);
+        save_shared_tokens(room.key(), &[]);
+        Ok(())
+    }
+
+    #[wasm_bindgen_test]
+    fn the_profile_keeps_the_newest_tokens_of_a_room() {
+        assert_eq!(remember(&[], Some(&token(1)), None), [token(1)]);
+        assert_eq!(
+            remember(&[token(1)], Some(&token(2)), None),
+            [token(2), token(1)],
+            "a second tab's token joins the first's"
+        );
+        assert_eq!(
+            remember(&[token(2), token(1)], Some(&token(3)), Some(&token(1))),
+            [token(3), token(2)],
+            "a tab's new token replaces its old one, not the other tab's"
+        );
+        assert_eq!(
+            remember(&[token(2), token(1)], Some(&token(3)), None),
+            [token(3), token(2)],
+            "at most two"
+        );
+        assert_eq!(
+            remember(&[token(1), token(2)], Some(&token(2)), None),
+            [token(2), token(1)],
+            "no duplicates"
+        );
+        assert_eq!(
+            remember(&[token(1), token(2)], None, Some(&token(1))),
+            [token(2)],
+            "a forgotten token goes"
+        );
     }
 }

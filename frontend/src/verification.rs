@@ -12,81 +12,27 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
+use crate::i18n::Texts;
+
 /// How many pictures a code has: 4 × 6 bits, so a forged pair of certificates matches by luck
 /// once in about 16.7 million tries, and each try is a visible call setup.
 pub const CODE_LENGTH: usize = 4;
 
-/// Pictures chosen to be told apart at a glance and named the same way in any language.
-const SYMBOLS: [(&str, &str); 64] = [
-    ("🐶", "dog"),
-    ("🐱", "cat"),
-    ("🦊", "fox"),
-    ("🐻", "bear"),
-    ("🐼", "panda"),
-    ("🐨", "koala"),
-    ("🐯", "tiger"),
-    ("🦁", "lion"),
-    ("🐮", "cow"),
-    ("🐷", "pig"),
-    ("🐸", "frog"),
-    ("🐵", "monkey"),
-    ("🐔", "chicken"),
-    ("🐧", "penguin"),
-    ("🦉", "owl"),
-    ("🦋", "butterfly"),
-    ("🐢", "turtle"),
-    ("🐙", "octopus"),
-    ("🐳", "whale"),
-    ("🐬", "dolphin"),
-    ("🦀", "crab"),
-    ("🐌", "snail"),
-    ("🐝", "bee"),
-    ("🦄", "unicorn"),
-    ("🌵", "cactus"),
-    ("🌻", "sunflower"),
-    ("🍄", "mushroom"),
-    ("🌲", "tree"),
-    ("🍁", "maple leaf"),
-    ("🌙", "moon"),
-    ("⭐", "star"),
-    ("🔥", "fire"),
-    ("🌈", "rainbow"),
-    ("☔", "umbrella"),
-    ("❄️", "snowflake"),
-    ("⚡", "lightning"),
-    ("🍎", "apple"),
-    ("🍌", "banana"),
-    ("🍇", "grapes"),
-    ("🍉", "watermelon"),
-    ("🍓", "strawberry"),
-    ("🍒", "cherries"),
-    ("🥕", "carrot"),
-    ("🌽", "corn"),
-    ("🍕", "pizza"),
-    ("🍩", "doughnut"),
-    ("🧀", "cheese"),
-    ("🎂", "cake"),
-    ("⚽", "football"),
-    ("🎸", "guitar"),
-    ("🎈", "balloon"),
-    ("🎁", "gift"),
-    ("🔑", "key"),
-    ("🔔", "bell"),
-    ("📚", "books"),
-    ("✏️", "pencil"),
-    ("🚲", "bicycle"),
-    ("🚀", "rocket"),
-    ("⛵", "sailboat"),
-    ("🚂", "train"),
-    ("⏰", "alarm clock"),
-    ("☂️", "parasol"),
-    ("🎩", "top hat"),
-    ("👓", "glasses"),
+/// Pictures chosen to be told apart at a glance; their names, read out by screen readers,
+/// are in the catalogue ([`Texts::symbol_names`], in this order).
+const SYMBOLS: [&str; SYMBOL_COUNT] = [
+    "🐶", "🐱", "🦊", "🐻", "🐼", "🐨", "🐯", "🦁", "🐮", "🐷", "🐸", "🐵", "🐔", "🐧", "🦉", "🦋",
+    "🐢", "🐙", "🐳", "🐬", "🦀", "🐌", "🐝", "🦄", "🌵", "🌻", "🍄", "🌲", "🍁", "🌙", "⭐", "🔥",
+    "🌈", "☔", "❄️", "⚡", "🍎", "🍌", "🍇", "🍉", "🍓", "🍒", "🥕", "🌽", "🍕", "🍩", "🧀", "🎂",
+    "⚽", "🎸", "🎈", "🎁", "🔑", "🔔", "📚", "✏️", "🚲", "🚀", "⛵", "🚂", "⏰", "☂️", "🎩", "👓",
 ];
 
-/// A verification code: [`CODE_LENGTH`] pictures, each with its name.
+/// How many pictures there are (6 bits each).
+pub const SYMBOL_COUNT: usize = 64;
+
+/// A verification code: [`CODE_LENGTH`] pictures, by their place in the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct VerificationCode([(&'static str, &'static str); CODE_LENGTH]);
+pub struct VerificationCode([usize; CODE_LENGTH]);
 
 /// Why no code could be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -113,7 +59,7 @@ impl VerificationCode {
         let digest = hash.finalize();
         // The first 24 bits, six at a time.
         let bits = u32::from_be_bytes([0, digest[0], digest[1], digest[2]]);
-        let symbol = |i: usize| SYMBOLS[((bits >> (18 - 6 * i)) & 0x3f) as usize];
+        let symbol = |i: usize| ((bits >> (18 - 6 * i)) & 0x3f) as usize;
         Ok(Self([symbol(0), symbol(1), symbol(2), symbol(3)]))
     }
 
@@ -121,16 +67,17 @@ impl VerificationCode {
     pub fn symbols(&self) -> String {
         self.0
             .iter()
-            .map(|(symbol, _)| *symbol)
+            .filter_map(|&i| SYMBOLS.get(i).copied())
             .collect::<Vec<_>>()
             .join(" ")
     }
 
-    /// The pictures' names, e.g. "fox, cactus, bicycle, balloon", for screen readers.
-    pub fn names(&self) -> String {
+    /// The pictures' names in the language of `t`, e.g. "fox, cactus, bicycle, balloon", for
+    /// screen readers.
+    pub fn names(&self, t: &Texts) -> String {
         self.0
             .iter()
-            .map(|(_, name)| *name)
+            .filter_map(|&i| t.symbol_names.get(i).copied())
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -207,14 +154,22 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
-    fn the_symbols_are_distinct_and_named() {
-        let mut symbols: Vec<_> = SYMBOLS.iter().map(|(s, _)| *s).collect();
-        let mut names: Vec<_> = SYMBOLS.iter().map(|(_, n)| *n).collect();
+    fn the_symbols_are_distinct_and_named_in_every_language() {
+        let mut symbols = SYMBOLS.to_vec();
         symbols.sort_unstable();
         symbols.dedup();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!((symbols.len(), names.len()), (64, 64));
-        assert_eq!(code(ALICE, BOB).names().split(", ").count(), CODE_LENGTH);
+        assert_eq!(symbols.len(), SYMBOL_COUNT);
+        for lang in crate::i18n::Lang::ALL {
+            let t = lang.texts();
+            let mut names = t.symbol_names.to_vec();
+            names.sort_unstable();
+            names.dedup();
+            assert_eq!(
+                names.len(),
+                SYMBOL_COUNT,
+                "{lang:?}: one distinct name per picture"
+            );
+            assert_eq!(code(ALICE, BOB).names(t).split(", ").count(), CODE_LENGTH);
+        }
     }
 }

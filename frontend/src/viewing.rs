@@ -41,6 +41,23 @@ async fn call(target: &JsValue, name: &str) -> Result<(), ViewingError> {
     Ok(())
 }
 
+/// Whether this browser lets a page put a video in picture-in-picture
+/// (`document.pictureInPictureEnabled`): Firefox has only its own overlay button and no
+/// `requestPictureInPicture`, and a permissions policy can turn it off.
+pub fn picture_in_picture_supported() -> bool {
+    document()
+        .ok()
+        .and_then(|d| Reflect::get(&d, &JsValue::from_str("pictureInPictureEnabled")).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+/// Whether this page may show an element fullscreen (`document.fullscreenEnabled`; an iPhone's
+/// Safari, for one, may not).
+pub fn fullscreen_supported() -> bool {
+    document().is_ok_and(|d| d.fullscreen_enabled())
+}
+
 /// Whether some video of this page is in picture-in-picture now.
 pub fn in_picture_in_picture() -> bool {
     document()

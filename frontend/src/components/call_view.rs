@@ -101,7 +101,7 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
                     <p class="verification" role="note" aria-label={t.verification_code}
                        title={t.verification_hint}>
                         <span class="verification-symbols" aria-hidden="true">{ code.symbols() }</span>
-                        <span class="visually-hidden">{ code.names() }</span>
+                        <span class="visually-hidden">{ code.names(t) }</span>
                     </p>
                 }
                 if has_remote {

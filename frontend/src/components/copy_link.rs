@@ -23,7 +23,8 @@ pub struct CopyLinkProps {
     pub room: RoomName,
 }
 
-/// A button copying the room's link, with the outcome in a `role="status"` (read out politely).
+/// A button copying the room's link, with the outcome in a polite live region (read out, but
+/// not a `role="status"`: the call screen's one status is the call's).
 #[function_component]
 pub fn CopyLink(props: &CopyLinkProps) -> Html {
     let outcome = use_state(|| None::<Outcome>);
@@ -51,7 +52,7 @@ pub fn CopyLink(props: &CopyLinkProps) -> Html {
             <button type="button" class="button secondary small" onclick={on_click}>
                 { t.copy_link }
             </button>
-            <span class="copy-outcome" role="status">
+            <span class="copy-outcome" aria-live="polite">
                 { match &*outcome {
                     Some(Outcome::Copied) => t.link_copied.to_owned(),
                     // Without a clipboard the link is still shown, to copy by hand.

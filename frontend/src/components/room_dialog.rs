@@ -109,7 +109,11 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
                     let _ = field.focus();
                 }
             }
-            Err(e) => problem.set(Some(e.to_string())),
+            Err(e) => {
+                // The browser's own words are for the console; the person gets theirs.
+                gloo::console::warn!(e.to_string());
+                problem.set(Some(t.random_unavailable.to_owned()));
+            }
         })
     };
     let on_input = {

@@ -6,6 +6,7 @@ use yew::prelude::*;
 use crate::i18n::{fill, use_texts};
 
 use crate::controls::MediaState;
+use crate::media::can_share_screen;
 
 /// Props of [`Toolbar`].
 #[derive(Properties, PartialEq)]
@@ -51,6 +52,8 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
         (t.camera_on, "off")
     };
     let pressed = |on: bool| if on { "true" } else { "false" };
+    let unread = props.unread.to_string();
+    let chat_name = (props.unread > 0).then(|| fill(t.chat_unread, &[("count", &unread)]));
     html! {
         <div class="toolbar" role="toolbar" aria-label={t.controls}>
             <button type="button" class={classes!("tool", mic_class)} aria-pressed={pressed(!props.media.mic)}
@@ -64,18 +67,23 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 <span class="tool-icon" aria-hidden="true">{ if props.media.camera { "📷" } else { "🚫" } }</span>
                 <span class="tool-label">{ camera_label }</span>
             </button>
-            <button type="button" class={classes!("tool", props.sharing.then_some("sharing"))}
-                aria-pressed={pressed(props.sharing)} onclick={click(&props.on_share)}>
-                <span class="tool-icon" aria-hidden="true">{ "🖥" }</span>
-                <span class="tool-label">{ t.share_screen }</span>
-            </button>
+            // Not offered where the browser cannot share a screen (phones, mostly).
+            if can_share_screen() {
+                <button type="button" class={classes!("tool", props.sharing.then_some("sharing"))}
+                    aria-pressed={pressed(props.sharing)} onclick={click(&props.on_share)}>
+                    <span class="tool-icon" aria-hidden="true">{ "🖥" }</span>
+                    <span class="tool-label">{ t.share_screen }</span>
+                </button>
+            }
             { props.devices.clone() }
             <button type="button" class="tool" aria-expanded={pressed(props.chat_open)}
-                aria-controls="chat-panel" onclick={click(&props.on_toggle_chat)} title={format!("{} (C)", t.chat)}>
+                aria-controls="chat-panel" onclick={click(&props.on_toggle_chat)} title={format!("{} (C)", t.chat)}
+                aria-label={chat_name.clone()}>
                 <span class="tool-icon" aria-hidden="true">{ "💬" }</span>
                 <span class="tool-label">{ t.chat }</span>
                 if props.unread > 0 {
-                    <span class="badge">{ fill(t.unread, &[("count", &props.unread.to_string())]) }</span>
+                    // The button's name says it in words ("Chat, 1 unread"), not run together.
+                    <span class="badge" aria-hidden="true">{ fill(t.unread, &[("count", &unread)]) }</span>
                 }
             </button>
             <button type="button" class="tool" onclick={click(&props.on_help)} title={format!("{} (?)", t.shortcuts)}>

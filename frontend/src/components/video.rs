@@ -4,11 +4,12 @@
 //! element after rendering. `play()` may be refused by an autoplay policy; then a button
 //! offers to start the video by hand instead of leaving a silent black box.
 
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlVideoElement, MediaStream};
 use yew::prelude::*;
 
 use crate::i18n::use_texts;
+use crate::media::play;
 
 /// Props of [`Video`].
 #[derive(Properties, PartialEq)]
@@ -23,21 +24,6 @@ pub struct VideoProps {
     /// Extra classes for the element.
     #[prop_or_default]
     pub class: Classes,
-}
-
-/// Starts playback; reports whether the browser refused it.
-async fn play(video: HtmlVideoElement) -> bool {
-    match video.play() {
-        Ok(promise) => match JsFuture::from(promise).await {
-            Ok(_) => true,
-            // An `AbortError` only means a newer `srcObject` replaced this one.
-            Err(e) => js_sys::Reflect::get(&e, &"name".into())
-                .ok()
-                .and_then(|n| n.as_string())
-                .is_some_and(|name| name == "AbortError"),
-        },
-        Err(_) => false,
-    }
 }
 
 /// A video element bound to a stream.
@@ -56,7 +42,7 @@ pub fn Video(props: &VideoProps) -> Html {
                     video.set_muted(*muted);
                     video.set_src_object(stream.as_ref());
                     if stream.is_some() {
-                        spawn_local(async move { blocked.set(!play(video).await) });
+                        spawn_local(async move { blocked.set(play(&video).await.is_err()) });
                     } else {
                         blocked.set(false);
                     }
@@ -70,7 +56,7 @@ pub fn Video(props: &VideoProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             if let Some(video) = node.cast::<HtmlVideoElement>() {
                 let blocked = blocked.clone();
-                spawn_local(async move { blocked.set(!play(video).await) });
+                spawn_local(async move { blocked.set(play(&video).await.is_err()) });
             }
         })
     };

@@ -1,6 +1,6 @@
 //! Picture-in-picture and fullscreen for the friend's video: two toggle buttons
 //! (`aria-pressed`) that follow the browser's own state (its PiP window closed, Escape
-//! pressed) through its events.
+//! pressed) through its events. Each shows only where the browser offers that mode.
 
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
@@ -10,7 +10,8 @@ use yew::prelude::*;
 
 use crate::i18n::use_texts;
 use crate::viewing::{
-    in_fullscreen, in_picture_in_picture, toggle_fullscreen, toggle_picture_in_picture,
+    fullscreen_supported, in_fullscreen, in_picture_in_picture, picture_in_picture_supported,
+    toggle_fullscreen, toggle_picture_in_picture,
 };
 
 /// Props of [`ViewingButtons`].
@@ -83,15 +84,22 @@ pub fn ViewingButtons(props: &ViewingButtonsProps) -> Html {
     let pressed = |on: bool| if on { "true" } else { "false" };
     html! {
         <div class="viewing">
-            <button type="button" class="view-button" aria-pressed={pressed(*pip)} onclick={on_pip}>
-                { t.picture_in_picture }
-            </button>
-            <button type="button" class="view-button" aria-pressed={pressed(*full)} onclick={on_full}>
-                { t.full_screen }
-            </button>
-            if *failed {
-                <p class="view-failed" role="status">{ t.not_available }</p>
+            // A mode this browser does not offer is not offered (rather than refused on a click).
+            if picture_in_picture_supported() {
+                <button type="button" class="view-button" aria-pressed={pressed(*pip)} onclick={on_pip}>
+                    { t.picture_in_picture }
+                </button>
             }
+            if fullscreen_supported() {
+                <button type="button" class="view-button" aria-pressed={pressed(*full)} onclick={on_full}>
+                    { t.full_screen }
+                </button>
+            }
+            // A polite live region, always there so that its message is read out when it
+            // appears (not a `role="status"`: the call screen's one status is the call's).
+            <p class="view-failed" aria-live="polite">
+                if *failed { { t.not_available } }
+            </p>
         </div>
     }
 }

@@ -74,3 +74,31 @@ fn without_media_there_is_no_room_to_join() {
     assert_eq!(retried.screen, Screen::AcquiringMedia);
     assert_eq!(retried.media_attempt, 1, "Try again asks again");
 }
+
+#[wasm_bindgen_test]
+fn keys_on_form_controls_and_in_dialogs_are_theirs_not_shortcuts() {
+    use crate::app::takes_keys;
+
+    let root = mount_point();
+    root.set_inner_html(
+        "<select id='s'><option>Camera 1</option></select>\
+         <input id='i'><textarea id='t'></textarea>\
+         <div id='e' contenteditable='true'>text</div>\
+         <div role='dialog'><button id='d' type='button'>Close</button></div>\
+         <button id='b' type='button'>Mute microphone</button><div id='p'>plain</div>",
+    );
+    let target = |id: &str| match find(&root, &format!("#{id}")) {
+        Some(element) => element,
+        None => panic!("no #{id}"),
+    };
+    for id in ["s", "i", "t", "e", "d"] {
+        assert!(takes_keys(&target(id)), "#{id} takes keys");
+    }
+    for id in ["b", "p"] {
+        assert!(
+            !takes_keys(&target(id)),
+            "#{id}: a toolbar button or the page leaves keys to shortcuts"
+        );
+    }
+    root.remove();
+}

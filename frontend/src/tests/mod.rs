@@ -2,8 +2,10 @@
 //! real peer connections talking through the peer layer.
 
 mod app;
+mod media_error;
 mod peer_loopback;
 mod room_dialog;
+mod toolbar;
 
 use std::time::Duration;
 
