@@ -41,7 +41,7 @@ test('"Copy link" copies the room link, and the friend who opens it joins the ca
   assert.equal(new URL(ana.url()).pathname, `/r/${encodeURIComponent(room)}`, 'the address names the room');
 
   await ana.getByRole('button', { name: 'Copy link' }).click();
-  await waitForStatus(ana, 'Link copied');
+  await ana.getByText('Link copied').waitFor({ timeout: WAIT });
   const link = await ana.evaluate(() => navigator.clipboard.readText());
   assert.equal(link, `${shared.service.url}/r/${encodeURIComponent(room)}`);
 
