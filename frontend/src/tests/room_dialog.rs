@@ -168,7 +168,9 @@ async fn too_long_and_control_characters_are_explained() {
     dialog.alert_says("at most 64 characters").await;
     dialog.input().set_value("a\u{7}b");
     dialog.click("Join");
-    dialog.alert_says("line breaks or invisible characters").await;
+    dialog
+        .alert_says("line breaks or invisible characters")
+        .await;
     // Back to another message first, so the next one is really the zero-width space's.
     dialog.input().set_value(&"x".repeat(65));
     dialog.click("Join");
