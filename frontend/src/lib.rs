@@ -23,6 +23,8 @@ pub mod clipboard;
 pub mod components;
 pub mod config;
 pub mod controls;
+pub mod device_fallback;
+pub mod focus;
 pub mod i18n;
 pub mod locks;
 pub mod media;

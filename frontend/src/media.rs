@@ -7,6 +7,8 @@
 
 use gloo::events::EventListener;
 use js_sys::Reflect;
+
+use crate::device_fallback::fallback_order;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -199,6 +201,59 @@ impl LocalMedia {
         self.tracks()
             .iter()
             .any(|t| t.kind() == kind.as_str() && t.enabled())
+    }
+
+    /// The `deviceId` the track of `kind` comes from (empty if unknown).
+    pub fn device_id(&self, kind: MediaKind) -> String {
+        self.track(kind)
+            .and_then(|t| t.get_settings().get_device_id())
+            .unwrap_or_default()
+    }
+
+    /// The id of the track of `kind` (changes when another device's track replaces it).
+    pub fn track_id(&self, kind: MediaKind) -> Option<String> {
+        self.track(kind).map(|t| t.id())
+    }
+
+    /// Calls `on_lost(kind, device id)` when the camera's or the microphone's track in use
+    /// now ends by itself (the browser lost the device: unplugged, switched off, taken by
+    /// the system), until the listeners are dropped. Our own `stop()` does not fire it.
+    pub fn watch_lost(&self, on_lost: impl Fn(MediaKind, String) + 'static) -> Vec<EventListener> {
+        let on_lost = std::rc::Rc::new(on_lost);
+        [MediaKind::Audio, MediaKind::Video]
+            .into_iter()
+            .filter_map(|kind| {
+                let track = self.track(kind)?;
+                // Read now: an ended track may no longer say where it came from.
+                let device = self.device_id(kind);
+                let on_lost = on_lost.clone();
+                Some(on_track_ended(&track, move || {
+                    on_lost(kind, device.clone())
+                }))
+            })
+            .collect()
+    }
+
+    /// Replaces the track of `kind` whose device (`lost`) went away: opens the first device
+    /// that starts among [`fallback_order`]'s, puts its track in the stream (keeping the
+    /// muted or camera-off state) and returns it, for the call to send. `NotFound` when no
+    /// device of that kind is left.
+    pub async fn replace_lost(
+        &self,
+        kind: MediaKind,
+        lost: &str,
+    ) -> Result<MediaStreamTrack, MediaError> {
+        let mut failure = MediaError::NotFound;
+        for device in fallback_order(&list_devices().await?, kind, lost) {
+            match open_device(kind, &device.id).await {
+                Ok(track) => {
+                    self.swap_track(&track);
+                    return Ok(track);
+                }
+                Err(e) => failure = e,
+            }
+        }
+        Err(failure)
     }
 
     /// Stops every track: the camera light goes out.

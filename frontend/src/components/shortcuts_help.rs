@@ -5,6 +5,7 @@ use yew::prelude::*;
 use crate::i18n::{use_texts, Texts};
 
 use crate::controls::Shortcut;
+use crate::focus::use_focus_trap;
 
 /// What a shortcut does, in words.
 fn describe(shortcut: Shortcut, t: &Texts) -> &'static str {
@@ -24,32 +25,17 @@ pub struct ShortcutsHelpProps {
     pub on_close: Callback<()>,
 }
 
-/// The list of keyboard shortcuts, as a modal dialog; Escape or "Close" closes it.
+/// The list of keyboard shortcuts, as a modal dialog: the focus moves to "Close", Tab stays
+/// inside, Escape or "Close" closes it and the focus goes back to what opened it.
 #[function_component]
 pub fn ShortcutsHelp(props: &ShortcutsHelpProps) -> Html {
-    let close = use_node_ref();
+    let dialog = use_node_ref();
     let t = use_texts();
-    {
-        let close = close.clone();
-        use_effect_with((), move |_| {
-            if let Some(button) = close.cast::<web_sys::HtmlElement>() {
-                let _ = button.focus();
-            }
-        });
-    }
+    use_focus_trap(dialog.clone(), Some(props.on_close.clone()));
     let on_close = props.on_close.reform(|_: MouseEvent| ());
-    let on_key = {
-        let on_close = props.on_close.clone();
-        Callback::from(move |event: KeyboardEvent| {
-            if event.key() == "Escape" {
-                event.stop_propagation();
-                on_close.emit(());
-            }
-        })
-    };
     html! {
-        <div class="help-backdrop" onkeydown={on_key}>
-            <div class="card dialog help" role="dialog" aria-modal="true" aria-labelledby="help-title">
+        <div class="help-backdrop">
+            <div ref={dialog} class="card dialog help" role="dialog" aria-modal="true" aria-labelledby="help-title">
                 <h2 id="help-title">{ t.shortcuts }</h2>
                 <p class="muted-text">{ t.shortcuts_intro }</p>
                 <dl class="shortcuts">
@@ -61,7 +47,7 @@ pub fn ShortcutsHelp(props: &ShortcutsHelpProps) -> Html {
                     }) }
                 </dl>
                 <div class="actions">
-                    <button ref={close} type="button" class="button primary" onclick={on_close}>
+                    <button type="button" class="button primary" onclick={on_close}>
                         { t.close }
                     </button>
                 </div>
