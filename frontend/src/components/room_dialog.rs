@@ -130,7 +130,9 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
 
     html! {
         <div class="backdrop">
-            <div class="card dialog" role="dialog" aria-modal="true"
+            // Not aria-modal: it is the page's main step, not a layer over one, and the
+            // language switch beside it must stay reachable (by Tab and by screen readers).
+            <div class="card dialog" role="dialog"
                 aria-labelledby="room-dialog-title" aria-describedby="room-dialog-help">
                 if let Some(local) = &props.local {
                     <div class="preview">
