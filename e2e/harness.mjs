@@ -611,6 +611,12 @@ export async function connectedPair(t, { service, browser }, prefix, options = {
   const ben = await openPerson(browser, benUrl);
   t.after(() => ben.context().close());
   if (beforeJoin) for (const page of [ana, ben]) await beforeJoin(page);
+  await meet(ana, ben, room);
+  return { room, ana, ben };
+}
+
+/** Ana joins `room` and waits; Ben joins; both are connected and see each other's video. */
+export async function meet(ana, ben, room) {
   await joinRoom(ana, room);
   await waitForStatus(ana, /Waiting for your friend/i);
   await joinRoom(ben, room);
@@ -618,5 +624,4 @@ export async function connectedPair(t, { service, browser }, prefix, options = {
   await waitForStatus(ben, /\bConnected\b/i);
   await waitForPlayingVideo(ana);
   await waitForPlayingVideo(ben);
-  return { room, ana, ben };
 }

@@ -40,16 +40,21 @@ async function freshFirefox() {
   await firefox.goto(service.url);
 }
 
-test('Firefox waits, Chromium joins: each sees the other', { skip: missing }, async (t) => {
-  const room = uniqueRoom('Fox first');
+/** Firefox waits in a fresh room, a Chromium person joins, and each sees the other's video. */
+async function firefoxWaitsChromiumJoins(t, prefix) {
+  const room = uniqueRoom(prefix);
   await freshFirefox();
   await firefox.joinRoom(room);
   await firefox.waitForText('status', /Waiting for your friend/i);
-
   const ana = await chromiumPerson(t);
   await joinRoom(ana, room);
   await waitForPlayingVideo(ana);
   await firefox.waitForPlayingVideo();
+  return { room, ana };
+}
+
+test('Firefox waits, Chromium joins: each sees the other', { skip: missing }, async (t) => {
+  await firefoxWaitsChromiumJoins(t, 'Fox first');
   await firefox.waitForText('status', /\bConnected\b/i);
 });
 
@@ -88,14 +93,7 @@ test('Firefox leaves and comes back to the same room; the call continues', { ski
 });
 
 test('Chromium leaves with the Leave button while Firefox waits, comes back, and both see each other again', { skip: missing }, async (t) => {
-  const room = uniqueRoom('Mirror trip');
-  await freshFirefox();
-  await firefox.joinRoom(room);
-  await firefox.waitForText('status', /Waiting for your friend/i);
-  const ana = await chromiumPerson(t);
-  await joinRoom(ana, room);
-  await waitForPlayingVideo(ana);
-  await firefox.waitForPlayingVideo();
+  const { room, ana } = await firefoxWaitsChromiumJoins(t, 'Mirror trip');
 
   await ana.getByRole('button', { name: 'Leave' }).click();
   await roomDialog(ana).waitFor({ timeout: WAIT });

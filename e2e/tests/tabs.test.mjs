@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  Freezer, joinRoom, roomDialog, uniqueRoom, waitForPlayingVideo, waitForStatus, WAIT, serviceAndBrowser,
+  Freezer, joinRoom, meet, roomDialog, uniqueRoom, waitForPlayingVideo, waitForStatus, WAIT, serviceAndBrowser,
 } from '../harness.mjs';
 
 const shared = serviceAndBrowser();
@@ -29,21 +29,11 @@ async function alerts(page) {
   return (await page.getByRole('alert').allInnerTexts()).map((text) => text.trim()).filter(Boolean);
 }
 
-async function inCall(ana, ben, room) {
-  await joinRoom(ana, room);
-  await waitForStatus(ana, /Waiting for your friend/i);
-  await joinRoom(ben, room);
-  await waitForStatus(ana, /\bConnected\b/i);
-  await waitForStatus(ben, /\bConnected\b/i);
-  await waitForPlayingVideo(ana);
-  await waitForPlayingVideo(ben);
-}
-
 test('two tabs of one browser profile call each other, and a reload comes back', async (t) => {
   const room = uniqueRoom('Two tabs');
   const { tabs: [ana, ben] } = await twoTabs(t);
 
-  await inCall(ana, ben, room);
+  await meet(ana, ben, room);
   // Neither was sent back to the dialog ("Your call moved to another tab").
   assert.deepEqual(await alerts(ana), []);
   assert.deepEqual(await alerts(ben), []);
@@ -76,7 +66,7 @@ test('a crashed tab opened again takes back its own place, not the other tab\'s'
     body: JSON.stringify({ signaling_url: `ws://127.0.0.1:${freezer.port}/ws` }),
   }));
   await ben.reload();
-  await inCall(ana, ben, room);
+  await meet(ana, ben, room);
 
   // Ben's connection goes silent and his tab crashes: no goodbye reaches the service, which
   // still holds his place, so the room still counts two. Only his own token gets him back in;

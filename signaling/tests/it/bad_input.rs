@@ -7,6 +7,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::support::{assert_relays, finish, pair, room, start, within, Client};
+use signaling::Server;
 
 #[actix_web::test]
 async fn every_bad_frame_gets_a_typed_error_and_the_connection_stays_open() {
@@ -242,11 +243,10 @@ async fn a_fragmented_binary_message_is_capped_as_a_whole() {
     finish!(server, a, b, c);
 }
 
-/// Each continuation frame pays the rate limit as a text frame does: a message cut into
-/// many pieces cannot slip past it, and a flood of pieces ends in 1008 like any flood.
-#[actix_web::test]
-async fn continuation_frames_count_against_the_rate_limit() {
-    let server = start(&[
+/// A service with a small bucket (a burst of 5, refilling 1 a second) that closes after 3
+/// refusals in a row, so a flood test reaches every stage in a few frames.
+async fn start_flood_limited() -> Server {
+    start(&[
         "--rate-limit-burst",
         "5",
         "--rate-limit-per-second",
@@ -254,7 +254,14 @@ async fn continuation_frames_count_against_the_rate_limit() {
         "--rate-limit-strikes",
         "3",
     ])
-    .await;
+    .await
+}
+
+/// Each continuation frame pays the rate limit as a text frame does: a message cut into
+/// many pieces cannot slip past it, and a flood of pieces ends in 1008 like any flood.
+#[actix_web::test]
+async fn continuation_frames_count_against_the_rate_limit() {
+    let server = start_flood_limited().await;
     let (mut a, _, mut b, _) = pair(server.addr(), "bystanders").await;
     let mut flooder = Client::connect(server.addr()).await;
     // One message in burst + strikes frames (so the service has read everything when it
@@ -310,15 +317,7 @@ async fn send_frame(c: &mut Client, frame: Frame) {
 
 #[actix_web::test]
 async fn a_flood_is_rate_limited_then_closed_with_1008() {
-    let server = start(&[
-        "--rate-limit-burst",
-        "5",
-        "--rate-limit-per-second",
-        "1",
-        "--rate-limit-strikes",
-        "3",
-    ])
-    .await;
+    let server = start_flood_limited().await;
     let (mut a, _, mut b, _) = pair(server.addr(), "bystanders").await;
     let mut flooder = Client::connect(server.addr()).await;
     // Exactly burst + strikes messages, so the service has read everything when it closes
