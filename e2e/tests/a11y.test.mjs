@@ -13,8 +13,19 @@ const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const shared = sharedService();
 
-/** Runs axe over the whole page and fails with a readable list of what it found. */
+/**
+ * Runs axe over the whole page in both colour schemes (the page follows
+ * `prefers-color-scheme`, and contrast is a property of each palette) and fails with a
+ * readable list of what it found.
+ */
 async function assertNoViolations(page, what) {
+  for (const colorScheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme });
+    await assertNoViolationsNow(page, `${what} (${colorScheme})`);
+  }
+}
+
+async function assertNoViolationsNow(page, what) {
   // Let entrance animations end (colours mid-fade are not what anyone reads); looping ones
   // (spinner, pulsing dot) never end and are left alone.
   await page.evaluate(() =>
@@ -109,4 +120,37 @@ test('axe: the call screen, with the chat, the quality details and the shortcuts
   await assertNoViolations(ana, 'shortcuts help');
   await ana.context().close();
   await ben.context().close();
+});
+
+test('axe on a phone: the room dialog and the call fit a 390 px screen, in Spanish too', async (t) => {
+  const browser = await launchBrowser(FAKE_MEDIA);
+  t.after(() => browser.close());
+  const phone = { viewport: { width: 390, height: 844 } };
+  const room = uniqueRoom('Phone');
+  const ana = await openPerson(browser, shared.service.url, phone);
+  const ben = await openPerson(browser, shared.service.url, phone);
+  t.after(() => Promise.all([ana.context().close(), ben.context().close()]));
+  /** Nothing sticks out sideways: a phone would scroll the whole page. */
+  const assertFits = async (page, what) => {
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      screen: window.innerWidth,
+    }));
+    assert.ok(widths.page <= widths.screen, `${what} is ${widths.page} px wide on a ${widths.screen} px screen`);
+  };
+  await roomDialog(ana).waitFor({ timeout: WAIT });
+  await assertFits(ana, 'the room dialog');
+  await assertNoViolations(ana, 'room dialog on a phone');
+  await joinRoom(ana, room);
+  await waitForStatus(ana, /Waiting for your friend/i);
+  await joinRoom(ben, room);
+  await waitForStatus(ana, /\bConnected\b/i);
+  await waitForPlayingVideo(ana);
+  await assertFits(ana, 'the call screen');
+  await assertNoViolations(ana, 'call screen on a phone');
+  // The Spanish words are longer; the toolbar must still fit and stay accessible.
+  await ana.getByRole('combobox', { name: /Language|Idioma/ }).selectOption('es');
+  await waitForStatus(ana, /En llamada/i);
+  await assertFits(ana, 'the call screen in Spanish');
+  await assertNoViolations(ana, 'call screen on a phone, in Spanish');
 });
