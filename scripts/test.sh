@@ -48,6 +48,9 @@ say "release build of the app"
 trunk build --release
 cargo build -p duet-signaling
 
+say "Caddy balancing /ws over three replicas found by name, as in Compose (the Caddyfile's dynamic upstreams)"
+node deploy/check-balancing.mjs target/debug/duet-signaling
+
 say "user stories end to end (headless Chromium)"
 cd e2e
 DUET_SIGNALING_BIN="$PWD/../target/debug/duet-signaling" DUET_DIST="$PWD/../dist" \
