@@ -95,7 +95,16 @@ test('leave ends the call on both sides and brings back the room dialog', async 
 });
 
 test('a chat message arrives peer to peer, with an unread count while the chat is hidden', async (t) => {
-  const { ana, ben } = await connectedPair(t, shared, 'Chat');
+  // Every signaling frame either page sends or receives (the WebSocket opens on Join), so the
+  // test can show that chat never goes through the service.
+  const frames = [];
+  const recordSignaling = (page) =>
+    page.on('websocket', (ws) => {
+      ws.on('framesent', (frame) => frames.push(String(frame.payload)));
+      ws.on('framereceived', (frame) => frames.push(String(frame.payload)));
+    });
+  const { ana, ben } = await connectedPair(t, shared, 'Chat', { beforeJoin: recordSignaling });
+  assert.ok(frames.some((f) => f.includes('"joined"')), 'the recorder sees the signaling traffic');
   await ana.getByRole('button', { name: /^Chat/ }).click();
   const box = ana.getByRole('textbox', { name: 'Message' });
   await box.fill('Hola, Ben!');
@@ -118,6 +127,11 @@ test('a chat message arrives peer to peer, with an unread count while the chat i
   await reply.press('Enter');
   await ana.getByRole('log').getByText('mmm ok').waitFor({ timeout: WAIT });
   assert.equal(await localTrackEnabled(ben, 'audio'), true, 'typing did not mute');
+
+  // Peer to peer: neither message ever crossed the signaling WebSocket.
+  for (const text of ['Hola, Ben!', 'mmm ok']) {
+    assert.ok(!frames.some((f) => f.includes(text)), `"${text}" went through the service`);
+  }
 });
 
 test('the keyboard shortcuts are listed in a help dialog', async (t) => {
