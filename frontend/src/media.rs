@@ -7,14 +7,14 @@
 
 use gloo::events::EventListener;
 use js_sys::Reflect;
-
-use crate::device_fallback::fallback_order;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     HtmlVideoElement, MediaDeviceInfo, MediaDeviceKind, MediaDevices, MediaStream,
     MediaStreamConstraints, MediaStreamTrack,
 };
+
+use crate::device_fallback::fallback_order;
 
 /// Why the camera and microphone could not be used.
 ///
@@ -119,15 +119,15 @@ impl PlayError {
 
 /// Starts `video`'s playback (`HTMLMediaElement.play()`).
 pub async fn play(video: &HtmlVideoElement) -> Result<(), PlayError> {
-    let promise = video
-        .play()
-        .map_err(|e| PlayError::Failed(text_field(&e, "name").unwrap_or_default()))?;
-    match JsFuture::from(promise).await {
-        Ok(_) => Ok(()),
-        Err(e) => match PlayError::from_name(&text_field(&e, "name").unwrap_or_default()) {
-            None => Ok(()),
-            Some(error) => Err(error),
-        },
+    let outcome = match video.play() {
+        Ok(promise) => JsFuture::from(promise).await.map(drop),
+        Err(thrown) => Err(thrown),
+    };
+    match outcome {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            PlayError::from_name(&text_field(&e, "name").unwrap_or_default()).map_or(Ok(()), Err)
+        }
     }
 }
 

@@ -106,11 +106,7 @@ impl Claim {
     /// as taken.
     pub fn keep(&mut self, token: ResumeToken) {
         storage::save_own_token(&self.room, &token);
-        let shared = storage::shared_tokens(&self.room);
-        storage::save_shared_tokens(
-            &self.room,
-            &storage::remember(&shared, Some(&token), self.token.as_ref()),
-        );
+        self.replace_in_profile(Some(&token));
         self.token = Some(token.clone());
         if !locks::supported() {
             return;
@@ -129,13 +125,18 @@ impl Claim {
     /// The service refused the token: forget it everywhere.
     pub fn forget(&mut self) {
         storage::forget_own_token(&self.room);
+        self.replace_in_profile(None);
+        self.token = None;
+        self.lock.borrow_mut().take();
+    }
+
+    /// Puts `new` in place of this tab's current token among the profile's.
+    fn replace_in_profile(&self, new: Option<&ResumeToken>) {
         let shared = storage::shared_tokens(&self.room);
         storage::save_shared_tokens(
             &self.room,
-            &storage::remember(&shared, None, self.token.as_ref()),
+            &storage::remember(&shared, new, self.token.as_ref()),
         );
-        self.token = None;
-        self.lock.borrow_mut().take();
     }
 }
 

@@ -182,11 +182,7 @@ impl Session {
     /// counting as a picture (quietly does nothing while the data channel is not open: it
     /// says so itself when it opens).
     pub fn send_media_state(&self, state: MediaState) {
-        let sent = state.as_sent(self.inner.screen.borrow().is_some());
-        let _ = self.send(&PeerMessage::Media {
-            mic: sent.mic,
-            camera: sent.camera,
-        });
+        let _ = self.send(&media_message(&self.inner, state));
     }
 
     /// Sends a chat message to the friend, peer to peer.
@@ -224,7 +220,7 @@ impl Session {
         // A screen is a picture even with the camera off; the camera's own state is back once
         // the share ends.
         if let Some((_, peer)) = self.inner.peer.borrow().as_ref() {
-            let _ = peer.send(&media_message(&self.inner));
+            let _ = peer.send(&media_message(&self.inner, track_state(&self.inner)));
         }
     }
 
@@ -238,17 +234,21 @@ impl Session {
     }
 }
 
-/// What this side's microphone and picture are now, for the friend. The truth is in the
-/// tracks (and whether a screen is shared), not in what the interface last asked for.
-fn media_message(inner: &Inner) -> PeerMessage {
-    let state = MediaState {
+/// What this side's microphone and camera are now: the truth is in the tracks, not in what
+/// the interface last asked for.
+fn track_state(inner: &Inner) -> MediaState {
+    MediaState {
         mic: inner.media.is_enabled(MediaKind::Audio),
         camera: inner.media.is_enabled(MediaKind::Video),
     }
-    .as_sent(inner.screen.borrow().is_some());
+}
+
+/// Tells the friend about `state`, a shared screen counting as a picture.
+fn media_message(inner: &Inner, state: MediaState) -> PeerMessage {
+    let sent = state.as_sent(inner.screen.borrow().is_some());
     PeerMessage::Media {
-        mic: state.mic,
-        camera: state.camera,
+        mic: sent.mic,
+        camera: sent.camera,
     }
 }
 
@@ -412,7 +412,7 @@ fn on_peer_event(weak: &Weak<Inner>, generation: u32, event: PeerEvent) {
         }
         PeerEvent::Channel(ChannelEvent::Open) => {
             if let Some((_, peer)) = inner.peer.borrow().as_ref() {
-                let _ = peer.send(&media_message(&inner));
+                let _ = peer.send(&media_message(&inner, track_state(&inner)));
             }
         }
         PeerEvent::Channel(ChannelEvent::Message(PeerMessage::Media { mic, camera })) => {

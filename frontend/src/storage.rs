@@ -15,8 +15,9 @@ use shared::{ResumeToken, RoomKey};
 /// profile can be both of them.
 pub const SHARED_TOKENS: usize = 2;
 
+/// This tab's token lives in `sessionStorage` under the same name as the profile's newest.
 fn own_key(room: &RoomKey) -> String {
-    format!("duet.resume.{}", room.as_str())
+    shared_key(room, 0)
 }
 
 /// Where the profile's `slot`th newest token for the room is kept: the newest where a single
