@@ -115,10 +115,15 @@ function httpGet(host, port, pathname) {
   });
 }
 
-async function connectionsTotal(replica) {
+/** The value of `metric` in a replica's /metrics. */
+async function metric(replica, name) {
   const { body } = await httpGet(replica.host, replica.port, '/metrics');
-  const line = body.split('\n').find((l) => l.startsWith('duet_connections_total '));
+  const line = body.split('\n').find((l) => l.startsWith(`${name} `));
   return Number(line.split(' ')[1]);
+}
+
+function connectionsTotal(replica) {
+  return metric(replica, 'duet_connections_total');
 }
 
 /** Connections accepted per replica while `action` runs (dead replicas count 0). */
@@ -273,7 +278,10 @@ async function main() {
     ws.close();
     return true;
   });
-  await sleep(300);
+  // The probe's connection must be gone from every replica (so Caddy has closed its side and
+  // no longer counts it for least_conn) before connections are counted.
+  await until('the probe connection to end', async () =>
+    (await Promise.all(replicas.map((r) => metric(r, 'duet_sessions')))).every((n) => n === 0));
 
   // 1. Spread.
   const held = [];

@@ -5,11 +5,21 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { freePort, playingVideoProbe, tempDir, WAIT, withTimeout } from './harness.mjs';
+import { freePort, playingVideoProbe, tempDir, toolMissing, WAIT, withTimeout } from './harness.mjs';
 
 const GECKODRIVER = process.env.DUET_GECKODRIVER ?? 'geckodriver';
 const FIREFOX = process.env.DUET_FIREFOX ?? '/usr/bin/firefox-esr';
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+/**
+ * For the tests that drive Firefox: `false` when geckodriver and Firefox ESR both run here,
+ * else the reason to skip them (harness.mjs's `toolMissing`, which under CI or
+ * DUET_REQUIRE_ALL=1 also adds a failing test). Call it at a test file's top level.
+ */
+export async function firefoxMissing() {
+  return (await toolMissing(GECKODRIVER, ['--version'], 'geckodriver'))
+    || (await toolMissing(FIREFOX, ['--version'], 'Firefox ESR'));
+}
 
 /** Preferences for a headless call: a fake camera and microphone, allowed without a prompt. */
 export const FIREFOX_FAKE_MEDIA = {

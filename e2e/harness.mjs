@@ -293,6 +293,73 @@ export async function localTrackKinds(page) {
   return video.evaluate((v) => (v.srcObject ? v.srcObject.getTracks().map((t) => t.kind).sort() : []));
 }
 
+/** The states of the audio tracks the remote video receives, e.g. ["live"]. */
+export async function remoteAudioStates(page) {
+  const video = await videoHandle(page, 'Remote video');
+  return video.evaluate((v) => v.srcObject.getAudioTracks().map((track) => track.readyState));
+}
+
+/**
+ * Chromium flags with which "Share screen" picks the whole (virtual) screen itself instead of
+ * asking. That screen is 16:9 and the fake camera 4:3 (SCREEN_ASPECT, CAMERA_ASPECT), so the
+ * friend's picture tells which one arrives whatever resolution the encoder adapts to under
+ * load (an exact size does not survive that: it failed CI once).
+ */
+export const SCREEN_SHARE = [
+  '--auto-select-desktop-capture-source=Entire screen',
+  '--auto-accept-this-tab-capture',
+  '--window-size=1280,720',
+];
+export const SCREEN_ASPECT = 16 / 9;
+export const CAMERA_ASPECT = 4 / 3;
+
+/**
+ * A `beforeJoin` hook for `connectedPair`: the page keeps the peer connection it negotiates on
+ * in `window.__pc` (for its senders) and counts the offers it makes in `window.__offers`
+ * (replacing a track must not renegotiate).
+ */
+export function keepPeerConnection(page) {
+  return page.evaluate(() => {
+    window.__offers = 0;
+    const original = RTCPeerConnection.prototype.setLocalDescription;
+    RTCPeerConnection.prototype.setLocalDescription = function (...args) {
+      window.__pc = this;
+      return original.apply(this, args).then((r) => {
+        if (this.localDescription?.type === 'offer') window.__offers += 1;
+        return r;
+      });
+    };
+  });
+}
+
+/** Waits until the friend's video, as `page` receives it, has frames of this aspect ratio. */
+export function waitForRemoteAspect(page, aspect) {
+  return page.waitForFunction(
+    (want) => {
+      const v = document.querySelector('video[aria-label="Remote video"]');
+      return v.videoHeight > 0 && Math.abs(v.videoWidth / v.videoHeight - want) < 0.05;
+    },
+    aspect,
+    { timeout: WAIT },
+  );
+}
+
+/**
+ * Waits until `page` sends its 'screen' or its 'camera' as video (the sender's own track of
+ * the peer connection in `window.__pc`, see `keepPeerConnection`).
+ */
+export function waitForSentVideo(page, kind) {
+  return page.waitForFunction(
+    (want) => {
+      const track = window.__pc?.getSenders().map((s) => s.track).find((t) => t?.kind === 'video');
+      if (!track) return false;
+      return (track.getSettings().displaySurface ? 'screen' : 'camera') === want;
+    },
+    kind,
+    { timeout: WAIT },
+  );
+}
+
 /** Resolves `promise` or fails after `ms` with what was being waited for. */
 export async function withTimeout(promise, ms, what) {
   let timer;

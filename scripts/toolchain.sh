@@ -88,8 +88,17 @@ ensure_e2e_packages() {
   fi
 }
 
-# Debian packages, installed together with one `apt-get update` when any is missing.
-# `--lean` leaves out recommended packages.
+# `apt-get update`, at most once per run: every install after it reads the same fresh lists
+# (a fresh machine would otherwise update three or four times, once per group of packages).
+apt_update_once() {
+  if [ -z "${DUET_APT_UPDATED:-}" ]; then
+    as_root apt-get update -qq || return 1
+    DUET_APT_UPDATED=1
+  fi
+}
+
+# Debian packages, installed together when any is missing. `--lean` leaves out recommended
+# packages.
 ensure_debian_packages() {
   local missing=() pair recommends=()
   if [ "${1:-}" = --lean ]; then
@@ -105,7 +114,7 @@ ensure_debian_packages() {
   done
   if [ "${#missing[@]}" -gt 0 ]; then
     say "installing ${missing[*]} from Debian"
-    as_root apt-get update -qq
+    apt_update_once || return 1
     as_root env DEBIAN_FRONTEND=noninteractive \
       apt-get install -y -qq "${recommends[@]}" "${missing[@]}" >/dev/null
   fi
@@ -155,7 +164,7 @@ ensure_node() {
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     command -v apt-get >/dev/null ||
       { echo "Duet needs Node.js $NODE_MAJOR_MIN+ and npm first" >&2; return 1; }
-    as_root apt-get update -qq
+    apt_update_once || return 1
     candidate="$(apt-cache policy nodejs | awk '/Candidate:/ { print $2 }')"
     candidate="${candidate#*:}" # drop an epoch
     if [ -z "$candidate" ] || [ "$candidate" = "(none)" ] || [ "${candidate%%.*}" -lt "$NODE_MAJOR_MIN" ]; then
@@ -174,6 +183,12 @@ ensure_node() {
 
 toolchain_build() {
   command -v cargo >/dev/null || { echo "Duet needs Rust (rustup, cargo) first" >&2; return 1; }
+  # rustup brings no linker: rustc links with the system's `cc` (gcc, and the C library's
+  # headers and start files, which gcc only recommends), and crates with C parts (ring, in
+  # trunk; the workspace's own `cc` users) compile with it. Elsewhere, the system's own.
+  if command -v apt-get >/dev/null; then
+    ensure_debian_packages --lean cc:gcc /usr/include/stdio.h:libc6-dev || return 1
+  fi
   ensure_node || return 1
   ensure_wasm_target && ensure_trunk && ensure_wasm_bindgen && ensure_wasm_opt &&
     # Trunk.toml builds offline (so trunk never downloads tools), which makes cargo offline
@@ -185,7 +200,9 @@ toolchain_test() {
   # Chromium and its driver for the browser tests; Caddy, coturn and docker-compose to check
   # and exercise the deployment (deploy/) without a Docker engine; redis-server for the
   # replicas' tests (each test starts its own on a loopback port).
+  # g++: cargo-fuzz's libFuzzer (scripts/fuzz.sh) is C++.
   toolchain_build &&
+    ensure_debian_packages --lean c++:g++ &&
     ensure_debian_packages chromium:chromium chromedriver:chromium-driver firefox-esr:firefox-esr \
       /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf:fonts-noto-color-emoji &&
     ensure_geckodriver &&

@@ -5,13 +5,15 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import {
-  FAKE_MEDIA, REFUSE_MEDIA, joinRoom, launchBrowser, openPerson, roomDialog, uniqueRoom,
-  waitForAlert, waitForPlayingVideo, waitForStatus, WAIT, sharedService,
+  REFUSE_MEDIA, connectedPair, launchBrowser, meet, openPerson, roomDialog, uniqueRoom,
+  waitForAlert, waitForPlayingVideo, waitForStatus, WAIT, serviceAndBrowser,
 } from '../harness.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-const shared = sharedService();
+// One Chromium with the fake camera and microphone for every screen that has them (each
+// person in a context of their own); the refused-media screen launches its own.
+const shared = serviceAndBrowser();
 
 /**
  * Runs axe over the whole page in both colour schemes (the page follows
@@ -50,9 +52,8 @@ async function assertNoViolationsNow(page, what) {
 }
 
 test('axe: the room dialog', async (t) => {
-  const browser = await launchBrowser(FAKE_MEDIA);
-  t.after(() => browser.close());
-  const page = await openPerson(browser, shared.service.url);
+  const page = await openPerson(shared.browser, shared.service.url);
+  t.after(() => page.context().close());
   await roomDialog(page).waitFor({ timeout: WAIT });
   await waitForPlayingVideo(page, 'Local video');
   await assertNoViolations(page, 'room dialog');
@@ -71,16 +72,7 @@ test('axe: the camera and microphone error screen', async (t) => {
 });
 
 test('axe: the call screen, with the chat, the quality details and the shortcuts help', async (t) => {
-  const browser = await launchBrowser(FAKE_MEDIA);
-  t.after(() => browser.close());
-  const room = uniqueRoom('Axe');
-  const ana = await openPerson(browser, shared.service.url);
-  const ben = await openPerson(browser, shared.service.url);
-  await joinRoom(ana, room);
-  await waitForStatus(ana, /Waiting for your friend/i);
-  await joinRoom(ben, room);
-  await waitForStatus(ana, /\bConnected\b/i);
-  await waitForPlayingVideo(ana);
+  const { ana, ben } = await connectedPair(t, shared, 'Axe');
   await assertNoViolations(ana, 'call screen');
 
   await ben.getByRole('button', { name: 'Mute microphone' }).click();
@@ -118,17 +110,12 @@ test('axe: the call screen, with the chat, the quality details and the shortcuts
   await ana.getByRole('button', { name: 'Keyboard shortcuts' }).click();
   await ana.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ timeout: WAIT });
   await assertNoViolations(ana, 'shortcuts help');
-  await ana.context().close();
-  await ben.context().close();
 });
 
 test('axe on a phone: the room dialog and the call fit a 390 px screen, in Spanish too', async (t) => {
-  const browser = await launchBrowser(FAKE_MEDIA);
-  t.after(() => browser.close());
   const phone = { viewport: { width: 390, height: 844 } };
-  const room = uniqueRoom('Phone');
-  const ana = await openPerson(browser, shared.service.url, phone);
-  const ben = await openPerson(browser, shared.service.url, phone);
+  const ana = await openPerson(shared.browser, shared.service.url, phone);
+  const ben = await openPerson(shared.browser, shared.service.url, phone);
   t.after(() => Promise.all([ana.context().close(), ben.context().close()]));
   /** Nothing sticks out sideways: a phone would scroll the whole page. */
   const assertFits = async (page, what) => {
@@ -141,11 +128,7 @@ test('axe on a phone: the room dialog and the call fit a 390 px screen, in Spani
   await roomDialog(ana).waitFor({ timeout: WAIT });
   await assertFits(ana, 'the room dialog');
   await assertNoViolations(ana, 'room dialog on a phone');
-  await joinRoom(ana, room);
-  await waitForStatus(ana, /Waiting for your friend/i);
-  await joinRoom(ben, room);
-  await waitForStatus(ana, /\bConnected\b/i);
-  await waitForPlayingVideo(ana);
+  await meet(ana, ben, uniqueRoom('Phone'));
   await assertFits(ana, 'the call screen');
   await assertNoViolations(ana, 'call screen on a phone');
   // The Spanish words are longer; the toolbar must still fit and stay accessible.

@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import {
-  Caddy, DIST, FAKE_MEDIA, Service, Turn, distWith, joinRoom, launchBrowser, toolMissing, uniqueRoom,
-  waitForPlayingVideo, waitForStatus, WAIT,
+  Caddy, DIST, FAKE_MEDIA, SCREEN_ASPECT, SCREEN_SHARE, Service, Turn, distWith, joinRoom, launchBrowser,
+  meet, toolMissing, uniqueRoom, waitForPlayingVideo, waitForRemoteAspect, waitForSentVideo, waitForStatus, WAIT,
 } from '../harness.mjs';
 
 /**
@@ -29,6 +29,8 @@ async function openWatchedPerson(browser, url, contextOptions = {}) {
     window.RTCPeerConnection = function RTCPeerConnection(...args) {
       const pc = new Original(...args);
       window.__duetPeers.push(pc);
+      // The newest, where the harness's waitForSentVideo looks for it.
+      window.__pc = pc;
       return pc;
     };
     window.RTCPeerConnection.prototype = Original.prototype;
@@ -90,14 +92,6 @@ async function assertNoViolations(person) {
   assert.deepEqual(person.consoleErrors, [], 'no console errors');
 }
 
-// What share.test.mjs gives Chromium so that "Share screen" picks the whole (virtual) screen
-// without asking: getDisplayMedia then depends on nothing but the page being allowed to.
-const SCREEN_SHARE = [
-  '--auto-select-desktop-capture-source=Entire screen',
-  '--auto-accept-this-tab-capture',
-  '--window-size=1280,720',
-];
-
 const noCaddy = await toolMissing('caddy', ['version'], 'caddy');
 const noCoturn = await toolMissing('turnserver', ['--version'], 'coturn (turnserver)');
 
@@ -112,6 +106,8 @@ describe('the production web server (deploy/Caddyfile)', { skip: noCaddy }, () =
       DUET_SIGNALING_UPSTREAM: `127.0.0.1:${service.port}`,
       DUET_CONFIG_JSON: '{"ice_servers":[],"ice_transport_policy":"all"}',
     });
+    // SCREEN_SHARE: "Share screen" picks the whole (virtual) screen without asking, so
+    // getDisplayMedia depends on nothing but the page being allowed to.
     browser = await launchBrowser(FAKE_MEDIA, SCREEN_SHARE);
   });
   after(async () => {
@@ -215,11 +211,7 @@ describe('the production web server (deploy/Caddyfile)', { skip: noCaddy }, () =
       await box.waitFor({ timeout: WAIT });
       assert.equal(await box.inputValue(), room);
     }
-    await joinRoom(ana.page, room);
-    await waitForStatus(ana.page, /Waiting for your friend/i);
-    await joinRoom(ben.page, room);
-    await waitForPlayingVideo(ana.page);
-    await waitForPlayingVideo(ben.page);
+    await meet(ana.page, ben.page, room);
 
     // The policy, as the browser applied it, lets the page capture its screen, go fullscreen
     // and picture-in-picture (Chromium's document.featurePolicy, where it still has one)...
@@ -230,16 +222,9 @@ describe('the production web server (deploy/Caddyfile)', { skip: noCaddy }, () =
     // ...and "Share screen" really sends the screen to the friend.
     await ana.page.getByRole('button', { name: 'Share screen' }).click();
     await ana.page.getByText('You are sharing your screen').waitFor({ timeout: WAIT });
-    await ana.page.waitForFunction(() => {
-      const pc = window.__duetPeers.at(-1);
-      const track = pc?.getSenders().map((s) => s.track).find((x) => x?.kind === 'video');
-      return Boolean(track?.getSettings().displaySurface);
-    }, null, { timeout: WAIT });
+    await waitForSentVideo(ana.page, 'screen');
     // The virtual screen is 16:9, the fake camera 4:3: Ben receives the screen, and it moves.
-    await ben.page.waitForFunction(() => {
-      const v = document.querySelector('video[aria-label="Remote video"]');
-      return v.videoHeight > 0 && Math.abs(v.videoWidth / v.videoHeight - 16 / 9) < 0.05;
-    }, null, { timeout: WAIT });
+    await waitForRemoteAspect(ben.page, SCREEN_ASPECT);
     await waitForPlayingVideo(ben.page);
     assert.equal(await ana.page.getByRole('alert').count(), 0, 'no error for Ana');
     await assertNoViolations(ana);

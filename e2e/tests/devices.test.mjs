@@ -5,21 +5,16 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { connectedPair, waitForPlayingVideo, waitForStatus, WAIT, serviceAndBrowser } from '../harness.mjs';
+import {
+  connectedPair, keepPeerConnection, remoteAudioStates, waitForPlayingVideo, waitForStatus, WAIT,
+  serviceAndBrowser,
+} from '../harness.mjs';
 
 const shared = serviceAndBrowser();
 
 /** A connected pair whose pages keep their peer connection in `window.__pc` (for its senders). */
 function pairKeepingThePeerConnection(t, prefix) {
-  return connectedPair(t, shared, prefix, {
-    beforeJoin: (page) => page.evaluate(() => {
-      const original = RTCPeerConnection.prototype.setLocalDescription;
-      RTCPeerConnection.prototype.setLocalDescription = function (...args) {
-        window.__pc = this;
-        return original.apply(this, args);
-      };
-    }),
-  });
+  return connectedPair(t, shared, prefix, { beforeJoin: keepPeerConnection });
 }
 
 /** The id of the local preview's track of `kind`. */
@@ -58,14 +53,26 @@ async function waitForReplacement(page, kind, oldId) {
   return handle.jsonValue();
 }
 
+/**
+ * Unplugs Ana's `device` ('camera' or 'microphone') and waits until another one of its kind
+ * has taken over, in the preview and in what is sent, and she is told so.
+ */
+async function unplugAndWaitForReplacement(page, device) {
+  const kind = device === 'camera' ? 'video' : 'audio';
+  const before = await localTrackId(page, kind);
+  assert.ok(before, `Ana has a ${device} track`);
+  await unplug(page, kind);
+  const after = await waitForReplacement(page, kind, before);
+  assert.notEqual(after, before);
+  await page.getByText(new RegExp(`Your ${device} was disconnected, so the call now uses`)).waitFor({ timeout: WAIT });
+}
+
+/** In the page: whether the audio track its peer connection sends is enabled. */
+const sentAudioEnabled = () => window.__pc.getSenders().map((s) => s.track).find((t) => t?.kind === 'audio').enabled;
+
 test('a camera lost mid-call is replaced by another: the friend keeps seeing a moving picture', async (t) => {
   const { ana, ben } = await pairKeepingThePeerConnection(t, 'Lost camera');
-  const before = await localTrackId(ana, 'video');
-  assert.ok(before, 'Ana has a camera track');
-  await unplug(ana, 'video');
-  const after = await waitForReplacement(ana, 'video', before);
-  assert.notEqual(after, before);
-  await ana.getByText(/Your camera was disconnected, so the call now uses/).waitFor({ timeout: WAIT });
+  await unplugAndWaitForReplacement(ana, 'camera');
   const live = await ana.getByText(/Your camera was disconnected/).evaluate((p) => p.getAttribute('aria-live'));
   assert.equal(live, 'polite', 'told politely, not as an alarm');
   assert.equal(await ana.getByRole('alert').count(), 0, 'no error: a camera took over');
@@ -80,25 +87,12 @@ test('a microphone lost mid-call is replaced by another, still muted if it was',
   const { ana, ben } = await pairKeepingThePeerConnection(t, 'Lost microphone');
   await ana.getByRole('button', { name: 'Mute microphone', exact: true }).click();
   await ana.getByRole('button', { name: 'Unmute microphone', exact: true }).waitFor({ timeout: WAIT });
-  const before = await localTrackId(ana, 'audio');
-  assert.ok(before, 'Ana has a microphone track');
-  await unplug(ana, 'audio');
-  const after = await waitForReplacement(ana, 'audio', before);
-  assert.notEqual(after, before);
-  await ana.getByText(/Your microphone was disconnected, so the call now uses/).waitFor({ timeout: WAIT });
-  const enabled = await ana.evaluate(() =>
-    window.__pc.getSenders().map((s) => s.track).find((t) => t?.kind === 'audio').enabled);
-  assert.equal(enabled, false, 'the new microphone is muted too, as Ana left it');
+  await unplugAndWaitForReplacement(ana, 'microphone');
+  assert.equal(await ana.evaluate(sentAudioEnabled), false, 'the new microphone is muted too, as Ana left it');
   await ana.getByRole('button', { name: 'Unmute microphone', exact: true }).click();
-  await ana.waitForFunction(
-    () => window.__pc.getSenders().map((s) => s.track).find((t) => t?.kind === 'audio').enabled,
-    null,
-    { timeout: WAIT },
-  );
+  await ana.waitForFunction(sentAudioEnabled, null, { timeout: WAIT });
   // Ben receives a live audio track all along, and Ana's picture.
-  const remoteAudio = await ben.getByLabel('Remote video', { exact: true }).evaluate((v) =>
-    v.srcObject.getAudioTracks().map((track) => track.readyState));
-  assert.deepEqual(remoteAudio, ['live']);
+  assert.deepEqual(await remoteAudioStates(ben), ['live']);
   await waitForPlayingVideo(ben);
 });
 
@@ -155,7 +149,5 @@ test('with no other camera left, the person is told clearly (an alert) and the c
   assert.equal(await ana.getByText(/so the call now uses/).count(), 0, 'no "switched" notice');
   // Still in the call: the microphone goes on, Ben still has Ana's live audio.
   await waitForStatus(ana, /\bConnected\b/i);
-  const remoteAudio = await ben.getByLabel('Remote video', { exact: true }).evaluate((v) =>
-    v.srcObject.getAudioTracks().map((track) => track.readyState));
-  assert.deepEqual(remoteAudio, ['live']);
+  assert.deepEqual(await remoteAudioStates(ben), ['live']);
 });

@@ -4,14 +4,13 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Firefox, FIREFOX_REFUSE_MEDIA } from '../gecko.mjs';
+import { Firefox, FIREFOX_REFUSE_MEDIA, firefoxMissing } from '../gecko.mjs';
 import {
-  FAKE_MEDIA, Service, joinRoom, launchBrowser, openPerson, roomDialog, toolMissing, uniqueRoom,
+  FAKE_MEDIA, Service, joinRoom, launchBrowser, openPerson, roomDialog, uniqueRoom,
   waitForNoVideo, waitForPlayingVideo, waitForStatus, WAIT,
 } from '../harness.mjs';
 
-const missing = (await toolMissing(process.env.DUET_GECKODRIVER ?? 'geckodriver', ['--version'], 'geckodriver'))
-  || (await toolMissing(process.env.DUET_FIREFOX ?? '/usr/bin/firefox-esr', ['--version'], 'Firefox ESR'));
+const missing = await firefoxMissing();
 
 let service;
 let chromium;

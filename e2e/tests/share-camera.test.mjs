@@ -3,14 +3,11 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FAKE_MEDIA, connectedPair, waitForPlayingVideo, WAIT, serviceAndBrowser } from '../harness.mjs';
+import {
+  FAKE_MEDIA, SCREEN_SHARE, connectedPair, waitForPlayingVideo, WAIT, serviceAndBrowser,
+} from '../harness.mjs';
 
-// Chromium picks the whole (virtual) screen itself instead of asking (as in share.test.mjs).
-const shared = serviceAndBrowser(FAKE_MEDIA, [
-  '--auto-select-desktop-capture-source=Entire screen',
-  '--auto-accept-this-tab-capture',
-  '--window-size=1280,720',
-]);
+const shared = serviceAndBrowser(FAKE_MEDIA, SCREEN_SHARE);
 
 const CAMERA_OFF = 'Your friend turned their camera off';
 const MUTED = 'Your friend muted their microphone';

@@ -5,60 +5,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  FAKE_MEDIA, connectedPair as harnessPair, waitForPlayingVideo, WAIT, serviceAndBrowser,
+  CAMERA_ASPECT, FAKE_MEDIA, SCREEN_ASPECT, SCREEN_SHARE, connectedPair as harnessPair, keepPeerConnection,
+  remoteAudioStates, waitForPlayingVideo, waitForRemoteAspect, waitForSentVideo, WAIT, serviceAndBrowser,
 } from '../harness.mjs';
 
-// Chromium picks the whole (virtual) screen itself instead of asking. The screen is 16:9 and
-// the fake camera 4:3, so the friend's picture tells which one arrives whatever resolution the
-// encoder adapts to under load (an exact size does not survive that: it failed CI once).
-const shared = serviceAndBrowser(FAKE_MEDIA, [
-  '--auto-select-desktop-capture-source=Entire screen',
-  '--auto-accept-this-tab-capture',
-  '--window-size=1280,720',
-]);
-const SCREEN_ASPECT = 16 / 9;
-const CAMERA_ASPECT = 4 / 3;
+const shared = serviceAndBrowser(FAKE_MEDIA, SCREEN_SHARE);
 
-/** A connected pair whose pages count their offers (replacing a track must not renegotiate). */
+/** A connected pair whose pages keep their peer connection and count their offers. */
 function connectedPair(t, prefix) {
-  return harnessPair(t, shared, prefix, {
-    beforeJoin: (page) => page.evaluate(() => {
-      window.__offers = 0;
-      const original = RTCPeerConnection.prototype.setLocalDescription;
-      RTCPeerConnection.prototype.setLocalDescription = function (...args) {
-        window.__pc = this;
-        return original.apply(this, args).then((r) => {
-          if (this.localDescription?.type === 'offer') window.__offers += 1;
-          return r;
-        });
-      };
-    }),
-  });
-}
-
-/** Waits until the friend's video, as `page` receives it, has frames of this aspect ratio. */
-function waitForRemoteAspect(page, aspect) {
-  return page.waitForFunction(
-    (want) => {
-      const v = document.querySelector('video[aria-label="Remote video"]');
-      return v.videoHeight > 0 && Math.abs(v.videoWidth / v.videoHeight - want) < 0.05;
-    },
-    aspect,
-    { timeout: WAIT },
-  );
-}
-
-/** Waits until `page` sends its 'screen' or its 'camera' as video (the sender's own track). */
-function waitForSentVideo(page, kind) {
-  return page.waitForFunction(
-    (want) => {
-      const track = window.__pc?.getSenders().map((s) => s.track).find((t) => t?.kind === 'video');
-      if (!track) return false;
-      return (track.getSettings().displaySurface ? 'screen' : 'camera') === want;
-    },
-    kind,
-    { timeout: WAIT },
-  );
+  return harnessPair(t, shared, prefix, { beforeJoin: keepPeerConnection });
 }
 
 test('sharing the screen sends it instead of the camera without renegotiating; stopping restores the camera', async (t) => {
@@ -134,9 +89,7 @@ test('another microphone can be chosen in a call; the friend keeps hearing, no r
     other.label,
     { timeout: WAIT },
   );
-  const remoteAudio = await ben.getByLabel('Remote video', { exact: true }).evaluate((v) =>
-    v.srcObject.getAudioTracks().map((track) => track.readyState));
-  assert.deepEqual(remoteAudio, ['live']);
+  assert.deepEqual(await remoteAudioStates(ben), ['live']);
   assert.equal(await ana.evaluate(() => window.__offers + 0), offers, 'no new offer: replaceTrack only');
   await waitForPlayingVideo(ben);
 });

@@ -29,6 +29,20 @@ async function alerts(page) {
   return (await page.getByRole('alert').allInnerTexts()).map((text) => text.trim()).filter(Boolean);
 }
 
+/**
+ * `tab` joins `room` again, where `other` stayed: both are Connected and see each other, and
+ * neither shows an alert (`why` says, for each, what one would mean).
+ */
+async function backInTheCall(tab, other, room, [whyTab, whyOther]) {
+  await joinRoom(tab, room);
+  await waitForStatus(tab, /\bConnected\b/i);
+  await waitForStatus(other, /\bConnected\b/i);
+  await waitForPlayingVideo(tab);
+  await waitForPlayingVideo(other);
+  assert.deepEqual(await alerts(tab), [], whyTab);
+  assert.deepEqual(await alerts(other), [], whyOther);
+}
+
 test('two tabs of one browser profile call each other, and a reload comes back', async (t) => {
   const room = uniqueRoom('Two tabs');
   const { tabs: [ana, ben] } = await twoTabs(t);
@@ -45,13 +59,7 @@ test('two tabs of one browser profile call each other, and a reload comes back',
 
   await ben.reload();
   await roomDialog(ben).waitFor({ timeout: WAIT });
-  await joinRoom(ben, room);
-  await waitForStatus(ben, /\bConnected\b/i);
-  await waitForStatus(ana, /\bConnected\b/i);
-  await waitForPlayingVideo(ben);
-  await waitForPlayingVideo(ana);
-  assert.deepEqual(await alerts(ben), [], 'no "room full" for the reloaded tab');
-  assert.deepEqual(await alerts(ana), [], 'the other tab keeps its place');
+  await backInTheCall(ben, ana, room, ['no "room full" for the reloaded tab', 'the other tab keeps its place']);
 });
 
 test('a crashed tab opened again takes back its own place, not the other tab\'s', async (t) => {
@@ -79,12 +87,6 @@ test('a crashed tab opened again takes back its own place, not the other tab\'s'
 
   const again = await context.newPage();
   await again.goto(shared.service.url);
-  await joinRoom(again, room);
-  await waitForStatus(again, /\bConnected\b/i);
-  await waitForStatus(ana, /\bConnected\b/i);
-  await waitForPlayingVideo(again);
-  await waitForPlayingVideo(ana);
-  assert.deepEqual(await alerts(again), [], 'no "room full" for the reopened tab');
-  assert.deepEqual(await alerts(ana), [], 'the other tab was not replaced');
+  await backInTheCall(again, ana, room, ['no "room full" for the reopened tab', 'the other tab was not replaced']);
   assert.equal(await roomDialog(ana).count(), 0);
 });

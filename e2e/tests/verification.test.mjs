@@ -4,10 +4,10 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Firefox } from '../gecko.mjs';
+import { Firefox, firefoxMissing } from '../gecko.mjs';
 import {
   connectedPair, joinRoom, openPerson, uniqueRoom, waitForPlayingVideo, waitForStatus, WAIT,
-  serviceAndBrowser, toolMissing,
+  serviceAndBrowser,
 } from '../harness.mjs';
 
 const shared = serviceAndBrowser();
@@ -45,8 +45,7 @@ test('both people see the same verification code, and a new call shows a new one
   assert.notEqual(seenByAna, first, 'a new call has a new code');
 });
 
-const noFirefox = (await toolMissing(process.env.DUET_GECKODRIVER ?? 'geckodriver', ['--version'], 'geckodriver'))
-  || (await toolMissing(process.env.DUET_FIREFOX ?? '/usr/bin/firefox-esr', ['--version'], 'Firefox ESR'));
+const noFirefox = await firefoxMissing();
 
 test('Chromium and Firefox see the same verification code', { skip: noFirefox }, async (t) => {
   const firefox = await Firefox.launch();
