@@ -103,8 +103,9 @@ async fn websocket(
         state.metrics.clone(),
         permit,
     );
-    // The guard refuses a bigger frame as soon as its header arrives; the codec's own limit
-    // (surfacing as `ProtocolError::Overflow`) stays as a second line.
+    // The guard refuses a bigger message (one frame, or the pieces of one together) as soon
+    // as the header that makes it too big arrives; the codec's own frame limit (surfacing as
+    // `ProtocolError::Overflow`) stays as a second line.
     let payload = FrameGuard::new(payload, MAX_MESSAGE_BYTES, oversized);
     ws::WsResponseBuilder::new(session, &req, payload)
         .frame_size(MAX_MESSAGE_BYTES)
