@@ -115,10 +115,7 @@ impl RoomName {
         if display.is_empty() {
             return Err(RoomNameError::Empty);
         }
-        if !only_visible_formatting(&display) {
-            return Err(RoomNameError::ControlCharacter);
-        }
-        let chars = display.chars().count();
+        let chars = visible_chars(&display).ok_or(RoomNameError::ControlCharacter)?;
         if chars > MAX_ROOM_NAME_CHARS {
             return Err(RoomNameError::TooLong(chars));
         }
@@ -167,25 +164,25 @@ fn is_forbidden(c: char) -> bool {
             ))
 }
 
-/// Whether trimmed, non-empty `name` has no forbidden character, and a joiner only between
-/// two characters that are neither joiners nor whitespace (so joiners cannot pad a name, nor
-/// stand in for a blank).
-fn only_visible_formatting(name: &str) -> bool {
+/// The number of characters of trimmed, non-empty `name`, or `None` if it has a forbidden
+/// character, or a joiner anywhere but between two characters that are neither joiners nor
+/// whitespace (so joiners cannot pad a name, nor stand in for a blank). Counting here saves
+/// the join path a second pass over the name.
+fn visible_chars(name: &str) -> Option<usize> {
+    let visible = |n: Option<char>| n.is_some_and(|n| !is_joiner(n) && !n.is_whitespace());
+    let mut count = 0;
     let mut previous: Option<char> = None;
     let mut chars = name.chars().peekable();
     while let Some(c) = chars.next() {
-        if is_forbidden(c) {
-            return false;
+        if is_forbidden(c)
+            || (is_joiner(c) && !(visible(previous) && visible(chars.peek().copied())))
+        {
+            return None;
         }
-        if is_joiner(c) {
-            let visible = |n: Option<char>| n.is_some_and(|n| !is_joiner(n) && !n.is_whitespace());
-            if !visible(previous) || !visible(chars.peek().copied()) {
-                return false;
-            }
-        }
+        count += 1;
         previous = Some(c);
     }
-    true
+    Some(count)
 }
 
 impl PartialEq for RoomName {

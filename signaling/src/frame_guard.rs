@@ -1,10 +1,13 @@
-//! Refuses an oversized WebSocket frame as soon as its header arrives.
+//! Refuses an oversized WebSocket message as soon as the frame header that makes it too big
+//! arrives.
 //!
 //! actix-http's codec (3.20) checks a frame's length against its limit only once the whole
 //! frame is buffered, so a client declaring a frame of many gigabytes would make the service
-//! buffer it all before being refused. This wrapper around the request body reads just the
-//! frame headers as bytes stream past, and ends the stream with an error when one declares a
-//! payload over the limit. The bytes themselves go on to the codec untouched.
+//! buffer it all before being refused; and it limits frames, not messages, so a message in
+//! many continuation frames could grow without bound. This wrapper around the request body
+//! reads just the frame headers as bytes stream past, adds up the payloads of each data
+//! message's frames, and ends the stream with an error when a header takes a message over the
+//! limit. The bytes themselves go on to the codec untouched.
 
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,6 +35,8 @@ pub struct FrameSizeCheck {
     max: u64,
     state: State,
     header: [u8; 14],
+    /// Payload bytes of the data message in progress (its frames so far, FIN not yet seen).
+    message: u64,
 }
 
 impl FrameSizeCheck {
@@ -41,10 +46,12 @@ impl FrameSizeCheck {
             max: max as u64,
             state: State::Header { have: 0 },
             header: [0; 14],
+            message: 0,
         }
     }
 
-    /// Feeds the next bytes of the stream; `false` once a frame over the limit has begun.
+    /// Feeds the next bytes of the stream; `false` once a frame taking its message over the
+    /// limit has begun.
     pub fn feed(&mut self, mut bytes: &[u8]) -> bool {
         while !bytes.is_empty() {
             match self.state {
@@ -65,7 +72,7 @@ impl FrameSizeCheck {
                     let have = have + 1;
                     self.state = State::Header { have };
                     if let Some(length) = self.header_complete(have) {
-                        if length > self.max {
+                        if !self.count(length) {
                             self.state = State::Tripped;
                             return false;
                         }
@@ -79,6 +86,22 @@ impl FrameSizeCheck {
             }
         }
         self.state != State::Tripped
+    }
+
+    /// Counts a frame of `length` payload bytes, whose header is complete, towards its
+    /// message: `false` when that takes the message over the limit. Control frames (which may
+    /// come between a message's frames) are messages of their own; a text or binary frame
+    /// starts a message, a continuation adds to it, and FIN ends it (RFC 6455 §5.4).
+    fn count(&mut self, length: u64) -> bool {
+        let opcode = self.header[0] & 0x0f;
+        let fin = self.header[0] & 0x80 != 0;
+        let control = opcode & 0x08 != 0;
+        let before = if opcode == 0 { self.message } else { 0 };
+        let total = before.saturating_add(length);
+        if !control {
+            self.message = if fin { 0 } else { total };
+        }
+        total <= self.max
     }
 
     /// The payload length, once `have` bytes make a whole header (RFC 6455 §5.2).
@@ -160,7 +183,12 @@ mod tests {
 
     /// A masked client frame header (FIN + text) for a payload of `len` bytes.
     fn header(len: u64) -> Vec<u8> {
-        let mut h = vec![0x81];
+        header_with(0x81, len)
+    }
+
+    /// A masked client frame header with first byte `first` (FIN bit and opcode).
+    fn header_with(first: u8, len: u64) -> Vec<u8> {
+        let mut h = vec![first];
         if len < 126 {
             h.push(0x80 | len as u8);
         } else if len <= u64::from(u16::MAX) {
@@ -175,10 +203,20 @@ mod tests {
     }
 
     fn frame(len: usize) -> Vec<u8> {
-        let mut f = header(len as u64);
+        frame_with(0x81, len)
+    }
+
+    fn frame_with(first: u8, len: usize) -> Vec<u8> {
+        let mut f = header_with(first, len as u64);
         f.extend(std::iter::repeat_n(b'x', len));
         f
     }
+
+    /// First bytes: a text frame without FIN, a continuation without and with it, a ping.
+    const TEXT_MORE: u8 = 0x01;
+    const CONTINUE_MORE: u8 = 0x00;
+    const CONTINUE_LAST: u8 = 0x80;
+    const PING: u8 = 0x89;
 
     #[test]
     fn frames_within_the_limit_pass_in_any_chunking() {
@@ -221,5 +259,31 @@ mod tests {
         let stream = [frame(3), frame(1001)].concat();
         let mut check = FrameSizeCheck::new(1000);
         assert!(!check.feed(&stream));
+    }
+
+    #[test]
+    fn a_message_in_pieces_is_limited_as_a_whole() {
+        // 400 + 400 + 200 = 1000 fits, with a ping between its pieces counted apart; then a
+        // new message starts from nothing.
+        let fits = [
+            frame_with(TEXT_MORE, 400),
+            frame_with(CONTINUE_MORE, 400),
+            frame_with(PING, 100),
+            frame_with(CONTINUE_LAST, 200),
+            frame_with(TEXT_MORE, 1000),
+            frame_with(CONTINUE_LAST, 0),
+        ]
+        .concat();
+        let mut check = FrameSizeCheck::new(1000);
+        assert!(check.feed(&fits));
+        // One byte more trips on the header of the piece that brings it.
+        let mut check = FrameSizeCheck::new(1000);
+        assert!(check.feed(&[frame_with(TEXT_MORE, 600), frame_with(CONTINUE_MORE, 400)].concat()));
+        let h = header_with(CONTINUE_LAST, 1);
+        assert!(
+            check.feed(&h[..h.len() - 1]),
+            "not yet: the header is incomplete"
+        );
+        assert!(!check.feed(&h[h.len() - 1..]));
     }
 }

@@ -53,11 +53,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, state: AppState, static_dir: Option<
             "/r/{room:.*}",
             web::get().to(move |req: HttpRequest| {
                 let index = index.clone();
-                async move {
-                    NamedFile::open_async(&index)
-                        .await
-                        .map(|file| file.into_response(&req))
-                }
+                async move { app_page(&index, &req).await }
             }),
         );
         cfg.service(spa(dir));
@@ -103,8 +99,9 @@ async fn websocket(
         state.metrics.clone(),
         permit,
     );
-    // The guard refuses a bigger frame as soon as its header arrives; the codec's own limit
-    // (surfacing as `ProtocolError::Overflow`) stays as a second line.
+    // The guard refuses a bigger message (one frame, or the pieces of one together) as soon
+    // as the header that makes it too big arrives; the codec's own frame limit (surfacing as
+    // `ProtocolError::Overflow`) stays as a second line.
     let payload = FrameGuard::new(payload, MAX_MESSAGE_BYTES, oversized);
     ws::WsResponseBuilder::new(session, &req, payload)
         .frame_size(MAX_MESSAGE_BYTES)
@@ -163,11 +160,15 @@ fn spa(dir: &Path) -> Files {
                         .body("not found\n");
                     return Ok(ServiceResponse::new(req, response));
                 }
-                let file = NamedFile::open_async(&index).await?;
-                let response = file.into_response(&req);
+                let response = app_page(&index, &req).await?;
                 Ok(ServiceResponse::new(req, response))
             }
         }))
+}
+
+/// The app's `index.html` (at `index`), answering a path that is one of the app's routes.
+async fn app_page(index: &Path, req: &HttpRequest) -> std::io::Result<HttpResponse> {
+    Ok(NamedFile::open_async(index).await?.into_response(req))
 }
 
 /// Whether a request path's last segment has an extension (`/missing_bg.wasm`, `/a/b.css`),

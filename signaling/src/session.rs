@@ -51,22 +51,16 @@ enum State {
     },
 }
 
-/// A message arriving in pieces (continuation frames). Its length is counted against the size
-/// cap whatever becomes of it, so that no kind of message can grow without bound.
-struct Partial {
-    /// Bytes of the message so far.
-    len: usize,
-    body: PartialBody,
-}
-
-/// What is kept of a message arriving in pieces.
-enum PartialBody {
+/// A message arriving in pieces (continuation frames). The
+/// [`crate::frame_guard::FrameGuard`] ends the connection before the pieces of any message add
+/// up to more than the size cap, so none grows without bound here.
+enum Partial {
     /// A text message, assembled.
     Text(Vec<u8>),
     /// A binary message: refused once whole, so nothing is kept.
     Binary,
     /// A message one of whose frames was over the rate limit (and answered `rate_limited`):
-    /// its other frames are read, counted and dropped.
+    /// its other frames are read and dropped.
     Dropped,
 }
 
@@ -309,52 +303,35 @@ impl Session {
         }
         let (piece, last) = match item {
             Item::FirstText(bytes) => {
-                self.partial = Some(Partial {
-                    len: 0,
-                    body: PartialBody::Text(Vec::with_capacity(bytes.len())),
-                });
+                self.partial = Some(Partial::Text(Vec::with_capacity(bytes.len())));
                 (bytes, false)
             }
             Item::FirstBinary(bytes) => {
-                self.partial = Some(Partial {
-                    len: 0,
-                    body: PartialBody::Binary,
-                });
+                self.partial = Some(Partial::Binary);
                 (bytes, false)
             }
             Item::Continue(bytes) => (bytes, false),
             Item::Last(bytes) => (bytes, true),
         };
-        // The codec refuses a continuation without a first frame, so there is always one.
-        let Some(partial) = &mut self.partial else {
-            return;
-        };
-        partial.len += piece.len();
-        if partial.len > MAX_MESSAGE_BYTES {
-            self.partial = None;
-            self.too_large(
-                ctx,
-                &format!("message is over the {MAX_MESSAGE_BYTES}-byte limit"),
-            );
-            return;
-        }
         if !admitted {
-            partial.body = PartialBody::Dropped;
+            self.partial = Some(Partial::Dropped);
         }
-        if let PartialBody::Text(buffer) = &mut partial.body {
+        if let Some(Partial::Text(buffer)) = &mut self.partial {
             buffer.extend_from_slice(&piece);
         }
         if !last {
             return;
         }
-        match self.partial.take().map(|partial| partial.body) {
-            Some(PartialBody::Text(buffer)) => match std::str::from_utf8(&buffer) {
+        match self.partial.take() {
+            Some(Partial::Text(buffer)) => match std::str::from_utf8(&buffer) {
                 Ok(text) => self.on_data(Data::Text(text), ctx),
                 Err(_) => self.close(ctx, CloseCode::Invalid, "text message is not UTF-8"),
             },
-            Some(PartialBody::Binary) => self.on_data(Data::Binary, ctx),
+            Some(Partial::Binary) => self.on_data(Data::Binary, ctx),
             // Answered `rate_limited` when its frame was refused.
-            Some(PartialBody::Dropped) | None => {}
+            Some(Partial::Dropped) => {}
+            // The codec refuses a continuation without a first frame, so this cannot happen.
+            None => {}
         }
     }
 
@@ -413,17 +390,15 @@ impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for Session {
         }
         let msg = match item {
             Ok(msg) => msg,
-            Err(ws::ProtocolError::Overflow) => {
+            // The codec's own frame limit, or the guard's cut at a frame taking its message
+            // over the cap (a single frame, or the pieces of one together).
+            Err(e)
+                if matches!(e, ws::ProtocolError::Overflow)
+                    || self.oversized.load(Ordering::Relaxed) =>
+            {
                 self.too_large(
                     ctx,
-                    &format!("frame is over the {MAX_MESSAGE_BYTES}-byte limit"),
-                );
-                return;
-            }
-            Err(_) if self.oversized.load(Ordering::Relaxed) => {
-                self.too_large(
-                    ctx,
-                    &format!("frame is over the {MAX_MESSAGE_BYTES}-byte limit"),
+                    &format!("message is over the {MAX_MESSAGE_BYTES}-byte limit"),
                 );
                 return;
             }

@@ -333,15 +333,8 @@ async fn a_flood_is_rate_limited_then_closed_with_1008() {
         .await
         .expect("flush");
     let (code, texts) = flooder.recv_close().await;
-    let codes: Vec<ErrorCode> = texts
-        .iter()
-        .map(|t| match ServerMsg::decode(t) {
-            Ok(ServerMsg::Error { code, .. }) => code,
-            other => panic!("expected an error, got {other:?}"),
-        })
-        .collect();
     assert_eq!(
-        codes,
+        error_codes(&texts),
         [
             [ErrorCode::NotInRoom; 5].as_slice(),
             [ErrorCode::RateLimited; 3].as_slice()
