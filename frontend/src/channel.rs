@@ -8,6 +8,7 @@
 //! The messages are small JSON objects ([`PeerMessage`]); anything unreadable is ignored (a
 //! newer friend may say things this version does not know).
 
+use crate::stats::Grade;
 use gloo::events::EventListener;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
@@ -37,6 +38,12 @@ pub enum PeerMessage {
     Chat {
         /// What was written.
         text: String,
+    },
+    /// How well the sender can send, by its browser's estimate (sent on open and on every
+    /// change): the friend's indicator shows the weaker link.
+    Uplink {
+        /// The sender's uplink.
+        grade: Grade,
     },
 }
 
@@ -146,6 +153,14 @@ mod tests {
         };
         let text = serde_json::to_string(&chat).unwrap_or_default();
         assert_eq!(PeerMessage::parse(&text), Some(chat));
+        let uplink = PeerMessage::Uplink { grade: Grade::Poor };
+        let text = serde_json::to_string(&uplink).unwrap_or_default();
+        assert_eq!(text, r#"{"type":"uplink","grade":"poor"}"#);
+        assert_eq!(PeerMessage::parse(&text), Some(uplink));
+        assert_eq!(
+            PeerMessage::parse(r#"{"type":"uplink","grade":"awful"}"#),
+            None
+        );
     }
 
     #[wasm_bindgen_test]

@@ -17,10 +17,10 @@ use crate::channel::{ChannelError, ChannelEvent, PeerMessage};
 use crate::config::Config;
 use crate::controls::MediaState;
 use crate::media::{LocalMedia, MediaKind};
-use crate::peer::{Peer, PeerEvent};
+use crate::peer::{Peer, PeerEvent, PeerState};
 use crate::resume::Claim;
 use crate::signaling::{Signaling, SignalingEvent};
-use crate::stats::{Quality, StatsSample};
+use crate::stats::{Grade, Quality, StatsSample, UplinkWatch};
 use crate::verification::VerificationCode;
 
 /// How often the connection's quality is measured while connected.
@@ -42,6 +42,12 @@ pub struct CallView {
     pub quality: Option<Quality>,
     /// The code both people should see, while connected (see [`crate::verification`]).
     pub verification: Option<VerificationCode>,
+    /// Whether a relay server (TURN) is at hand for this call, configured or handed out with
+    /// the join; `None` until the service answered the first join.
+    pub relay_offered: Option<bool>,
+    /// Whether this side's uplink has been too thin for video for a while ("Audio only" is
+    /// worth offering).
+    pub thin_uplink: bool,
 }
 
 impl CallView {
@@ -54,6 +60,8 @@ impl CallView {
             friend_media: None,
             quality: None,
             verification: None,
+            relay_offered: None,
+            thin_uplink: false,
         }
     }
 }
@@ -90,6 +98,17 @@ struct Inner {
     /// The previous stats sample of the current connection, and the quality since.
     last_sample: Cell<Option<StatsSample>>,
     quality: Cell<Option<Quality>>,
+    /// Whether the friend's media arrived in the latest stats interval (presumed, on a new
+    /// connection: one that connects and then carries nothing has stalled too).
+    media_flowing: Cell<bool>,
+    /// The friend's uplink as they told it, and ours as we last told it.
+    friend_uplink: Cell<Option<Grade>>,
+    told_uplink: Cell<Option<Grade>>,
+    /// How long our uplink has been poor, and whether that makes it thin.
+    uplink_watch: Cell<UplinkWatch>,
+    thin_uplink: Cell<bool>,
+    /// "Audio only": the video is not sent (the camera itself stays on).
+    audio_only: Cell<bool>,
     /// A shared screen sent instead of the camera (kept for new connections too).
     screen: RefCell<Option<MediaStreamTrack>>,
     ended: RefCell<Option<EndReason>>,
@@ -131,6 +150,12 @@ impl Session {
             friend_media: Cell::new(None),
             last_sample: Cell::new(None),
             quality: Cell::new(None),
+            media_flowing: Cell::new(true),
+            friend_uplink: Cell::new(None),
+            told_uplink: Cell::new(None),
+            uplink_watch: Cell::new(UplinkWatch::default()),
+            thin_uplink: Cell::new(false),
+            audio_only: Cell::new(false),
             screen: RefCell::new(None),
             ended: RefCell::new(None),
             on_update: Box::new(on_update),
@@ -224,6 +249,14 @@ impl Session {
         }
     }
 
+    /// Stops sending video ("Audio only", for a thin uplink), or sends it again; the friend
+    /// is told, as for a camera turned off.
+    pub fn set_audio_only(&self, on: bool, state: MediaState) {
+        self.inner.audio_only.set(on);
+        apply_audio_only(&self.inner);
+        self.send_media_state(state);
+    }
+
     /// Leaves the room on purpose: the service tells the friend that this side hung up
     /// (`peer_left` with `hung_up`), and the peer connection closes. Drop the session next.
     pub fn hang_up(&self) {
@@ -243,13 +276,37 @@ fn track_state(inner: &Inner) -> MediaState {
     }
 }
 
-/// Tells the friend about `state`, a shared screen counting as a picture.
+/// Tells the friend about `state`, a shared screen counting as a picture and "Audio only"
+/// as a camera off.
 fn media_message(inner: &Inner, state: MediaState) -> PeerMessage {
     let sent = state.as_sent(inner.screen.borrow().is_some());
     PeerMessage::Media {
         mic: sent.mic,
-        camera: sent.camera,
+        camera: sent.camera && !inner.audio_only.get(),
     }
+}
+
+/// Sends the video or not, as "Audio only" says.
+fn apply_audio_only(inner: &Inner) {
+    if let Some((_, peer)) = inner.peer.borrow().as_ref() {
+        let set = peer.set_video_sending(!inner.audio_only.get());
+        spawn_local(async move {
+            if let Err(e) = set.await {
+                gloo::console::warn!(format!("could not switch the video: {e}"));
+            }
+        });
+    }
+}
+
+/// Forgets what was measured on the connection being replaced.
+fn forget_measurements(inner: &Inner) {
+    inner.last_sample.set(None);
+    inner.quality.set(None);
+    inner.media_flowing.set(true);
+    inner.friend_uplink.set(None);
+    inner.told_uplink.set(None);
+    inner.uplink_watch.set(UplinkWatch::default());
+    inner.thin_uplink.set(false);
 }
 
 fn replace_track(inner: &Inner, track: &MediaStreamTrack) {
@@ -306,8 +363,7 @@ fn run(inner: &Rc<Inner>, command: Command) {
         Command::CreatePeer(role) => {
             inner.peer.borrow_mut().take();
             inner.friend_media.set(None);
-            inner.last_sample.set(None);
-            inner.quality.set(None);
+            forget_measurements(inner);
             let generation = inner.peer_generation.get().wrapping_add(1);
             inner.peer_generation.set(generation);
             let weak = Rc::downgrade(inner);
@@ -345,8 +401,7 @@ fn run(inner: &Rc<Inner>, command: Command) {
         Command::ClosePeer => {
             inner.peer.borrow_mut().take();
             inner.friend_media.set(None);
-            inner.last_sample.set(None);
-            inner.quality.set(None);
+            forget_measurements(inner);
             inner.connect_timer.borrow_mut().take();
         }
         Command::ToPeer(signal) => {
@@ -372,6 +427,11 @@ fn run(inner: &Rc<Inner>, command: Command) {
                 Some(Timeout::new(CONNECT_TIMEOUT_MS + jitter, move || {
                     dispatch(&weak, Input::ConnectTimeout(generation));
                 }));
+        }
+        Command::RefreshSignaling => {
+            if let Some(signaling) = inner.signaling.borrow().as_ref() {
+                signaling.refresh();
+            }
         }
         Command::StartJoinRetryTimer(ms) => {
             let weak = Rc::downgrade(inner);
@@ -404,7 +464,13 @@ fn on_peer_event(weak: &Weak<Inner>, generation: u32, event: PeerEvent) {
     }
     match event {
         PeerEvent::Signal(signal) => dispatch(weak, Input::PeerSignal(signal)),
-        PeerEvent::State(state) => dispatch(weak, Input::PeerState(state)),
+        PeerEvent::State(state) => {
+            // A connection made while "Audio only" is on starts sending video: stop it.
+            if state == PeerState::Connected && inner.audio_only.get() {
+                apply_audio_only(&inner);
+            }
+            dispatch(weak, Input::PeerState(state));
+        }
         PeerEvent::RemoteStream(_) => {
             if !inner.busy.get() {
                 publish(&inner);
@@ -413,6 +479,18 @@ fn on_peer_event(weak: &Weak<Inner>, generation: u32, event: PeerEvent) {
         PeerEvent::Channel(ChannelEvent::Open) => {
             if let Some((_, peer)) = inner.peer.borrow().as_ref() {
                 let _ = peer.send(&media_message(&inner, track_state(&inner)));
+            }
+            // The uplink's grade goes out with the next measurement.
+            inner.told_uplink.set(None);
+        }
+        PeerEvent::Channel(ChannelEvent::Message(PeerMessage::Uplink { grade })) => {
+            inner.friend_uplink.set(Some(grade));
+            if let Some(mut quality) = inner.quality.get() {
+                quality.friend_uplink = Some(grade);
+                inner.quality.set(Some(quality));
+            }
+            if !inner.busy.get() {
+                publish(&inner);
             }
         }
         PeerEvent::Channel(ChannelEvent::Message(PeerMessage::Media { mic, camera })) => {
@@ -449,7 +527,34 @@ fn measure(weak: &Weak<Inner>) {
             return; // The connection was replaced meanwhile.
         }
         if let Some(earlier) = inner.last_sample.replace(Some(sample)) {
-            if let Some(quality) = Quality::between(&earlier, &sample) {
+            // Audio alone sends dozens of packets a second, even muted: a whole interval
+            // without a byte means the path broke (see `Input::MediaStalled`).
+            let flowing = sample.bytes_received > earlier.bytes_received;
+            if flowing != inner.media_flowing.replace(flowing) {
+                dispatch(
+                    &weak,
+                    if flowing {
+                        Input::MediaFlowing
+                    } else {
+                        Input::MediaStalled
+                    },
+                );
+            }
+            if let Some(mut quality) = Quality::between(&earlier, &sample) {
+                quality.friend_uplink = inner.friend_uplink.get();
+                let uplink = quality.uplink_grade();
+                let mut watch = inner.uplink_watch.get();
+                inner
+                    .thin_uplink
+                    .set(watch.observe(sample.timestamp_ms, uplink));
+                inner.uplink_watch.set(watch);
+                if uplink.is_some() && uplink != inner.told_uplink.get() {
+                    if let (Some(grade), Some((_, peer))) = (uplink, inner.peer.borrow().as_ref()) {
+                        if peer.send(&PeerMessage::Uplink { grade }).is_ok() {
+                            inner.told_uplink.set(uplink);
+                        }
+                    }
+                }
                 inner.quality.set(Some(quality));
                 if !inner.busy.get() {
                     publish(&inner);
@@ -481,6 +586,7 @@ fn publish(inner: &Inner) {
         };
         let friend_media = remote.as_ref().and(inner.friend_media.get());
         let quality = remote.as_ref().and(inner.quality.get());
+        let thin_uplink = remote.is_some() && inner.thin_uplink.get();
         let verification = remote.as_ref().and_then(|_| {
             inner
                 .peer
@@ -488,6 +594,9 @@ fn publish(inner: &Inner) {
                 .as_ref()
                 .and_then(|(_, peer)| peer.verification_code())
         });
+        let relay_offered = call
+            .has_joined()
+            .then(|| inner.config.has_relay(call.ice_servers()));
         CallView {
             status: call.status(),
             remote,
@@ -495,6 +604,8 @@ fn publish(inner: &Inner) {
             friend_media,
             quality,
             verification,
+            relay_offered,
+            thin_uplink,
         }
     };
     let changed = inner.last_view.borrow().as_ref() != Some(&view);

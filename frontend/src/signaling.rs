@@ -71,12 +71,23 @@ impl Backoff {
 struct Connection {
     socket: WebSocket,
     _listeners: [EventListener; 3],
+    close_on_drop: bool,
+}
+
+impl Connection {
+    /// Silences the connection (its listeners go) but leaves the socket open.
+    fn detach(mut self) -> WebSocket {
+        self.close_on_drop = false;
+        self.socket.clone()
+    }
 }
 
 impl Drop for Connection {
     fn drop(&mut self) {
         // The listeners go with this struct, so the close this causes is not reported.
-        let _ = self.socket.close();
+        if self.close_on_drop {
+            let _ = self.socket.close();
+        }
     }
 }
 
@@ -84,6 +95,9 @@ struct Inner {
     url: String,
     on_event: Box<dyn Fn(SignalingEvent)>,
     connection: RefCell<Option<Connection>>,
+    /// The connection [`Signaling::refresh`] replaced, open and silenced until its successor
+    /// brings its first message.
+    retiring: RefCell<Option<WebSocket>>,
     retry: RefCell<Option<Timeout>>,
     backoff: RefCell<Backoff>,
     stopped: Cell<bool>,
@@ -105,6 +119,7 @@ impl Signaling {
             url,
             on_event: Box::new(on_event),
             connection: RefCell::new(None),
+            retiring: RefCell::new(None),
             retry: RefCell::new(None),
             backoff: RefCell::new(Backoff::default()),
             stopped: Cell::new(false),
@@ -146,6 +161,34 @@ impl Signaling {
         }
         self.inner.retry.borrow_mut().take();
         self.inner.connection.borrow_mut().take();
+        retire(&self.inner);
+        self.inner.backoff.borrow_mut().reset();
+        let weak = Rc::downgrade(&self.inner);
+        // Dial from a fresh task, so the `Open` that follows never re-enters the caller.
+        *self.inner.retry.borrow_mut() = Some(Timeout::new(0, move || {
+            if let Some(inner) = weak.upgrade() {
+                dial(&inner);
+            }
+        }));
+    }
+
+    /// Opens a new connection now, in case the current one is dead without knowing it (its
+    /// address is gone: TCP takes minutes to notice). Make before break: the current one stays
+    /// open, silenced, until the new one brings its first message, so the service hands this
+    /// side's place to the newcomer (a resume) and never hears it hang up.
+    pub fn refresh(&self) {
+        if self.inner.stopped.get() {
+            return;
+        }
+        self.inner.retry.borrow_mut().take();
+        let current = self.inner.connection.borrow_mut().take();
+        if let Some(current) = current {
+            let mut retiring = self.inner.retiring.borrow_mut();
+            // Refreshed twice before the first one answered: the oldest socket stays.
+            if retiring.is_none() {
+                *retiring = Some(current.detach());
+            }
+        }
         self.inner.backoff.borrow_mut().reset();
         let weak = Rc::downgrade(&self.inner);
         // Dial from a fresh task, so the `Open` that follows never re-enters the caller.
@@ -169,6 +212,7 @@ impl Signaling {
         self.inner.stopped.set(true);
         self.inner.retry.borrow_mut().take();
         self.inner.connection.borrow_mut().take();
+        retire(&self.inner);
     }
 }
 
@@ -207,8 +251,10 @@ fn dial(inner: &Rc<Inner>) {
             match ServerMsg::decode(&text) {
                 Ok(msg) => {
                     if let Some(inner) = weak.upgrade() {
-                        // A message means the service is really there: short delays again.
+                        // A message means the service is really there: short delays again,
+                        // and a connection this one replaced can go.
                         inner.backoff.borrow_mut().reset();
+                        retire(&inner);
                     }
                     emit(&weak, SignalingEvent::Message(msg));
                 }
@@ -226,7 +272,15 @@ fn dial(inner: &Rc<Inner>) {
     *inner.connection.borrow_mut() = Some(Connection {
         socket,
         _listeners: [on_open, on_message, on_close],
+        close_on_drop: true,
     });
+}
+
+/// Closes the connection a refresh replaced, if any.
+fn retire(inner: &Inner) {
+    if let Some(socket) = inner.retiring.borrow_mut().take() {
+        let _ = socket.close();
+    }
 }
 
 fn schedule_retry(inner: &Rc<Inner>) {
