@@ -66,6 +66,14 @@ function execIn(ns, command, args, options) {
   return exec('ip', ['netns', 'exec', ns, command, ...args], options);
 }
 
+/**
+ * Sets a network sysctl of namespace `ns` (`/proc/sys/net` shows the reader's own namespace;
+ * no procps needed).
+ */
+function setSysctl(ns, key, value) {
+  return execIn(ns, 'sh', ['-c', `echo ${value} > /proc/sys/${key}`]);
+}
+
 function alive(pid) {
   try {
     process.kill(pid, 0);
@@ -183,7 +191,8 @@ export class Lab {
     this.#namespaces.push(ns);
     await ipIn(ns, 'link set lo up');
     // Off before any link exists, so no link-local IPv6 candidate shows up in the calls.
-    await execIn(ns, 'sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+    await setSysctl(ns, 'net/ipv6/conf/all/disable_ipv6', 1);
+    await setSysctl(ns, 'net/ipv6/conf/default/disable_ipv6', 1);
     return ns;
   }
 
@@ -283,7 +292,7 @@ export class Home {
     await ipIn(this.host, `addr add ${this.hostIp}/24 dev eth0`);
     await ipIn(this.host, 'link set eth0 up');
     await ipIn(this.host, `route add default via ${this.lanPrefix}.1`);
-    await execIn(this.router, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
+    await setSysctl(this.router, 'net/ipv4/ip_forward', 1);
     await this.#applyRules();
   }
 

@@ -69,13 +69,16 @@ describe('calls across real networks (the network lab)', { skip: noLab || noCotu
    * fail, its report has what both pages went through.
    */
   async function call(t, prefix, anaHome = {}, benHome = {}) {
-    const ana = await net.person('Ana', anaHome, t);
-    const ben = await net.person('Ben', benHome, t);
+    const people = [];
+    // Registered first, so it runs while the pages are still open (hooks run in order).
     t.after(async () => {
       if (t.passed === false || process.env.DUET_LAB_TIMELINE) {
-        for (const me of [ana, ben]) t.diagnostic(`${me.name}'s timeline:\n${await timeline(me.page).catch((e) => e.message)}`);
+        for (const me of people) t.diagnostic(`${me.name}'s timeline:\n${await timeline(me.page).catch((e) => e.message)}`);
       }
     });
+    const ana = await net.person('Ana', anaHome, t);
+    const ben = await net.person('Ben', benHome, t);
+    people.push(ana, ben);
     const firstFrameMs = await meetInLab(ana, ben, uniqueRoom(prefix));
     t.diagnostic(`join → first remote frame: ${Math.round(firstFrameMs)} ms`);
     return { ana, ben };

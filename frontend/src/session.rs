@@ -20,11 +20,14 @@ use crate::media::{LocalMedia, MediaKind};
 use crate::peer::{Peer, PeerEvent, PeerState};
 use crate::resume::Claim;
 use crate::signaling::{Signaling, SignalingEvent};
-use crate::stats::{Grade, Quality, StatsSample, UplinkWatch};
+use crate::stats::{Flow, FlowWatch, Grade, Quality, StatsSample, UplinkWatch};
 use crate::verification::VerificationCode;
 
-/// How often the connection's quality is measured while connected.
-const STATS_INTERVAL_MS: u32 = 1_000;
+/// How often the connection's statistics are read while connected: often enough to notice a
+/// stall within [`crate::stats::STALL_MS`] and a half.
+const STATS_INTERVAL_MS: u32 = 500;
+/// The quality shown is measured over this long at least (ms): shorter windows jitter.
+const QUALITY_WINDOW_MS: f64 = 1_000.0;
 
 /// What the call view shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,12 +98,11 @@ struct Inner {
     last_view: RefCell<Option<CallView>>,
     /// What the friend last said about their microphone and camera.
     friend_media: Cell<Option<MediaState>>,
-    /// The previous stats sample of the current connection, and the quality since.
+    /// The stats sample the next quality is measured from, and the quality since.
     last_sample: Cell<Option<StatsSample>>,
     quality: Cell<Option<Quality>>,
-    /// Whether the friend's media arrived in the latest stats interval (presumed, on a new
-    /// connection: one that connects and then carries nothing has stalled too).
-    media_flowing: Cell<bool>,
+    /// Whether the friend's media arrives.
+    flow: Cell<FlowWatch>,
     /// The friend's uplink as they told it, and ours as we last told it.
     friend_uplink: Cell<Option<Grade>>,
     told_uplink: Cell<Option<Grade>>,
@@ -150,7 +152,7 @@ impl Session {
             friend_media: Cell::new(None),
             last_sample: Cell::new(None),
             quality: Cell::new(None),
-            media_flowing: Cell::new(true),
+            flow: Cell::new(FlowWatch::default()),
             friend_uplink: Cell::new(None),
             told_uplink: Cell::new(None),
             uplink_watch: Cell::new(UplinkWatch::default()),
@@ -302,7 +304,7 @@ fn apply_audio_only(inner: &Inner) {
 fn forget_measurements(inner: &Inner) {
     inner.last_sample.set(None);
     inner.quality.set(None);
-    inner.media_flowing.set(true);
+    inner.flow.set(FlowWatch::default());
     inner.friend_uplink.set(None);
     inner.told_uplink.set(None);
     inner.uplink_watch.set(UplinkWatch::default());
@@ -526,42 +528,50 @@ fn measure(weak: &Weak<Inner>) {
         if inner.peer.borrow().as_ref().map(|(g, _)| *g) != Some(generation) {
             return; // The connection was replaced meanwhile.
         }
-        if let Some(earlier) = inner.last_sample.replace(Some(sample)) {
-            // Audio alone sends dozens of packets a second, even muted: a whole interval
-            // without a byte means the path broke (see `Input::MediaStalled`).
-            let flowing = sample.bytes_received > earlier.bytes_received;
-            if flowing != inner.media_flowing.replace(flowing) {
-                dispatch(
-                    &weak,
-                    if flowing {
-                        Input::MediaFlowing
-                    } else {
-                        Input::MediaStalled
-                    },
-                );
-            }
-            if let Some(mut quality) = Quality::between(&earlier, &sample) {
-                quality.friend_uplink = inner.friend_uplink.get();
-                let uplink = quality.uplink_grade();
-                let mut watch = inner.uplink_watch.get();
-                inner
-                    .thin_uplink
-                    .set(watch.observe(sample.timestamp_ms, uplink));
-                inner.uplink_watch.set(watch);
-                if uplink.is_some() && uplink != inner.told_uplink.get() {
-                    if let (Some(grade), Some((_, peer))) = (uplink, inner.peer.borrow().as_ref()) {
-                        if peer.send(&PeerMessage::Uplink { grade }).is_ok() {
-                            inner.told_uplink.set(uplink);
-                        }
-                    }
-                }
-                inner.quality.set(Some(quality));
-                if !inner.busy.get() {
-                    publish(&inner);
-                }
-            }
+        let mut flow = inner.flow.get();
+        let change = flow.observe(&sample);
+        inner.flow.set(flow);
+        match change {
+            Some(Flow::Stalled) => dispatch(&weak, Input::MediaStalled),
+            Some(Flow::Flowing) => dispatch(&weak, Input::MediaFlowing),
+            None => {}
+        }
+        let Some(earlier) = inner.last_sample.get() else {
+            inner.last_sample.set(Some(sample));
+            return;
+        };
+        if sample.timestamp_ms - earlier.timestamp_ms < QUALITY_WINDOW_MS {
+            return;
+        }
+        inner.last_sample.set(Some(sample));
+        if let Some(quality) = Quality::between(&earlier, &sample) {
+            take_quality(&inner, quality, sample.timestamp_ms);
         }
     });
+}
+
+/// Keeps a new quality measurement (measured until `at_ms`): whether the uplink is thin, the
+/// friend told of our uplink when its grade changed, the interface told.
+fn take_quality(inner: &Inner, mut quality: Quality, at_ms: f64) {
+    quality.friend_uplink = inner.friend_uplink.get();
+    let uplink = quality.uplink_grade();
+    let mut watch = inner.uplink_watch.get();
+    inner.thin_uplink.set(watch.observe(at_ms, uplink));
+    inner.uplink_watch.set(watch);
+    if let Some(grade) = uplink.filter(|_| uplink != inner.told_uplink.get()) {
+        let told = inner
+            .peer
+            .borrow()
+            .as_ref()
+            .is_some_and(|(_, peer)| peer.send(&PeerMessage::Uplink { grade }).is_ok());
+        if told {
+            inner.told_uplink.set(uplink);
+        }
+    }
+    inner.quality.set(Some(quality));
+    if !inner.busy.get() {
+        publish(inner);
+    }
 }
 
 /// Tells the interface what changed, if anything did.

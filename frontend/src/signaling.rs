@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
-use shared::{ClientMsg, ServerMsg};
+use shared::{ClientMsg, ErrorCode, ServerMsg};
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, WebSocket};
 
@@ -75,8 +75,8 @@ struct Connection {
 }
 
 impl Connection {
-    /// Silences the connection (its listeners go) but leaves the socket open.
-    fn detach(mut self) -> WebSocket {
+    /// Its listeners go; the socket stays open.
+    fn into_socket(mut self) -> WebSocket {
         self.close_on_drop = false;
         self.socket.clone()
     }
@@ -91,13 +91,45 @@ impl Drop for Connection {
     }
 }
 
+/// A connection [`Signaling::refresh`] replaced, open until its successor is in the room
+/// (`joined`). What the service still says on it counts (a signal it sent just before the
+/// takeover), except that it was replaced: that is the point. Its closing is never reported.
+struct Retiring {
+    socket: WebSocket,
+    _on_message: EventListener,
+}
+
+impl Retiring {
+    fn new(socket: WebSocket, inner: &Rc<Inner>) -> Self {
+        let weak = Rc::downgrade(inner);
+        let on_message =
+            EventListener::new(&socket, "message", move |event| match read_message(event) {
+                Some(ServerMsg::Error {
+                    code: ErrorCode::SessionReplaced,
+                    ..
+                })
+                | None => {}
+                Some(msg) => emit(&weak, SignalingEvent::Message(msg)),
+            });
+        Self {
+            socket,
+            _on_message: on_message,
+        }
+    }
+}
+
+impl Drop for Retiring {
+    fn drop(&mut self) {
+        let _ = self.socket.close();
+    }
+}
+
 struct Inner {
     url: String,
     on_event: Box<dyn Fn(SignalingEvent)>,
     connection: RefCell<Option<Connection>>,
-    /// The connection [`Signaling::refresh`] replaced, open and silenced until its successor
-    /// brings its first message.
-    retiring: RefCell<Option<WebSocket>>,
+    /// The connection [`Signaling::refresh`] replaced, if it is still open.
+    retiring: RefCell<Option<Retiring>>,
     retry: RefCell<Option<Timeout>>,
     backoff: RefCell<Backoff>,
     stopped: Cell<bool>,
@@ -161,7 +193,7 @@ impl Signaling {
         }
         self.inner.retry.borrow_mut().take();
         self.inner.connection.borrow_mut().take();
-        retire(&self.inner);
+        self.inner.retiring.borrow_mut().take();
         self.inner.backoff.borrow_mut().reset();
         let weak = Rc::downgrade(&self.inner);
         // Dial from a fresh task, so the `Open` that follows never re-enters the caller.
@@ -174,20 +206,19 @@ impl Signaling {
 
     /// Opens a new connection now, in case the current one is dead without knowing it (its
     /// address is gone: TCP takes minutes to notice). Make before break: the current one stays
-    /// open, silenced, until the new one brings its first message, so the service hands this
-    /// side's place to the newcomer (a resume) and never hears it hang up.
+    /// open until the new one has joined (the caller joins on [`SignalingEvent::Open`] with its
+    /// resume token), so the service hands this side's place to the newcomer and never hears
+    /// it hang up; meanwhile what the service still says on the old one is heard.
     pub fn refresh(&self) {
         if self.inner.stopped.get() {
             return;
         }
         self.inner.retry.borrow_mut().take();
         let current = self.inner.connection.borrow_mut().take();
-        if let Some(current) = current {
-            let mut retiring = self.inner.retiring.borrow_mut();
-            // Refreshed twice before the first one answered: the oldest socket stays.
-            if retiring.is_none() {
-                *retiring = Some(current.detach());
-            }
+        // Refreshed twice before the first one joined: the one that holds the place stays.
+        if let Some(current) = current.filter(|_| self.inner.retiring.borrow().is_none()) {
+            let retiring = Retiring::new(current.into_socket(), &self.inner);
+            *self.inner.retiring.borrow_mut() = Some(retiring);
         }
         self.inner.backoff.borrow_mut().reset();
         let weak = Rc::downgrade(&self.inner);
@@ -212,7 +243,7 @@ impl Signaling {
         self.inner.stopped.set(true);
         self.inner.retry.borrow_mut().take();
         self.inner.connection.borrow_mut().take();
-        retire(&self.inner);
+        self.inner.retiring.borrow_mut().take();
     }
 }
 
@@ -242,24 +273,19 @@ fn dial(inner: &Rc<Inner>) {
     let on_message = EventListener::new(&socket, "message", {
         let weak = weak.clone();
         move |event| {
-            let Some(text) = event
-                .dyn_ref::<MessageEvent>()
-                .and_then(|m| m.data().as_string())
-            else {
+            let Some(msg) = read_message(event) else {
                 return;
             };
-            match ServerMsg::decode(&text) {
-                Ok(msg) => {
-                    if let Some(inner) = weak.upgrade() {
-                        // A message means the service is really there: short delays again,
-                        // and a connection this one replaced can go.
-                        inner.backoff.borrow_mut().reset();
-                        retire(&inner);
-                    }
-                    emit(&weak, SignalingEvent::Message(msg));
+            if let Some(inner) = weak.upgrade() {
+                // A message means the service is really there: short delays again.
+                inner.backoff.borrow_mut().reset();
+                // In the room again: the place is this connection's now, and one a refresh
+                // replaced can go without sounding like a hang-up.
+                if matches!(msg, ServerMsg::Joined { .. }) {
+                    inner.retiring.borrow_mut().take();
                 }
-                Err(e) => gloo::console::warn!(format!("ignoring a message from the service: {e}")),
             }
+            emit(&weak, SignalingEvent::Message(msg));
         }
     });
     // `error` is always followed by `close`, so `close` alone drives reconnection.
@@ -276,11 +302,15 @@ fn dial(inner: &Rc<Inner>) {
     });
 }
 
-/// Closes the connection a refresh replaced, if any.
-fn retire(inner: &Inner) {
-    if let Some(socket) = inner.retiring.borrow_mut().take() {
-        let _ = socket.close();
-    }
+/// The service's message in a `message` event; `None` for anything else (a malformed one is
+/// logged).
+fn read_message(event: &web_sys::Event) -> Option<ServerMsg> {
+    let text = event
+        .dyn_ref::<MessageEvent>()
+        .and_then(|m| m.data().as_string())?;
+    ServerMsg::decode(&text)
+        .map_err(|e| gloo::console::warn!(format!("ignoring a message from the service: {e}")))
+        .ok()
 }
 
 fn schedule_retry(inner: &Rc<Inner>) {

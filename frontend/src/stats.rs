@@ -155,6 +155,48 @@ impl Quality {
     }
 }
 
+/// No incoming media for this long, on a live connection, is a stall (ms).
+pub const STALL_MS: f64 = 1_000.0;
+
+/// A change in whether the friend's media arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Nothing arrived for [`STALL_MS`]: the path broke (a new address, a dropped link).
+    Stalled,
+    /// Media arrives again.
+    Flowing,
+}
+
+/// Watches the incoming bytes, sample after sample, for a stall. Audio alone sends dozens
+/// of packets a second, even muted, so a second without a byte is not a quiet friend. A new
+/// connection counts as flowing from its first sample: one that connects and then carries
+/// nothing has stalled too.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FlowWatch {
+    last: Option<StatsSample>,
+    arrived_ms: f64,
+    stalled: bool,
+}
+
+impl FlowWatch {
+    /// Takes a sample; returns the change it shows, if any.
+    pub fn observe(&mut self, sample: &StatsSample) -> Option<Flow> {
+        let Some(last) = self.last.replace(*sample) else {
+            self.arrived_ms = sample.timestamp_ms;
+            return None;
+        };
+        if sample.bytes_received > last.bytes_received {
+            self.arrived_ms = sample.timestamp_ms;
+            return std::mem::take(&mut self.stalled).then_some(Flow::Flowing);
+        }
+        if !self.stalled && sample.timestamp_ms - self.arrived_ms >= STALL_MS {
+            self.stalled = true;
+            return Some(Flow::Stalled);
+        }
+        None
+    }
+}
+
 /// Watches this side's uplink for "Audio only": a thin uplink is one that has been poor, in
 /// every measurement, for [`THIN_UPLINK_MS`].
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -309,5 +351,30 @@ mod tests {
         assert_eq!(serde_json::to_string(&Grade::Poor)?, "\"poor\"");
         assert_eq!(serde_json::from_str::<Grade>("\"fair\"")?, Grade::Fair);
         Ok(())
+    }
+
+    #[wasm_bindgen_test]
+    fn a_second_without_a_byte_is_a_stall_and_the_next_byte_ends_it() {
+        let at = |t: f64, bytes: f64| StatsSample {
+            timestamp_ms: t,
+            bytes_received: bytes,
+            ..StatsSample::default()
+        };
+        let mut watch = FlowWatch::default();
+        assert_eq!(watch.observe(&at(0.0, 100.0)), None);
+        assert_eq!(watch.observe(&at(500.0, 900.0)), None, "flowing");
+        assert_eq!(
+            watch.observe(&at(1_000.0, 900.0)),
+            None,
+            "half a second is not yet"
+        );
+        assert_eq!(watch.observe(&at(1_500.0, 900.0)), Some(Flow::Stalled));
+        assert_eq!(watch.observe(&at(2_000.0, 900.0)), None, "told once");
+        assert_eq!(watch.observe(&at(2_500.0, 950.0)), Some(Flow::Flowing));
+        assert_eq!(watch.observe(&at(3_000.0, 990.0)), None);
+        // A connection that never carried anything stalls a second after its first sample.
+        let mut silent = FlowWatch::default();
+        assert_eq!(silent.observe(&at(0.0, 0.0)), None);
+        assert_eq!(silent.observe(&at(1_000.0, 0.0)), Some(Flow::Stalled));
     }
 }
