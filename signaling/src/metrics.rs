@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use shared::ErrorCode;
 
-use crate::lobby::Stats;
+use crate::messages::Stats;
 
 /// The service's counters. Shared by every actor through an `Arc`.
 #[derive(Debug, Default)]
