@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::ip_limits::IpLimit;
 use crate::rate_limit::RateLimit;
@@ -140,6 +140,20 @@ pub struct Config {
         value_name = "URL"
     )]
     pub redis_url: Option<SecretString>,
+
+    /// How the log is written: `text`, a line for people to read, or `json`, one JSON object
+    /// a line for a log shipper. `RUST_LOG` chooses what is logged (default `info`).
+    #[arg(long, env = "DUET_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How the log is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Plain lines for people.
+    Text,
+    /// One JSON object a line (tracing-subscriber's JSON formatter), for log shippers.
+    Json,
 }
 
 /// What the program does instead of serving.

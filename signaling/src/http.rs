@@ -133,7 +133,7 @@ async fn metrics_page(state: web::Data<AppState>) -> HttpResponse {
     match state.stats.send(GetStats).await {
         Ok(stats) => HttpResponse::Ok()
             .content_type(metrics::CONTENT_TYPE)
-            .body(state.metrics.render(stats)),
+            .body(state.metrics.page(stats)),
         Err(_) => HttpResponse::ServiceUnavailable().body("the lobby is gone\n"),
     }
 }

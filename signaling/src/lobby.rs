@@ -2,6 +2,7 @@
 //! sessions are connected (to close them on shutdown).
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use actix::{Actor, Addr, AsyncContext, Context, Handler, Recipient};
 use shared::{ErrorCode, ResumeToken, RoomKey};
@@ -162,6 +163,7 @@ where
             Some(entry) => entry.addr.do_send(Remote {
                 to: envelope.to,
                 event: envelope.event,
+                arrived: Instant::now(),
             }),
             // The person left this replica's room meanwhile: whatever it was is moot.
             None => {

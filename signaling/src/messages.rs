@@ -5,6 +5,8 @@
 //! session holds a [`LobbyLink`] and, once admitted, a [`RoomLink`]; a room reports to the
 //! lobby through a `Recipient<FromRoom>`.
 
+use std::time::Instant;
+
 use actix::{Actor, Addr, ArbiterHandle, Handler, Message, Recipient};
 use shared::{ErrorCode, LeaveReason, RawSignal, ResumeToken, RoomKey, RoomName, ServerMsg};
 
@@ -76,6 +78,8 @@ pub enum ToSession {
         msg: ServerMsg<RawSignal>,
         /// What the room added to the session's [`Outbox`] for it, taken off on arrival.
         queued: usize,
+        /// A relayed signal: when it reached this process (for `/metrics`' relay latency).
+        arrived: Option<Instant>,
     },
     /// The browser stopped reading: its room dropped it (see [`Outbox`]). Close.
     Evicted {
@@ -309,6 +313,8 @@ pub struct Relay {
     pub from: SessionId,
     /// The payload, untouched.
     pub signal: RawSignal,
+    /// When its frame reached this process.
+    pub arrived: Instant,
 }
 
 /// Something another replica says about one of a room's people (Redis mode).
@@ -319,6 +325,8 @@ pub struct Remote {
     pub to: SessionId,
     /// What happened.
     pub event: BusEvent,
+    /// When it reached this process.
+    pub arrived: Instant,
 }
 
 /// Sent by the lobby to a room it has forgotten: no join can reach it any more.

@@ -126,6 +126,7 @@ impl<S: Seats> RoomActor<S> {
             room_id: self.id,
             msg,
             queued,
+            arrived: None,
         });
         true
     }
@@ -137,7 +138,13 @@ impl<S: Seats> RoomActor<S> {
     /// and `to` keeps its place. A backlog that lasts a whole grace period (the client
     /// timeout) is a reader that stopped: it is dropped from the room. So a flood from one
     /// person can cost them their own messages, never their friend's place.
-    fn pass_signal(&mut self, to: SessionId, signal: RawSignal, ctx: &mut Context<Self>) -> Passed {
+    fn pass_signal(
+        &mut self,
+        to: SessionId,
+        signal: RawSignal,
+        arrived: Instant,
+        ctx: &mut Context<Self>,
+    ) -> Passed {
         let cap = self.settings.max_queued_bytes;
         let grace = self.settings.slow_reader_grace;
         let Some(member) = self.members.get_mut(&to) else {
@@ -161,6 +168,7 @@ impl<S: Seats> RoomActor<S> {
             room_id: self.id,
             msg,
             queued,
+            arrived: Some(arrived),
         });
         Passed::On
     }
@@ -301,7 +309,7 @@ impl<S: Seats> Handler<Relay> for RoomActor<S> {
     fn handle(&mut self, msg: Relay, ctx: &mut Self::Context) {
         let bytes = msg.signal.0.get().len();
         match self.seats.route(msg.from, msg.signal) {
-            Route::Here(peer, signal) => match self.pass_signal(peer, signal, ctx) {
+            Route::Here(peer, signal) => match self.pass_signal(peer, signal, msg.arrived, ctx) {
                 Passed::On => self.relayed(bytes),
                 Passed::HeldBack => self.not_passed_on(msg.from),
                 Passed::Nowhere => {}
@@ -336,7 +344,7 @@ impl<S: Replicated> Handler<Remote> for RoomActor<S> {
             Some(Incoming::Notice(notice)) => self.apply(notice),
             Some(Incoming::Signal { to, from, signal }) => {
                 let bytes = signal.0.get().len();
-                match self.pass_signal(to, signal, ctx) {
+                match self.pass_signal(to, signal, msg.arrived, ctx) {
                     Passed::On => self.relayed(bytes),
                     Passed::HeldBack => self.seats.not_passed_on(from),
                     Passed::Nowhere => {}

@@ -41,8 +41,12 @@ static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
 enum State {
     /// In no room.
     Idle,
-    /// Waiting for the answer to a join.
-    Joining { join: JoinId, key: RoomKey },
+    /// Waiting for the answer to a join sent at `since`.
+    Joining {
+        join: JoinId,
+        key: RoomKey,
+        since: Instant,
+    },
     /// In a room.
     InRoom {
         room: RoomLink,

@@ -171,3 +171,14 @@ fn healthcheck_is_a_subcommand_after_the_settings() -> Result<(), clap::Error> {
     assert_eq!(config.bind.to_string(), "0.0.0.0:9000");
     Ok(())
 }
+
+#[test]
+fn logs_are_text_unless_json_is_asked_for() -> Result<(), clap::Error> {
+    assert_eq!(parse(&[])?.log_format, LogFormat::Text);
+    assert_eq!(
+        parse(&["--log-format", "json"])?.log_format,
+        LogFormat::Json
+    );
+    assert!(parse(&["--log-format", "xml"]).is_err());
+    Ok(())
+}

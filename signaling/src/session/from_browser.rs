@@ -29,7 +29,8 @@ impl Session {
     /// strikes, the connection closed). Every data frame pays, so that a message cut into
     /// many small continuation frames costs what as many text frames would.
     fn admit(&mut self, ctx: &mut ws::WebsocketContext<Self>) -> bool {
-        match self.limiter.check(Instant::now()) {
+        // The frame's arrival, just read from the clock: once per frame is enough.
+        match self.limiter.check(self.last_heard) {
             Verdict::Allowed => true,
             Verdict::Limited => {
                 inc(&self.metrics.rate_limited);
@@ -105,6 +106,7 @@ impl Session {
                 self.state = State::Joining {
                     join,
                     key: room.key().clone(),
+                    since: self.last_heard,
                 };
                 self.lobby.join.do_send(Join {
                     session: self.id,
@@ -120,6 +122,7 @@ impl Session {
                 State::InRoom { room, .. } => room.relay(Relay {
                     from: self.id,
                     signal,
+                    arrived: self.last_heard,
                 }),
                 State::Idle | State::Joining { .. } => {
                     self.send_error(ctx, ErrorCode::NotInRoom, "join a room before signalling");

@@ -27,8 +27,13 @@ impl Handler<ToSession> for Session {
                 room_id,
                 joined,
             } => match &self.state {
-                State::Joining { join: current, key } if *current == join => {
+                State::Joining {
+                    join: current,
+                    key,
+                    since,
+                } if *current == join => {
                     tracing::debug!(session = %self.id, room = %room_hint(key), "admitted");
+                    self.metrics.join_latency.observe(since.elapsed());
                     let key = key.clone();
                     self.state = State::InRoom { room, room_id, key };
                     self.send(ctx, &joined);
@@ -76,10 +81,16 @@ impl Handler<ToSession> for Session {
                 room_id,
                 msg,
                 queued: _,
+                arrived,
             } => match &self.state {
                 State::InRoom {
                     room_id: current, ..
-                } if *current == room_id => self.send(ctx, &msg),
+                } if *current == room_id => {
+                    self.send(ctx, &msg);
+                    if let Some(arrived) = arrived {
+                        self.metrics.relay_latency.observe(arrived.elapsed());
+                    }
+                }
                 _ => {
                     tracing::debug!(session = %self.id, "delivery from a room left behind dropped")
                 }

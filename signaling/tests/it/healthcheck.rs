@@ -114,3 +114,30 @@ async fn sigterm_closes_the_websockets_with_1001_and_exits_0() {
 async fn sigint_closes_the_websockets_with_1001_and_exits_0() {
     stops_gracefully_on("INT").await;
 }
+
+/// `--log-format json` (or `DUET_LOG_FORMAT=json`, as the image is configured) writes one JSON
+/// object a line, for log shippers; the default stays plain text.
+#[actix_web::test]
+async fn the_log_is_json_lines_when_asked() {
+    for (args, env) in [
+        (&["--log-format", "json"][..], &[][..]),
+        (&[][..], &[("DUET_LOG_FORMAT", "json")][..]),
+    ] {
+        let service = Service::start(args, env);
+        let line: serde_json::Value = serde_json::from_str(&service.announced)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", service.announced));
+        assert_eq!(line["level"], "INFO", "{line}");
+        assert!(
+            line["fields"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("listening on http://")),
+            "{line}"
+        );
+    }
+    let service = Service::start(&[], &[]);
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&service.announced).is_err(),
+        "{}",
+        service.announced
+    );
+}

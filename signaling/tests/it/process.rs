@@ -47,6 +47,8 @@ pub struct Service {
     child: Child,
     /// Where it listens.
     pub addr: SocketAddr,
+    /// The line that announced it: the first of its log that the test sees.
+    pub announced: String,
 }
 
 impl Service {
@@ -66,7 +68,11 @@ impl Service {
             let _ = child.kill();
             panic!("no address in {line:?}");
         };
-        Self { child, addr }
+        Self {
+            child,
+            addr,
+            announced: line,
+        }
     }
 
     /// Sends the process `signal` (`TERM`, `INT`) with kill(1): the test needs no crate for
