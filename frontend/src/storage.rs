@@ -13,7 +13,7 @@ use shared::{ResumeToken, RoomKey};
 
 /// How many tokens the profile keeps per room: a room holds two people, and two tabs of one
 /// profile can be both of them.
-pub const SHARED_TOKENS: usize = 2;
+pub const SHARED_TOKENS: usize = shared::ROOM_CAPACITY;
 
 /// This tab's token lives in `sessionStorage` under the same name as the profile's newest.
 fn own_key(room: &RoomKey) -> String {

@@ -100,6 +100,32 @@ async fn metrics_count_real_traffic() {
     finish!(server, c, _d);
 }
 
+/// `/metrics` has the two latencies docs/benchmarks.md measures, as histograms: a join's
+/// arrival → `joined`, and a signal's arrival → its hand-off to the other person, one
+/// observation per admitted join and per relayed signal.
+#[actix_web::test]
+async fn metrics_have_join_and_relay_latency_histograms() {
+    let server = start(&[]).await;
+    let addr = server.addr();
+    let (mut a, _, mut b, _) = pair(addr, "timed").await;
+    assert_relays(&mut a, &mut b).await;
+    let m = scrape(addr).await;
+    for family in ["duet_join_duration_seconds", "duet_relay_duration_seconds"] {
+        assert_eq!(m.get(&format!("{family}_count")), Some(&2.0), "{m:?}");
+        assert_eq!(
+            m.get(&format!("{family}_bucket{{le=\"+Inf\"}}")),
+            Some(&2.0),
+            "{m:?}"
+        );
+        let sum = m[&format!("{family}_sum")];
+        assert!(
+            sum > 0.0 && sum < PATIENCE.as_secs_f64(),
+            "{family}_sum {sum}"
+        );
+    }
+    finish!(server, a, b);
+}
+
 #[actix_web::test]
 async fn connections_over_the_per_address_cap_get_429() {
     let server = start(&["--max-connections-per-ip", "3"]).await;
