@@ -246,8 +246,11 @@ async fn a_client_that_stops_reading_is_evicted_and_forgotten() {
     ])
     .await;
     let addr = server.addr();
-    let (mut sender, _, slow, _) = pair(addr, "flood").await;
-    // From here `slow` reads nothing: its socket buffers fill, then the service's.
+    let (mut sender, _, mut slow, _) = pair(addr, "flood").await;
+    // From here `slow` reads nothing: its socket buffers fill, then the service's. It still
+    // sends pings, as a browser whose tab is alive but starved would: only the queue may
+    // evict it here, never the heartbeat (both wait one client timeout, and under load
+    // filling the buffers can take longer than that).
     let frame = big_signal();
     let told = within("the sender to hear that the slow one is gone", async {
         loop {
@@ -258,6 +261,8 @@ async fn a_client_that_stops_reading_is_evicted_and_forgotten() {
                     .await
                     .unwrap_or_else(|e| panic!("send: {e}"));
             }
+            // Once evicted, the service may have closed it: a failed ping is expected then.
+            let _ = slow.ws.send(Message::Ping(Default::default())).await;
             while let Ok(next) =
                 tokio::time::timeout(Duration::from_millis(1), sender.ws.next()).await
             {
