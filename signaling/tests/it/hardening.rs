@@ -241,8 +241,14 @@ async fn a_client_that_stops_reading_is_evicted_and_forgotten() {
         "100000",
         "--heartbeat-interval",
         "300ms",
+        // The client timeout is also the sockets' TCP_USER_TIMEOUT. The kernel checks it when
+        // a zero-window probe fires (backing off from 200 ms: 0.2, 0.6, 1.4, 3.0 s after the
+        // slow one's window closed), so with 2 s it aborts the stalled connection about 3 s
+        // after the window closed, while the eviction comes 2 s after the queue overflows,
+        // which is shortly after. With 1 s the two were 0.4 s apart, and a loaded machine
+        // filling the buffers slower than that let the kernel win (no eviction counted).
         "--client-timeout",
-        "1s",
+        "2s",
     ])
     .await;
     let addr = server.addr();
