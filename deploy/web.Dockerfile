@@ -12,10 +12,11 @@
 #     -e DUET_DOMAIN=duet.example -e DUET_TLS=you@example.com duet-web
 
 ARG RUST_VERSION=1.95
-ARG NODE_VERSION=20
+ARG NODE_VERSION=24
 
-# Node.js for npm's binaryen (wasm-opt): the version the project develops with (20), not
-# bookworm's 18, whose older V8 has never been tried with current binaryen.
+# Node.js for npm's binaryen (wasm-opt): the LTS the project develops with (24; 20 reached its
+# end of life in April 2026), not bookworm's 18, whose older V8 has never been tried with
+# current binaryen.
 FROM node:${NODE_VERSION}-bookworm-slim AS node
 
 FROM rust:${RUST_VERSION}-slim-bookworm AS build

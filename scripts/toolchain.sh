@@ -13,7 +13,9 @@ TRUNK_VERSION="0.21.14" # 0.22 needs a newer rustc than this machine's 1.95
 TOOLS_DIR="${DUET_TOOLS_DIR:-$HOME/.cache/duet}"
 # $TOOLS_DIR/bin: single tools linked out of their own environments (hadolint's venv), so that
 # the venv's python3 and pip never shadow the system's.
-export PATH="$TOOLS_DIR/bin:$TOOLS_DIR/binaryen/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# $TOOLS_DIR/node/node_modules/.bin: Node.js from npm, when the system's is older than Duet
+# needs (see ensure_node).
+export PATH="$TOOLS_DIR/bin:$TOOLS_DIR/node/node_modules/.bin:$TOOLS_DIR/binaryen/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -154,30 +156,33 @@ ensure_hadolint() {
   fi
 }
 
-NODE_MAJOR_MIN=20 # e2e/package.json's engines; `node --test --test-concurrency` needs 20.10+
+# Node.js 20 reached its end of life in April 2026; 24 is the LTS supported longest (to April
+# 2028). e2e/package.json's engines say the same.
+NODE_MAJOR_MIN=24
+NODE_VERSION="24.21.0"
 
-# Node.js and npm (wasm-opt comes from npm; the e2e tests run on node): Debian's, when none
-# is installed and Debian's is new enough. Debian 12's is 18, too old: then say what to do
-# rather than install a node the tests cannot run on.
+# Node.js and npm (wasm-opt comes from npm; the e2e tests run on node). npm comes from the
+# system (Debian's, installed when missing). Node.js too when it is new enough; otherwise
+# (Debian 12's is 18) npm's `node` package, which unpacks the official build for this
+# platform from the npm registry into $TOOLS_DIR/node, first on PATH from then on.
 ensure_node() {
-  local have candidate
-  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  local have
+  if ! command -v npm >/dev/null; then
     command -v apt-get >/dev/null ||
-      { echo "Duet needs Node.js $NODE_MAJOR_MIN+ and npm first" >&2; return 1; }
-    apt_update_once || return 1
-    candidate="$(apt-cache policy nodejs | awk '/Candidate:/ { print $2 }')"
-    candidate="${candidate#*:}" # drop an epoch
-    if [ -z "$candidate" ] || [ "$candidate" = "(none)" ] || [ "${candidate%%.*}" -lt "$NODE_MAJOR_MIN" ]; then
-      echo "Duet needs Node.js $NODE_MAJOR_MIN+ and npm; this system's package is ${candidate:-none}:" \
-        "install Node.js $NODE_MAJOR_MIN or newer (nodejs.org, or NodeSource's apt repository) first" >&2
-      return 1
-    fi
+      { echo "Duet needs npm (and Node.js) first" >&2; return 1; }
     ensure_debian_packages --lean node:nodejs npm:npm || return 1
   fi
-  have="$(node -p 'process.versions.node.split(".")[0]')"
+  have="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
   if [ "$have" -lt "$NODE_MAJOR_MIN" ]; then
-    echo "Duet needs Node.js $NODE_MAJOR_MIN+; this node is $(node --version)" >&2
-    return 1
+    say "installing Node.js $NODE_VERSION (npm's node package; this system's is $(node --version 2>/dev/null || echo none))"
+    mkdir -p "$TOOLS_DIR/node"
+    npm install --prefix "$TOOLS_DIR/node" --no-audit --no-fund --silent "node@$NODE_VERSION" || return 1
+    hash -r
+    have="$(node -p 'process.versions.node.split(".")[0]')"
+    if [ "$have" -lt "$NODE_MAJOR_MIN" ]; then
+      echo "Duet needs Node.js $NODE_MAJOR_MIN+; this node is $(node --version)" >&2
+      return 1
+    fi
   fi
 }
 

@@ -16,10 +16,11 @@ use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::{
-    await_peer, cpu_of, drain, duet_command, join, now_us, percentile, stamped, Args, Kind, Rows,
-    ServerRef,
-};
+use crate::cli::{Args, Kind};
+use crate::clients::{await_peer, drain, join, now_us, stamped, ServerRef};
+use crate::procfs::cpu_of;
+use crate::report::{percentile, Rows};
+use crate::server::duet_command;
 
 /// A server-side process: a replica or Redis.
 struct Process {

@@ -46,7 +46,7 @@ pub fn save_relay_offered(offered: bool) {
 
 /// How many tokens the profile keeps per room: a room holds two people, and two tabs of one
 /// profile can be both of them.
-pub const SHARED_TOKENS: usize = 2;
+pub const SHARED_TOKENS: usize = shared::ROOM_CAPACITY;
 
 /// This tab's token lives in `sessionStorage` under the same name as the profile's newest.
 fn own_key(room: &RoomKey) -> String {

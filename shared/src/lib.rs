@@ -5,12 +5,19 @@
 //! `type` field. Room names only ever exist as a parsed [`RoomName`]. `docs/protocol.md`
 //! describes the sequences; a test parses every example in it against these types.
 
+mod codec;
+mod error_code;
+mod hex;
 mod protocol;
+mod resume_token;
 mod room_name;
 
+pub use codec::{DecodeError, Payload};
+pub use error_code::ErrorCode;
+pub use hex::to_hex;
 pub use protocol::{
-    ClientMsg, DecodeError, ErrorCode, IceCandidate, IceServer, LeaveReason, Payload, RawSignal,
-    ResumeToken, ResumeTokenError, Role, SdpKind, ServerMsg, SessionDescription, Signal,
-    MAX_MESSAGE_BYTES,
+    ClientMsg, IceCandidate, IceServer, LeaveReason, RawSignal, Role, SdpKind, ServerMsg,
+    SessionDescription, Signal, MAX_MESSAGE_BYTES, ROOM_CAPACITY,
 };
+pub use resume_token::{ResumeToken, ResumeTokenError};
 pub use room_name::{RoomKey, RoomName, RoomNameError, MAX_ROOM_NAME_CHARS};

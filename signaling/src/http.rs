@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Instant;
 
-use actix::Addr;
+use actix::Recipient;
 use actix_files::{Files, NamedFile};
 use actix_web::dev::{fn_service, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
@@ -16,7 +16,7 @@ use shared::MAX_MESSAGE_BYTES;
 
 use crate::frame_guard::FrameGuard;
 use crate::ip_limits::IpLimits;
-use crate::lobby::{GetStats, Lobby};
+use crate::messages::{GetStats, LobbyLink};
 use crate::metrics::{self, inc, Metrics};
 use crate::origin::OriginPolicy;
 use crate::session::{Session, SessionSettings};
@@ -25,7 +25,9 @@ use crate::session::{Session, SessionSettings};
 #[derive(Clone)]
 pub struct AppState {
     /// The lobby every session talks to.
-    pub lobby: Addr<Lobby>,
+    pub lobby: Arc<LobbyLink>,
+    /// The lobby's bookkeeping, for `/metrics`.
+    pub stats: Recipient<GetStats>,
     /// Who may open a WebSocket.
     pub origins: OriginPolicy,
     /// Heartbeat and rate-limit settings for new sessions.
@@ -128,10 +130,10 @@ fn client_ip(req: &HttpRequest, trust_x_forwarded_for: bool) -> Option<IpAddr> {
 
 /// Prometheus metrics. Not for the public: the Caddyfile proxies only `/ws` and the app.
 async fn metrics_page(state: web::Data<AppState>) -> HttpResponse {
-    match state.lobby.send(GetStats).await {
+    match state.stats.send(GetStats).await {
         Ok(stats) => HttpResponse::Ok()
             .content_type(metrics::CONTENT_TYPE)
-            .body(state.metrics.render(stats)),
+            .body(state.metrics.page(stats)),
         Err(_) => HttpResponse::ServiceUnavailable().body("the lobby is gone\n"),
     }
 }

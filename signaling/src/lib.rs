@@ -5,12 +5,16 @@
 //! WebRTC negotiation between them; the media itself never passes through here.
 //!
 //! The shape follows actix's chat example: a [`lobby::Lobby`] actor maps room names to
-//! [`room_actor::RoomActor`]s, each of which applies the occupancy rules of [`room::Room`] to
-//! the [`session::Session`] actors (one per WebSocket) in it. With `--redis-url`, replicas
-//! share rooms through Redis ([`cluster`]); the actors stay the same.
+//! [`room_actor::RoomActor`]s, which serve the [`session::Session`] actors (one per WebSocket)
+//! in their room; what the actors tell each other is declared in [`messages`]. Who holds a
+//! room's two seats is decided behind one interface, [`seats`]: in this process by the rules
+//! of [`room::Room`], or with `--redis-url` in Redis, shared by replicas ([`cluster`]); the
+//! actors stay the same. Dependencies run one way: http → session → lobby → room → seats
+//! (`scripts/module-cycles.py` checks that no modules import each other in a circle).
 
 pub mod cluster;
 pub mod config;
+pub mod fragments;
 pub mod frame_guard;
 pub mod health;
 pub mod http;
@@ -19,9 +23,12 @@ pub mod lobby;
 pub mod messages;
 pub mod metrics;
 pub mod origin;
+pub mod outbox;
 pub mod rate_limit;
 pub mod room;
 pub mod room_actor;
+pub mod room_hint;
+pub mod seats;
 pub mod session;
 pub mod turn;
 
@@ -38,10 +45,14 @@ use crate::cluster::{Cluster, ClusterError};
 pub use crate::config::{Command, Config, ConfigError};
 use crate::http::AppState;
 use crate::ip_limits::IpLimits;
-use crate::lobby::{GetStats, Lobby, Shutdown, Stats};
+use crate::lobby::Lobby;
+use crate::messages::{GetStats, LobbyControl, LobbyLink, Shutdown, Stats};
 use crate::metrics::Metrics;
 use crate::origin::{InvalidOrigin, OriginPolicy};
 use crate::room_actor::RoomSettings;
+use crate::seats::in_memory::InMemory;
+use crate::seats::in_redis::InRedis;
+use crate::seats::Registry;
 use crate::session::SessionSettings;
 
 /// Why the service could not start or stopped with a failure.
@@ -90,7 +101,7 @@ const SHUTDOWN_TIMEOUT_SECS: u64 = 5;
 pub struct Server {
     addr: SocketAddr,
     handle: ServerHandle,
-    lobby: Addr<Lobby>,
+    lobby: LobbyControl,
     task: tokio::task::JoinHandle<io::Result<()>>,
 }
 
@@ -117,30 +128,32 @@ pub async fn start(config: Config) -> Result<Server, Error> {
         None => tracing::info!("TURN credentials off (no --turn-url)"),
     }
     let metrics = Arc::new(Metrics::default());
-    // The lobby's address exists before the lobby runs (see `LobbyStart`), so that the Redis
-    // bus, which delivers to it, can be set up first and handed to the lobby's rooms.
-    let (lobby, receiver) = lobby_mailbox();
-    let cluster = match config.redis_url() {
-        Some(url) => Some(Arc::new(
-            Cluster::connect(url, config.client_timeout, lobby.clone().recipient())
-                .await
-                .map_err(Error::Redis)?,
-        )),
-        None => None,
+    let rooms = RoomSettings {
+        turn: turn.map(Arc::new),
+        metrics: metrics.clone(),
+        max_queued_bytes: config.max_queued_bytes(),
+        slow_reader_grace: config.client_timeout,
     };
-    let lobby_start = LobbyStart::new(
-        receiver,
-        Lobby::new(RoomSettings {
-            turn: turn.map(Arc::new),
-            metrics: metrics.clone(),
-            max_queued_bytes: config.max_queued_bytes(),
-            cluster,
-            lease_renewal: config.heartbeat_interval,
-            slow_reader_grace: config.client_timeout,
-        }),
-    );
+    let (lobby, control, lobby_start) = match config.redis_url() {
+        None => open_lobby(lobby_mailbox(), InMemory, rooms),
+        Some(url) => {
+            // The lobby's address exists before the lobby runs (see `LobbyStart`), so that the
+            // Redis bus, which delivers to it, can be set up first and handed to its rooms.
+            let (address, receiver) = lobby_mailbox::<InRedis>();
+            let cluster = Cluster::connect(url, config.client_timeout, address.clone().recipient())
+                .await
+                .map_err(Error::Redis)?;
+            let registry = InRedis::new(
+                Arc::new(cluster),
+                metrics.clone(),
+                config.heartbeat_interval,
+            );
+            open_lobby((address, receiver), registry, rooms)
+        }
+    };
     let state = AppState {
-        lobby: lobby.clone(),
+        lobby,
+        stats: control.stats.clone(),
         origins,
         session: SessionSettings {
             heartbeat_interval: config.heartbeat_interval,
@@ -188,18 +201,36 @@ pub async fn start(config: Config) -> Result<Server, Error> {
     Ok(Server {
         addr,
         handle,
-        lobby,
+        lobby: control,
         task,
     })
 }
 
 /// The lobby's mailbox: its address exists now, and [`LobbyStart`] runs the lobby on it on the
 /// first HTTP worker thread to build its app.
-fn lobby_mailbox() -> (Addr<Lobby>, LobbyReceiver) {
+fn lobby_mailbox<R: Registry>() -> (Addr<Lobby<R>>, LobbyReceiver<R>) {
     // 16: the capacity `Actor::start` gives a mailbox (actix's `DEFAULT_CAPACITY`, not
     // exported). `do_send` ignores it anyway; it bounds only `send`/`try_send`.
     let (sender, receiver) = actix::dev::channel::channel(16);
     (Addr::new(sender), receiver)
+}
+
+type LobbyReceiver<R> = actix::dev::channel::AddressReceiver<Lobby<R>>;
+
+/// A lobby whose rooms keep their seats in `registry`, to run on `mailbox`: how sessions and
+/// the server reach it, and how to start it.
+fn open_lobby<R: Registry>(
+    (address, receiver): (Addr<Lobby<R>>, LobbyReceiver<R>),
+    registry: R,
+    rooms: RoomSettings,
+) -> (Arc<LobbyLink>, LobbyControl, LobbyStart) {
+    let link = Arc::new(LobbyLink::new(&address));
+    let control = LobbyControl::new(&address);
+    let lobby = Lobby::new(registry, rooms);
+    let start = LobbyStart::new(move || {
+        actix::Context::with_receiver(receiver).run(lobby);
+    });
+    (link, control, start)
 }
 
 /// The lobby actor, waiting for a thread. It runs on an HTTP worker's arbiter rather than on the
@@ -208,14 +239,14 @@ fn lobby_mailbox() -> (Addr<Lobby>, LobbyReceiver) {
 /// and ~6 cross-thread wake-ups when the lobby sat on the main arbiter. Messages sent before
 /// it runs wait in its mailbox. A worker that restarts its services (same thread) keeps it.
 #[derive(Clone)]
-struct LobbyStart(Arc<std::sync::Mutex<Option<(LobbyReceiver, Lobby)>>>);
+struct LobbyStart(Arc<std::sync::Mutex<Option<StartLobby>>>);
 
-type LobbyReceiver = actix::dev::channel::AddressReceiver<Lobby>;
+type StartLobby = Box<dyn FnOnce() + Send>;
 
 impl LobbyStart {
-    /// `lobby`, to run on `receiver` (from [`lobby_mailbox`]).
-    fn new(receiver: LobbyReceiver, lobby: Lobby) -> Self {
-        Self(Arc::new(std::sync::Mutex::new(Some((receiver, lobby)))))
+    /// `run` starts the lobby on the current arbiter.
+    fn new(run: impl FnOnce() + Send + 'static) -> Self {
+        Self(Arc::new(std::sync::Mutex::new(Some(Box::new(run)))))
     }
 
     /// Starts the lobby on the current arbiter, if no worker has yet.
@@ -225,8 +256,8 @@ impl LobbyStart {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take();
-        if let Some((receiver, lobby)) = pending {
-            actix::Context::with_receiver(receiver).run(lobby);
+        if let Some(run) = pending {
+            run();
         }
     }
 }
@@ -260,6 +291,7 @@ impl Server {
     /// The lobby's bookkeeping: rooms, live tokens and sessions.
     pub async fn stats(&self) -> Result<Stats, Error> {
         self.lobby
+            .stats
             .send(GetStats)
             .await
             .map_err(|_| Error::LobbyGone)
@@ -267,7 +299,7 @@ impl Server {
 
     /// Closes every WebSocket (code 1001), then stops the HTTP server gracefully.
     pub async fn stop(self) -> Result<(), Error> {
-        match self.lobby.send(Shutdown).await {
+        match self.lobby.shutdown.send(Shutdown).await {
             Ok(sessions) => tracing::info!(sessions, "shutting down"),
             Err(_) => tracing::warn!("shutting down without the lobby"),
         }

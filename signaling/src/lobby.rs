@@ -1,61 +1,67 @@
-//! The registry: which room actor serves which room name, which resume tokens are live, and
-//! which sessions are connected (to close them on shutdown).
+//! The lobby: which room actor serves which room name, which resume tokens are live, and which
+//! sessions are connected (to close them on shutdown).
 
 use std::collections::HashMap;
+use std::time::Instant;
 
-use actix::{Actor, Addr, AsyncContext, Context, Handler, Message, Recipient};
-use shared::{ErrorCode, LeaveReason, ResumeToken, RoomKey};
+use actix::{Actor, Addr, AsyncContext, Context, Handler, Recipient};
+use shared::{ErrorCode, ResumeToken, RoomKey};
 
-use crate::cluster::FromBus;
-use crate::messages::{room_hint, Join, RoomId, ToSession};
+use crate::messages::{
+    CloseRoom, Connect, Disconnect, FromBus, FromRoom, GetStats, Join, Leave, Remote, RoomId,
+    Shutdown, Stats, ToSession, Withdraw,
+};
 use crate::room::SessionId;
-use crate::room_actor::{CloseRoom, Leave, Remote, RoomActor, RoomSettings};
+use crate::room_actor::{RoomActor, RoomSettings};
+use crate::room_hint::room_hint;
+use crate::seats::{Registry, Replicated, Seats};
 
-/// The lobby actor. It routes joins but never decides capacity: that is the room actor's.
-pub struct Lobby {
-    rooms: HashMap<RoomKey, RoomEntry>,
-    /// Live resume tokens and the room each was issued for. A token leaves this map when the
-    /// slot it was issued for is freed, which is how tokens expire.
+/// The lobby actor. It routes joins but never decides who gets in: that is the room's seats'.
+pub struct Lobby<R: Registry> {
+    rooms: HashMap<RoomKey, RoomEntry<R::Seats>>,
+    /// Live resume tokens that rooms reported, and the room each was issued for. A token
+    /// leaves this map when the slot it was issued for is freed, which is how tokens expire.
+    /// Empty when the registry keeps tokens itself (Redis checks whose a token is).
     tokens: HashMap<ResumeToken, RoomKey>,
     sessions: HashMap<SessionId, Recipient<ToSession>>,
     next_room_id: u64,
+    /// Makes each room's seats.
+    registry: R,
     /// Handed to every room actor.
     room_settings: RoomSettings,
 }
 
-impl Lobby {
-    /// A lobby whose rooms run with `room_settings`.
-    pub fn new(room_settings: RoomSettings) -> Self {
+impl<R: Registry> Lobby<R> {
+    /// A lobby whose rooms keep their seats in `registry` and run with `room_settings`.
+    pub fn new(registry: R, room_settings: RoomSettings) -> Self {
         Self {
             rooms: HashMap::new(),
             tokens: HashMap::new(),
             sessions: HashMap::new(),
             next_room_id: 0,
+            registry,
             room_settings,
         }
     }
 }
 
-struct RoomEntry {
+struct RoomEntry<S: Seats> {
     id: RoomId,
-    addr: Addr<RoomActor>,
+    addr: Addr<RoomActor<S>>,
     /// Joins sent to this room actor; compared with the joins it has seen before stopping it.
     joins_forwarded: u64,
 }
 
-impl Actor for Lobby {
+impl<R: Registry> Actor for Lobby<R> {
     type Context = Context<Self>;
 }
 
-impl Handler<Join> for Lobby {
+impl<R: Registry> Handler<Join> for Lobby<R> {
     type Result = ();
 
     fn handle(&mut self, msg: Join, ctx: &mut Self::Context) {
         let key = msg.room.key().clone();
-        // With replicas, Redis checks whose a token is (the join script): the lobby only sees
-        // this replica's tokens.
-        let tokens_here = self.room_settings.cluster.is_none();
-        if let Some(token) = msg.resume.as_ref().filter(|_| tokens_here) {
+        if let Some(token) = &msg.resume {
             if self
                 .tokens
                 .get(token)
@@ -73,14 +79,16 @@ impl Handler<Join> for Lobby {
         let entry = self.rooms.entry(key.clone()).or_insert_with(|| {
             self.next_room_id += 1;
             let id = RoomId(self.next_room_id);
-            let (lobby, settings) = (ctx.address(), self.room_settings.clone());
+            let lobby = ctx.address().recipient();
+            let settings = self.room_settings.clone();
+            let seats = self.registry.seats(&key);
             // On the first joiner's thread: with one worker, every hop of a relayed signal
             // stays on it (measured: fewer cross-thread wake-ups per message).
             let addr = match &msg.arbiter {
                 Some(arbiter) => RoomActor::start_in_arbiter(arbiter, move |_| {
-                    RoomActor::new(id, key, lobby, settings)
+                    RoomActor::new(id, key, lobby, settings, seats)
                 }),
-                None => RoomActor::new(id, key, lobby, settings).start(),
+                None => RoomActor::new(id, key, lobby, settings, seats).start(),
             };
             RoomEntry {
                 id,
@@ -93,23 +101,7 @@ impl Handler<Join> for Lobby {
     }
 }
 
-/// Makes a session that asked to join leave again, whether or not the join got in yet.
-///
-/// Sent through the lobby, not straight to the room, because the session does not know its
-/// room actor until admitted; the lobby forwards it after the join, so the room sees both in
-/// order.
-#[derive(Debug, Message)]
-#[rtype(result = "()")]
-pub struct Withdraw {
-    /// The room the session asked to join.
-    pub key: RoomKey,
-    /// Who withdraws.
-    pub session: SessionId,
-    /// What the other person is told, should the join have got in.
-    pub reason: LeaveReason,
-}
-
-impl Handler<Withdraw> for Lobby {
+impl<R: Registry> Handler<Withdraw> for Lobby<R> {
     type Result = ();
 
     fn handle(&mut self, msg: Withdraw, _ctx: &mut Self::Context) {
@@ -122,40 +114,48 @@ impl Handler<Withdraw> for Lobby {
     }
 }
 
-/// Sent by a room actor that has nobody in it.
-#[derive(Debug, Message)]
-#[rtype(result = "()")]
-pub struct RoomEmpty {
-    /// The room.
-    pub key: RoomKey,
-    /// Which actor reports.
-    pub room_id: RoomId,
-    /// How many joins the room actor has handled.
-    pub joins_seen: u64,
-}
-
-impl Handler<RoomEmpty> for Lobby {
+impl<R: Registry> Handler<FromRoom> for Lobby<R> {
     type Result = ();
 
-    fn handle(&mut self, msg: RoomEmpty, _ctx: &mut Self::Context) {
-        let Some(entry) = self.rooms.get(&msg.key) else {
-            return;
-        };
-        if entry.id != msg.room_id {
-            return;
-        }
-        if entry.joins_forwarded == msg.joins_seen {
-            if let Some(entry) = self.rooms.remove(&msg.key) {
-                entry.addr.do_send(CloseRoom);
+    fn handle(&mut self, msg: FromRoom, _ctx: &mut Self::Context) {
+        match msg {
+            FromRoom::Empty {
+                key,
+                room_id,
+                joins_seen,
+            } => {
+                let Some(entry) = self.rooms.get(&key) else {
+                    return;
+                };
+                if entry.id != room_id {
+                    return;
+                }
+                if entry.joins_forwarded == joins_seen {
+                    if let Some(entry) = self.rooms.remove(&key) {
+                        entry.addr.do_send(CloseRoom);
+                    }
+                } else {
+                    // A join is on its way to the room: it lives on, and reports again when
+                    // it empties.
+                    tracing::debug!(room = %room_hint(&key), "room emptied with a join in flight");
+                }
             }
-        } else {
-            // A join is on its way to the room: it lives on, and reports again when it empties.
-            tracing::debug!(room = %room_hint(&msg.key), "room emptied with a join in flight");
+            FromRoom::TokenIssued { token, key } => {
+                self.tokens.insert(token, key);
+            }
+            FromRoom::TokenFreed { token } => {
+                self.tokens.remove(&token);
+            }
         }
     }
 }
 
-impl Handler<FromBus> for Lobby {
+/// Only a lobby whose seats are shared with other replicas hears from them.
+impl<R> Handler<FromBus> for Lobby<R>
+where
+    R: Registry,
+    R::Seats: Replicated,
+{
     type Result = ();
 
     fn handle(&mut self, FromBus(envelope): FromBus, _ctx: &mut Self::Context) {
@@ -163,6 +163,7 @@ impl Handler<FromBus> for Lobby {
             Some(entry) => entry.addr.do_send(Remote {
                 to: envelope.to,
                 event: envelope.event,
+                arrived: Instant::now(),
             }),
             // The person left this replica's room meanwhile: whatever it was is moot.
             None => {
@@ -172,51 +173,7 @@ impl Handler<FromBus> for Lobby {
     }
 }
 
-/// A room actor issued a resume token.
-#[derive(Debug, Message)]
-#[rtype(result = "()")]
-pub struct TokenIssued {
-    /// The token.
-    pub token: ResumeToken,
-    /// The only room it is good for.
-    pub key: RoomKey,
-}
-
-impl Handler<TokenIssued> for Lobby {
-    type Result = ();
-
-    fn handle(&mut self, msg: TokenIssued, _ctx: &mut Self::Context) {
-        self.tokens.insert(msg.token, msg.key);
-    }
-}
-
-/// The slot a resume token was issued for is free: the token has expired.
-#[derive(Debug, Message)]
-#[rtype(result = "()")]
-pub struct TokenFreed {
-    /// The token.
-    pub token: ResumeToken,
-}
-
-impl Handler<TokenFreed> for Lobby {
-    type Result = ();
-
-    fn handle(&mut self, msg: TokenFreed, _ctx: &mut Self::Context) {
-        self.tokens.remove(&msg.token);
-    }
-}
-
-/// A session opened.
-#[derive(Debug, Message)]
-#[rtype(result = "()")]
-pub struct Connect {
-    /// Who.
-    pub session: SessionId,
-    /// Where to send [`ToSession::Shutdown`].
-    pub recipient: Recipient<ToSession>,
-}
-
-impl Handler<Connect> for Lobby {
+impl<R: Registry> Handler<Connect> for Lobby<R> {
     type Result = ();
 
     fn handle(&mut self, msg: Connect, _ctx: &mut Self::Context) {
@@ -224,15 +181,7 @@ impl Handler<Connect> for Lobby {
     }
 }
 
-/// A session closed.
-#[derive(Debug, Message)]
-#[rtype(result = "()")]
-pub struct Disconnect {
-    /// Who.
-    pub session: SessionId,
-}
-
-impl Handler<Disconnect> for Lobby {
+impl<R: Registry> Handler<Disconnect> for Lobby<R> {
     type Result = ();
 
     fn handle(&mut self, msg: Disconnect, _ctx: &mut Self::Context) {
@@ -240,12 +189,7 @@ impl Handler<Disconnect> for Lobby {
     }
 }
 
-/// The service is stopping: every session closes its connection. Answers how many were told.
-#[derive(Debug, Message)]
-#[rtype(result = "usize")]
-pub struct Shutdown;
-
-impl Handler<Shutdown> for Lobby {
+impl<R: Registry> Handler<Shutdown> for Lobby<R> {
     type Result = usize;
 
     fn handle(&mut self, _msg: Shutdown, _ctx: &mut Self::Context) -> usize {
@@ -256,25 +200,7 @@ impl Handler<Shutdown> for Lobby {
     }
 }
 
-/// A snapshot of the lobby's bookkeeping, for tests and diagnostics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stats {
-    /// Room actors alive.
-    pub rooms: usize,
-    /// Resume tokens still good.
-    pub tokens: usize,
-    /// Connected sessions.
-    pub sessions: usize,
-    /// Redis mode: whether Redis answers and the bus is subscribed. `None` in one process.
-    pub redis_up: Option<bool>,
-}
-
-/// Asks for [`Stats`].
-#[derive(Debug, Message)]
-#[rtype(result = "Stats")]
-pub struct GetStats;
-
-impl Handler<GetStats> for Lobby {
+impl<R: Registry> Handler<GetStats> for Lobby<R> {
     type Result = actix::MessageResult<GetStats>;
 
     fn handle(&mut self, _msg: GetStats, _ctx: &mut Self::Context) -> Self::Result {
@@ -282,11 +208,7 @@ impl Handler<GetStats> for Lobby {
             rooms: self.rooms.len(),
             tokens: self.tokens.len(),
             sessions: self.sessions.len(),
-            redis_up: self
-                .room_settings
-                .cluster
-                .as_ref()
-                .map(|cluster| cluster.is_healthy()),
+            redis_up: self.registry.is_up(),
         })
     }
 }

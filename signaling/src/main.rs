@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use signaling::config::LogFormat;
 use signaling::{health, Command, Config};
 use tracing_subscriber::EnvFilter;
 
@@ -16,11 +17,13 @@ fn main() -> ExitCode {
 }
 
 fn serve(config: Config) -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
+    let log = tracing_subscriber::fmt().with_env_filter(
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+    );
+    match config.log_format {
+        LogFormat::Text => log.init(),
+        LogFormat::Json => log.json().init(),
+    }
     let result = actix_web::rt::System::new().block_on(signaling::run(config));
     match result {
         Ok(()) => ExitCode::SUCCESS,

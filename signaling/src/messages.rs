@@ -1,14 +1,21 @@
-//! What the actors tell each other. Kept apart from the actors so that the session (the one
-//! piece tied to actix-web-actors) can be rewritten without touching rooms or the lobby.
+//! What the actors tell each other, all in one place (as in actix's chat example).
+//!
+//! The actors reach each other through the [`Recipient`]s here, never through each other's
+//! types, so that dependencies run one way (http → session → lobby → room → seats): a
+//! session holds a [`LobbyLink`] and, once admitted, a [`RoomLink`]; a room reports to the
+//! lobby through a `Recipient<FromRoom>`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::time::Instant;
 
-use actix::{Addr, ArbiterHandle, Message, Recipient};
-use shared::{ErrorCode, RawSignal, ResumeToken, RoomKey, RoomName, ServerMsg};
+use actix::{Actor, Addr, ArbiterHandle, Handler, Message, Recipient};
+use shared::{ErrorCode, LeaveReason, RawSignal, ResumeToken, RoomKey, RoomName, ServerMsg};
 
+use crate::cluster::BusEvent;
+/// What arrives from another replica over the bus, for the lobby to route to a room. Declared
+/// by the bus, which delivers it.
+pub use crate::cluster::FromBus;
+use crate::outbox::Outbox;
 use crate::room::SessionId;
-use crate::room_actor::RoomActor;
 
 /// One room actor's identity. A room name can be reused by a new actor after the old one
 /// stopped; messages tagged with this id cannot be mistaken for the new room's.
@@ -20,6 +27,8 @@ pub struct RoomId(pub u64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JoinId(pub u64);
 
+// ---- To a session, from the lobby or its room ----
+
 /// Sent to a session by the lobby or by its room.
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
@@ -29,7 +38,7 @@ pub enum ToSession {
         /// Which join this answers.
         join: JoinId,
         /// The room actor, for relaying and leaving.
-        room: Addr<RoomActor>,
+        room: RoomLink,
         /// The room actor's identity.
         room_id: RoomId,
         /// The `joined` message for the browser.
@@ -69,6 +78,8 @@ pub enum ToSession {
         msg: ServerMsg<RawSignal>,
         /// What the room added to the session's [`Outbox`] for it, taken off on arrival.
         queued: usize,
+        /// A relayed signal: when it reached this process (for `/metrics`' relay latency).
+        arrived: Option<Instant>,
     },
     /// The browser stopped reading: its room dropped it (see [`Outbox`]). Close.
     Evicted {
@@ -83,6 +94,41 @@ pub enum ToSession {
     /// The service is stopping: close the connection.
     Shutdown,
 }
+
+/// How a session reaches the room it is in. Made once per room actor and shared.
+#[derive(Debug, Clone)]
+pub struct RoomLink(std::sync::Arc<RoomRecipients>);
+
+#[derive(Debug)]
+struct RoomRecipients {
+    relay: Recipient<Relay>,
+    leave: Recipient<Leave>,
+}
+
+impl RoomLink {
+    /// The link to the room actor at `room`.
+    pub fn new<A>(room: &Addr<A>) -> Self
+    where
+        A: Actor<Context = actix::Context<A>> + Handler<Relay> + Handler<Leave>,
+    {
+        Self(std::sync::Arc::new(RoomRecipients {
+            relay: room.clone().recipient(),
+            leave: room.clone().recipient(),
+        }))
+    }
+
+    /// Passes a signal to the room.
+    pub fn relay(&self, msg: Relay) {
+        self.0.relay.do_send(msg);
+    }
+
+    /// Leaves the room.
+    pub fn leave(&self, msg: Leave) {
+        self.0.leave.do_send(msg);
+    }
+}
+
+// ---- To the lobby, from sessions and the server ----
 
 /// Asks the lobby, and then the room, to admit a session.
 #[derive(Debug, Message)]
@@ -106,56 +152,184 @@ pub struct Join {
     pub arbiter: Option<ArbiterHandle>,
 }
 
-/// Bytes sent to one session that it has not taken yet.
+/// Makes a session that asked to join leave again, whether or not the join got in yet.
 ///
-/// actix-web-actors keeps no bound on what waits for a WebSocket: once the browser stops
-/// reading, the HTTP layer stops polling the session actor, and every message sent to it
-/// (`do_send` ignores mailbox capacity) piles up in its mailbox. The room adds each delivery's
-/// size here before sending it and the session takes it off on arrival, so the room sees the
-/// pile-up and can drop the session long before memory runs out.
-#[derive(Debug, Clone, Default)]
-pub struct Outbox(Arc<AtomicUsize>);
+/// Sent through the lobby, not straight to the room, because the session does not know its
+/// room actor until admitted; the lobby forwards it after the join, so the room sees both in
+/// order.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct Withdraw {
+    /// The room the session asked to join.
+    pub key: RoomKey,
+    /// Who withdraws.
+    pub session: SessionId,
+    /// What the other person is told, should the join have got in.
+    pub reason: LeaveReason,
+}
 
-impl Outbox {
-    /// Counts `bytes` more on their way; answers the total now waiting.
-    pub fn add(&self, bytes: usize) -> usize {
-        self.0
-            .fetch_add(bytes, Ordering::Relaxed)
-            .saturating_add(bytes)
-    }
+/// A session opened.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct Connect {
+    /// Who.
+    pub session: SessionId,
+    /// Where to send [`ToSession::Shutdown`].
+    pub recipient: Recipient<ToSession>,
+}
 
-    /// Counts `bytes` as taken.
-    pub fn take(&self, bytes: usize) {
-        // Never below zero, even if a caller miscounts.
-        let _ = self
-            .0
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
-                Some(n.saturating_sub(bytes))
-            });
-    }
+/// A session closed.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct Disconnect {
+    /// Who.
+    pub session: SessionId,
+}
 
-    /// Bytes waiting now.
-    pub fn waiting(&self) -> usize {
-        self.0.load(Ordering::Relaxed)
+/// The service is stopping: every session closes its connection. Answers how many were told.
+#[derive(Debug, Message)]
+#[rtype(result = "usize")]
+pub struct Shutdown;
+
+/// A snapshot of the lobby's bookkeeping, for tests and diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    /// Room actors alive.
+    pub rooms: usize,
+    /// Resume tokens still good.
+    pub tokens: usize,
+    /// Connected sessions.
+    pub sessions: usize,
+    /// Redis mode: whether Redis answers and the bus is subscribed. `None` in one process.
+    pub redis_up: Option<bool>,
+}
+
+/// Asks for [`Stats`].
+#[derive(Debug, Message)]
+#[rtype(result = "Stats")]
+pub struct GetStats;
+
+/// How sessions reach the lobby, whatever keeps its rooms' seats. Made once at start and
+/// shared by every session.
+#[derive(Debug)]
+pub struct LobbyLink {
+    /// For [`Join`].
+    pub join: Recipient<Join>,
+    /// For [`Withdraw`].
+    pub withdraw: Recipient<Withdraw>,
+    /// For [`Connect`].
+    pub connect: Recipient<Connect>,
+    /// For [`Disconnect`].
+    pub disconnect: Recipient<Disconnect>,
+}
+
+impl LobbyLink {
+    /// The link to the lobby at `lobby`.
+    pub fn new<A>(lobby: &Addr<A>) -> Self
+    where
+        A: Actor<Context = actix::Context<A>>
+            + Handler<Join>
+            + Handler<Withdraw>
+            + Handler<Connect>
+            + Handler<Disconnect>,
+    {
+        Self {
+            join: lobby.clone().recipient(),
+            withdraw: lobby.clone().recipient(),
+            connect: lobby.clone().recipient(),
+            disconnect: lobby.clone().recipient(),
+        }
     }
 }
 
-/// What a message for a browser weighs in an [`Outbox`]: its payload plus the envelope, an
-/// estimate within a few dozen bytes of the frame sent (encoding it here just to measure
-/// would double the relay's work).
-pub fn queued_size(msg: &ServerMsg<RawSignal>) -> usize {
-    const ENVELOPE: usize = 64;
-    match msg {
-        ServerMsg::Signal { signal } => signal.0.get().len() + ENVELOPE,
-        _ => ENVELOPE,
+/// How the server reaches the lobby: its bookkeeping (for `/metrics` too), and the stop.
+#[derive(Debug, Clone)]
+pub struct LobbyControl {
+    /// For [`GetStats`].
+    pub stats: Recipient<GetStats>,
+    /// For [`Shutdown`].
+    pub shutdown: Recipient<Shutdown>,
+}
+
+impl LobbyControl {
+    /// The control of the lobby at `lobby`.
+    pub fn new<A>(lobby: &Addr<A>) -> Self
+    where
+        A: Actor<Context = actix::Context<A>> + Handler<GetStats> + Handler<Shutdown>,
+    {
+        Self {
+            stats: lobby.clone().recipient(),
+            shutdown: lobby.clone().recipient(),
+        }
     }
 }
 
-/// A room key in a form fit for logs at info level: room names are chosen by people and may
-/// be personal, so only a short hash is shown.
-pub fn room_hint(key: &RoomKey) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    key.hash(&mut hasher);
-    format!("r{:08x}", hasher.finish() as u32)
+// ---- To the lobby, from its rooms ----
+
+/// What a room actor tells the lobby.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub enum FromRoom {
+    /// Nobody is in the room. The lobby stops it unless a join is on its way to it.
+    Empty {
+        /// The room.
+        key: RoomKey,
+        /// Which actor reports.
+        room_id: RoomId,
+        /// How many joins the room actor has handled.
+        joins_seen: u64,
+    },
+    /// The room issued a resume token (in memory: the lobby keeps live tokens).
+    TokenIssued {
+        /// The token.
+        token: ResumeToken,
+        /// The only room it is good for.
+        key: RoomKey,
+    },
+    /// The slot a resume token was issued for is free: the token has expired.
+    TokenFreed {
+        /// The token.
+        token: ResumeToken,
+    },
 }
+
+// ---- To a room, from its sessions and the lobby ----
+
+/// A session gives up its slot.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct Leave {
+    /// Who leaves.
+    pub session: SessionId,
+    /// What the other person is told.
+    pub reason: LeaveReason,
+}
+
+/// A WebRTC payload from one occupant for the other.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct Relay {
+    /// The sender.
+    pub from: SessionId,
+    /// The payload, untouched.
+    pub signal: RawSignal,
+    /// When its frame reached this process.
+    pub arrived: Instant,
+}
+
+/// Something another replica says about one of a room's people (Redis mode).
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct Remote {
+    /// The session it is for.
+    pub to: SessionId,
+    /// What happened.
+    pub event: BusEvent,
+    /// When it reached this process.
+    pub arrived: Instant,
+}
+
+/// Sent by the lobby to a room it has forgotten: no join can reach it any more.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub struct CloseRoom;

@@ -1,16 +1,24 @@
-//! Counters for `/metrics`, in Prometheus's text exposition format (version 0.0.4).
+//! Counters and histograms for `/metrics`, in Prometheus's text exposition format (version
+//! 0.0.4).
 //!
 //! Counters are plain atomics bumped where things happen (a relaxed add costs a few
 //! nanoseconds on the relay path); gauges (rooms, sessions, tokens) are read from the lobby at
-//! scrape time, so they cannot drift from its bookkeeping. No metrics crate: a dozen numbers
-//! do not need a registry.
+//! scrape time, so they cannot drift from its bookkeeping; the two latency histograms are a
+//! fixed set of atomic buckets.
+//!
+//! No metrics crate, by choice: `prometheus-client` (the Prometheus project's own) writes
+//! OpenMetrics, whose counter families are announced without their `_total` suffix and which
+//! ends with `# EOF` under another content type; what scrapers and dashboards of this service
+//! already read (every `duet_*` name and `# TYPE` line below) would change with it. Twenty
+//! numbers and two histograms do not need a registry.
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use shared::ErrorCode;
 
-use crate::lobby::Stats;
+use crate::messages::Stats;
 
 /// The service's counters. Shared by every actor through an `Arc`.
 #[derive(Debug, Default)]
@@ -39,6 +47,68 @@ pub struct Metrics {
     pub redis_errors: AtomicU64,
     /// Errors sent to browsers, one counter per [`ErrorCode`] (indexed by [`code_index`]).
     errors: [AtomicU64; ErrorCode::ALL.len()],
+    /// From a join's arrival to its admission (`joined` sent), Redis's round trips included.
+    pub join_latency: Histogram,
+    /// From a signal's arrival (from the browser, or over the bus from another replica) to
+    /// its hand-off to the other person's connection.
+    pub relay_latency: Histogram,
+}
+
+/// The upper bounds of [`Histogram`]'s buckets, in nanoseconds and as Prometheus writes them
+/// (seconds): from 0.1 ms, a quiet relay, to 2.5 s, a join waiting on an unreachable Redis.
+const BUCKETS: [(u64, &str); 14] = [
+    (100_000, "0.0001"),
+    (250_000, "0.00025"),
+    (500_000, "0.0005"),
+    (1_000_000, "0.001"),
+    (2_500_000, "0.0025"),
+    (5_000_000, "0.005"),
+    (10_000_000, "0.01"),
+    (25_000_000, "0.025"),
+    (50_000_000, "0.05"),
+    (100_000_000, "0.1"),
+    (250_000_000, "0.25"),
+    (500_000_000, "0.5"),
+    (1_000_000_000, "1"),
+    (2_500_000_000, "2.5"),
+];
+
+/// Durations counted into [`BUCKETS`], as a Prometheus histogram.
+#[derive(Debug, Default)]
+pub struct Histogram {
+    /// Observations per bucket, the last for those over every bound; not cumulative (each
+    /// observation touches one counter), summed up when rendered.
+    counts: [AtomicU64; BUCKETS.len() + 1],
+    /// The observations' total, in nanoseconds.
+    sum_nanos: AtomicU64,
+}
+
+impl Histogram {
+    /// Counts one duration.
+    pub fn observe(&self, elapsed: Duration) {
+        let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
+        let bucket = BUCKETS
+            .iter()
+            .position(|&(bound, _)| nanos <= bound)
+            .unwrap_or(BUCKETS.len());
+        inc(&self.counts[bucket]);
+        self.sum_nanos.fetch_add(nanos, Ordering::Relaxed);
+    }
+
+    /// Writes this histogram as the family `name` (`_bucket`, `_sum` and `_count` samples).
+    fn render(&self, out: &mut String, name: &str, help: &str) {
+        family(out, name, help, "histogram");
+        let mut cumulative = 0u64;
+        for (&(_, bound), count) in BUCKETS.iter().zip(&self.counts) {
+            cumulative += count.load(Ordering::Relaxed);
+            let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {cumulative}");
+        }
+        cumulative += self.counts[BUCKETS.len()].load(Ordering::Relaxed);
+        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {cumulative}");
+        let sum = Duration::from_nanos(self.sum_nanos.load(Ordering::Relaxed)).as_secs_f64();
+        let _ = writeln!(out, "{name}_sum {sum}");
+        let _ = writeln!(out, "{name}_count {cumulative}");
+    }
 }
 
 /// Where `code` counts in [`Metrics`]'s error counters.
@@ -66,7 +136,14 @@ impl Metrics {
         self.errors[code_index(code)].load(Ordering::Relaxed)
     }
 
-    /// Everything, with the lobby's gauges, as Prometheus text.
+    /// The whole `/metrics` page: [`Self::render`], then [`Self::render_histograms`].
+    pub fn page(&self, stats: Stats) -> String {
+        let mut out = self.render(stats);
+        self.render_histograms(&mut out);
+        out
+    }
+
+    /// The counters, and the lobby's gauges, as Prometheus text.
     pub fn render(&self, stats: Stats) -> String {
         let mut out = String::with_capacity(4096);
         let gauges = [
@@ -175,6 +252,22 @@ impl Metrics {
     }
 }
 
+impl Metrics {
+    /// The latency histograms, as Prometheus text, after `out`.
+    pub fn render_histograms(&self, out: &mut String) {
+        self.join_latency.render(
+            out,
+            "duet_join_duration_seconds",
+            "From a join's arrival to its admission (joined sent).",
+        );
+        self.relay_latency.render(
+            out,
+            "duet_relay_duration_seconds",
+            "From a signal's arrival (from its browser, or from another replica) to its hand-off to the other person's connection.",
+        );
+    }
+}
+
 /// The `# HELP` and `# TYPE` lines of one metric family.
 fn family(out: &mut String, name: &str, help: &str, kind: &str) {
     // Writing to a String cannot fail.
@@ -222,6 +315,41 @@ mod tests {
                 .count();
             assert_eq!(announced, 1, "{line}");
         }
+    }
+
+    #[test]
+    fn histograms_count_into_cumulative_buckets() {
+        let metrics = Metrics::default();
+        for micros in [50, 300, 300, 40_000] {
+            metrics.relay_latency.observe(Duration::from_micros(micros));
+        }
+        metrics.join_latency.observe(Duration::from_secs(60));
+        let mut text = String::new();
+        metrics.render_histograms(&mut text);
+        for line in [
+            "# TYPE duet_relay_duration_seconds histogram",
+            "duet_relay_duration_seconds_bucket{le=\"0.0001\"} 1",
+            "duet_relay_duration_seconds_bucket{le=\"0.00025\"} 1",
+            "duet_relay_duration_seconds_bucket{le=\"0.0005\"} 3",
+            "duet_relay_duration_seconds_bucket{le=\"0.05\"} 4",
+            "duet_relay_duration_seconds_bucket{le=\"+Inf\"} 4",
+            "duet_relay_duration_seconds_sum 0.04065",
+            "duet_relay_duration_seconds_count 4",
+            "# TYPE duet_join_duration_seconds histogram",
+            "duet_join_duration_seconds_bucket{le=\"2.5\"} 0",
+            "duet_join_duration_seconds_bucket{le=\"+Inf\"} 1",
+            "duet_join_duration_seconds_count 1",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line} not in\n{text}");
+        }
+        // The whole page is the counters and gauges, then the histograms.
+        let page = metrics.page(Stats {
+            rooms: 0,
+            tokens: 0,
+            sessions: 0,
+            redis_up: None,
+        });
+        assert!(page.ends_with(&text), "{page}");
     }
 
     #[test]

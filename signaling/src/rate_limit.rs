@@ -1,4 +1,11 @@
 //! A per-connection token bucket with strikes. Time is passed in, so tests control it.
+//!
+//! Hand-written rather than `governor`, on purpose: governor's GCRA admits the same messages
+//! as this bucket, but reads a clock of its own (tests would need its fake clock instead of
+//! passing `Instant`s), and what Duet needs on top of it, closing a connection after a number
+//! of refusals *in a row*, would still be written here. Its strengths (keyed limiters shared
+//! between threads, waiting for capacity) are not used: each session owns its bucket, which
+//! costs 40 bytes and no atomic operation a message.
 
 use std::time::Instant;
 

@@ -55,13 +55,14 @@ impl Admission {
 #[error("the room already holds two people")]
 pub struct Full;
 
-/// What [`Room::leave`] freed.
+/// What leaving freed: [`Room::leave`]'s answer, and in Redis mode the leave script's, where
+/// people are `P` = [`crate::cluster::Seat`]s.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Departure {
+pub struct Departure<P = SessionId> {
     /// The token of the freed slot, which is no longer good for anything.
     pub token: ResumeToken,
     /// The occupant left behind, who must be told.
-    pub peer: Option<SessionId>,
+    pub peer: Option<P>,
 }
 
 /// The occupants of one room: at most two.
@@ -72,8 +73,8 @@ pub struct Room {
     occupants: Vec<Occupant>,
 }
 
-/// How many people a room holds.
-pub const CAPACITY: usize = 2;
+/// How many people a room holds: the protocol's [`shared::ROOM_CAPACITY`], named for this module.
+pub use shared::ROOM_CAPACITY as CAPACITY;
 
 impl Room {
     /// An empty room.

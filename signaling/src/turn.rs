@@ -83,7 +83,7 @@ pub fn unix_seconds(time: SystemTime) -> u64 {
 
 /// An opaque credential id from random bytes: hex, nothing about the room or the browser.
 pub fn opaque_id(random: &[u8; 8]) -> String {
-    random.iter().map(|b| format!("{b:02x}")).collect()
+    shared::to_hex(random)
 }
 
 /// A TURN relay and how to mint credentials for it.

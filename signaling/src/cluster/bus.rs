@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use shared::{LeaveReason, RawSignal};
 use tokio::sync::mpsc;
 
-use super::{channel, ClusterError, ReplicaId, Seat};
+use super::keys::channel;
+use super::seat::{ReplicaId, Seat};
 use crate::room::SessionId;
 
 /// What one replica tells another about a room one of its people is in.
@@ -85,14 +86,15 @@ pub(super) async fn publish(
     }
 }
 
-/// Subscribes to `channel` and answers the task that passes what arrives to `inbox`,
+/// Subscribes to `replica`'s channel and answers the task that passes what arrives to `inbox`,
 /// resubscribing whenever the connection drops (a Redis restart) until the process ends.
 pub(super) async fn subscribe(
     client: redis::Client,
-    channel: String,
+    replica: ReplicaId,
     inbox: Recipient<FromBus>,
     subscribed: Arc<AtomicBool>,
-) -> Result<impl std::future::Future<Output = ()>, ClusterError> {
+) -> Result<impl std::future::Future<Output = ()>, redis::RedisError> {
+    let channel = channel(replica);
     let mut first = client.get_async_pubsub().await?;
     first.subscribe(&channel).await?;
     Ok(async move {

@@ -1,9 +1,10 @@
 -- KEYS[1] room, KEYS[2] the fresh token's key, KEYS[3] the resume token's key (or KEYS[2])
 -- ARGV[1] seat, ARGV[2] fresh token, ARGV[3] resume token or '', ARGV[4] lease (ms),
--- ARGV[5] the room key as stored in token keys, ARGV[6] token key prefix
+-- ARGV[5] the room key as stored in token keys, ARGV[6] token key prefix, ARGV[7] the room's
+-- capacity (shared::ROOM_CAPACITY)
 -- Answers { 'full' } | { 'wrong_room' } | { 'admitted', role, token, peer seat or '', replaced seat or '' }
 local room, seat, fresh, resume = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
-local lease, room_name, prefix = tonumber(ARGV[4]), ARGV[5], ARGV[6]
+local lease, room_name, prefix, capacity = tonumber(ARGV[4]), ARGV[5], ARGV[6], tonumber(ARGV[7])
 local now = now_ms()
 local occupants = live(room, prefix, now)
 
@@ -28,7 +29,7 @@ if resume ~= '' then
   end
 end
 
-if #occupants >= 2 then
+if #occupants >= capacity then
   save(room, occupants, lease)
   return { 'full' }
 end

@@ -4,81 +4,35 @@
 //! (atomic, so concurrent joins on any replicas cannot overfill a room), and a message for a
 //! person connected to another replica goes over Redis pub/sub to that replica's channel.
 //! Each replica still runs its room actors for the people connected to it; this module is the
-//! one small interface they use instead of the in-memory [`crate::room::Room`].
+//! Redis client their seats use ([`crate::seats::in_redis`]) where one process applies
+//! [`crate::room::Room`]'s rules in memory.
 //!
 //! Presence is a lease: a replica renews its people's slots every heartbeat interval
 //! ([`Cluster::refresh`]); the slots of a replica that died expire after the client timeout.
 
 mod bus;
+mod keys;
+mod scripts;
+mod seat;
 
 use std::fmt;
-use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use actix::Recipient;
 use redis::aio::ConnectionManager;
-use redis::{AsyncCommands, Script, Value};
-use shared::{ResumeToken, Role, RoomKey};
+use redis::{AsyncCommands, ScriptInvocation, Value};
+use shared::{ResumeToken, Role, RoomKey, ROOM_CAPACITY};
 use tokio::sync::mpsc;
 
 pub use bus::{BusEvent, Envelope, FromBus};
+pub use scripts::{JoinOutcome, Presence};
+pub use seat::{InvalidSeat, ReplicaId, Seat};
 
-use crate::room::SessionId;
-
-/// Where every Redis key of Duet starts, so that one Redis can serve other things too.
-const PREFIX: &str = "duet:";
-
-/// One replica's identity: random per process start, so a restarted replica is a new one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ReplicaId(pub u64);
-
-/// A person's connection anywhere in the cluster: which replica, which session on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Seat {
-    /// The replica the connection is on.
-    pub replica: ReplicaId,
-    /// The session on that replica.
-    pub session: SessionId,
-}
-
-impl fmt::Display for Seat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:016x}-{}", self.replica.0, self.session.0)
-    }
-}
-
-/// Text that is not a [`Seat`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not a seat: {0:?}")]
-pub struct InvalidSeat(String);
-
-impl FromStr for Seat {
-    type Err = InvalidSeat;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let invalid = || InvalidSeat(text.to_owned());
-        let (replica, session) = text.split_once('-').ok_or_else(invalid)?;
-        Ok(Self {
-            replica: ReplicaId(u64::from_str_radix(replica, 16).map_err(|_| invalid())?),
-            session: SessionId(session.parse().map_err(|_| invalid())?),
-        })
-    }
-}
-
-impl serde::Serialize for Seat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Seat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+use crate::room::{Departure, SessionId};
+use keys::{room_key, token_prefix};
+use scripts::{parse_join, parse_leave, parse_refresh, role_text, Scripts, UnexpectedAnswer};
 
 /// Why Redis could not answer.
 #[derive(Debug, thiserror::Error)]
@@ -91,31 +45,10 @@ pub enum ClusterError {
     Answer(String),
 }
 
-/// What a join came to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JoinOutcome {
-    /// Admitted, with the same facts as [`crate::room::Admission`], seats for sessions.
-    Admitted {
-        /// The joiner's role.
-        role: Role,
-        /// The joiner's resume token.
-        token: ResumeToken,
-        /// The other person, if any.
-        peer: Option<Seat>,
-        /// On a takeover, the connection that lost the slot.
-        replaced: Option<Seat>,
-    },
-    /// Two other people are in the room.
-    Full,
-    /// The resume token belongs to another room.
-    WrongRoom,
-}
-
-/// A slot freed by [`Cluster::leave`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Departure {
-    /// The other person, who must be told.
-    pub peer: Option<Seat>,
+impl From<UnexpectedAnswer> for ClusterError {
+    fn from(e: UnexpectedAnswer) -> Self {
+        Self::Answer(e.0)
+    }
 }
 
 /// One of this replica's people, as [`Cluster::refresh`] renews them.
@@ -129,34 +62,12 @@ pub struct Holder {
     pub role: Role,
 }
 
-/// What Redis says of one of this replica's people after [`Cluster::refresh`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Presence {
-    /// Still in the room, with this other person.
-    Here {
-        /// The other person, if any.
-        peer: Option<Seat>,
-    },
-    /// Put back in the room: Redis had lost it (a restart). The other person may not have
-    /// been put back yet by their own replica.
-    Restored {
-        /// The other person, if back already.
-        peer: Option<Seat>,
-    },
-    /// Another connection took the slot over with its resume token.
-    Replaced,
-    /// The slot is gone and the room has no place for them any more.
-    Lost,
-}
-
 /// A replica's handle on the shared registry and bus.
 pub struct Cluster {
     replica: ReplicaId,
     redis: ConnectionManager,
     lease: Duration,
-    join: Script,
-    leave: Script,
-    refresh: Script,
+    scripts: Scripts,
     outgoing: mpsc::UnboundedSender<(ReplicaId, String)>,
     /// False from a failed Redis command until one succeeds again.
     healthy: Arc<AtomicBool>,
@@ -171,22 +82,6 @@ impl fmt::Debug for Cluster {
             .field("lease", &self.lease)
             .finish_non_exhaustive()
     }
-}
-
-fn script(body: &str) -> Script {
-    Script::new(&format!("{}\n{body}", include_str!("common.lua")))
-}
-
-fn room_key(key: &RoomKey) -> String {
-    format!("{PREFIX}room:{}", key.as_str())
-}
-
-fn token_prefix() -> String {
-    format!("{PREFIX}token:")
-}
-
-fn channel(replica: ReplicaId) -> String {
-    format!("{PREFIX}bus:{:016x}", replica.0)
 }
 
 impl Cluster {
@@ -214,8 +109,7 @@ impl Cluster {
         let (outgoing, queue) = mpsc::unbounded_channel();
         actix::spawn(bus::publish(redis.clone(), queue, healthy.clone()));
         let subscribed = Arc::new(AtomicBool::new(true));
-        let subscription =
-            bus::subscribe(client, channel(replica), inbox, subscribed.clone()).await?;
+        let subscription = bus::subscribe(client, replica, inbox, subscribed.clone()).await?;
         actix::spawn(subscription);
         tracing::info!(
             replica = format!("{:016x}", replica.0),
@@ -225,9 +119,7 @@ impl Cluster {
             replica,
             redis,
             lease,
-            join: script(include_str!("join.lua")),
-            leave: script(include_str!("leave.lua")),
-            refresh: script(include_str!("refresh.lua")),
+            scripts: Scripts::load(),
             outgoing,
             healthy,
             subscribed,
@@ -278,10 +170,8 @@ impl Cluster {
         let fresh_key = format!("{tokens}{}", fresh.as_str());
         let resume_key =
             resume.map_or_else(|| fresh_key.clone(), |t| format!("{tokens}{}", t.as_str()));
-        let mut redis = self.redis.clone();
-        let answer: Result<Vec<String>, _> = self
-            .join
-            .key(room_key(room))
+        let mut invocation = self.scripts.join.key(room_key(room));
+        invocation
             .key(&fresh_key)
             .key(&resume_key)
             .arg(seat.to_string())
@@ -290,9 +180,8 @@ impl Cluster {
             .arg(self.lease_ms())
             .arg(room.as_str())
             .arg(&tokens)
-            .invoke_async(&mut redis)
-            .await;
-        self.track(answer.map_err(ClusterError::from).and_then(parse_join))
+            .arg(ROOM_CAPACITY);
+        self.run(invocation, parse_join).await
     }
 
     /// Frees `seat`'s slot in `room`. `None` when it holds none (taken over, or expired).
@@ -300,27 +189,13 @@ impl Cluster {
         &self,
         room: &RoomKey,
         seat: Seat,
-    ) -> Result<Option<Departure>, ClusterError> {
-        let mut redis = self.redis.clone();
-        let answer: Result<Vec<String>, _> = self
-            .leave
-            .key(room_key(room))
+    ) -> Result<Option<Departure<Seat>>, ClusterError> {
+        let mut invocation = self.scripts.leave.key(room_key(room));
+        invocation
             .arg(seat.to_string())
             .arg(self.lease_ms())
-            .arg(token_prefix())
-            .invoke_async(&mut redis)
-            .await;
-        self.track(
-            answer
-                .map_err(ClusterError::from)
-                .and_then(|answer| match answer.as_slice() {
-                    [none] if none == "none" => Ok(None),
-                    [left, _token, peer] if left == "left" => Ok(Some(Departure {
-                        peer: parse_seat(peer)?,
-                    })),
-                    _ => Err(ClusterError::Answer(format!("{answer:?}"))),
-                }),
-        )
+            .arg(token_prefix());
+        self.run(invocation, parse_leave).await
     }
 
     /// Renews the leases of this replica's `holders` in `room` and answers, for each in
@@ -330,38 +205,35 @@ impl Cluster {
         room: &RoomKey,
         holders: &[Holder],
     ) -> Result<Vec<Presence>, ClusterError> {
-        let mut redis = self.redis.clone();
-        let mut invocation = self.refresh.key(room_key(room));
+        let mut invocation = self.scripts.refresh.key(room_key(room));
         invocation
             .arg(self.lease_ms())
             .arg(token_prefix())
-            .arg(room.as_str());
+            .arg(room.as_str())
+            .arg(ROOM_CAPACITY);
         for holder in holders {
             invocation
                 .arg(holder.seat.to_string())
                 .arg(holder.token.as_str())
                 .arg(role_text(holder.role));
         }
+        let count = holders.len();
+        self.run(invocation, |answer| parse_refresh(answer, count))
+            .await
+    }
+
+    /// Runs a room script and reads its answer with `parse`.
+    async fn run<T>(
+        &self,
+        invocation: ScriptInvocation<'_>,
+        parse: impl FnOnce(Vec<String>) -> Result<T, UnexpectedAnswer>,
+    ) -> Result<T, ClusterError> {
+        let mut redis = self.redis.clone();
         let answer: Result<Vec<String>, _> = invocation.invoke_async(&mut redis).await;
-        self.track(answer.map_err(ClusterError::from).and_then(|answer| {
-            if answer.len() != holders.len() * 2 {
-                return Err(ClusterError::Answer(format!("{answer:?}")));
-            }
-            answer
-                .chunks(2)
-                .map(|pair| match (pair[0].as_str(), &pair[1]) {
-                    ("here", peer) => Ok(Presence::Here {
-                        peer: parse_seat(peer)?,
-                    }),
-                    ("restored", peer) => Ok(Presence::Restored {
-                        peer: parse_seat(peer)?,
-                    }),
-                    ("replaced", _) => Ok(Presence::Replaced),
-                    ("lost", _) => Ok(Presence::Lost),
-                    _ => Err(ClusterError::Answer(format!("{answer:?}"))),
-                })
-                .collect()
-        }))
+        self.track(match answer {
+            Ok(answer) => parse(answer).map_err(ClusterError::from),
+            Err(e) => Err(e.into()),
+        })
     }
 
     /// Sends `event` for `to`'s session, in `room`, to its replica. Messages to one replica
@@ -391,88 +263,5 @@ impl Cluster {
         let mut redis = self.redis.clone();
         let answer: Result<Value, _> = redis.ping().await;
         self.track(answer.map(|_| ()).map_err(ClusterError::from))
-    }
-}
-
-fn role_text(role: Role) -> &'static str {
-    match role {
-        Role::Polite => "polite",
-        Role::Impolite => "impolite",
-    }
-}
-
-fn parse_role(text: &str) -> Result<Role, ClusterError> {
-    match text {
-        "polite" => Ok(Role::Polite),
-        "impolite" => Ok(Role::Impolite),
-        other => Err(ClusterError::Answer(format!("role {other:?}"))),
-    }
-}
-
-fn parse_seat(text: &str) -> Result<Option<Seat>, ClusterError> {
-    if text.is_empty() {
-        return Ok(None);
-    }
-    text.parse()
-        .map(Some)
-        .map_err(|e: InvalidSeat| ClusterError::Answer(e.to_string()))
-}
-
-fn parse_join(answer: Vec<String>) -> Result<JoinOutcome, ClusterError> {
-    match answer.as_slice() {
-        [full] if full == "full" => Ok(JoinOutcome::Full),
-        [wrong] if wrong == "wrong_room" => Ok(JoinOutcome::WrongRoom),
-        [admitted, role, token, peer, replaced] if admitted == "admitted" => {
-            Ok(JoinOutcome::Admitted {
-                role: parse_role(role)?,
-                token: ResumeToken::parse(token)
-                    .map_err(|e| ClusterError::Answer(format!("token: {e}")))?,
-                peer: parse_seat(peer)?,
-                replaced: parse_seat(replaced)?,
-            })
-        }
-        _ => Err(ClusterError::Answer(format!("{answer:?}"))),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_seat_reads_back_as_written() {
-        let seat = Seat {
-            replica: ReplicaId(0xdead_beef_0000_0001),
-            session: SessionId(42),
-        };
-        assert_eq!(seat.to_string(), "deadbeef00000001-42");
-        assert_eq!("deadbeef00000001-42".parse::<Seat>(), Ok(seat));
-        assert!("nonsense".parse::<Seat>().is_err());
-        assert!("zz-1".parse::<Seat>().is_err());
-    }
-
-    #[test]
-    fn script_answers_parse_or_fail_clearly() {
-        let text = |parts: &[&str]| parts.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        assert_eq!(parse_join(text(&["full"])).ok(), Some(JoinOutcome::Full));
-        let token = "0123456789abcdef0123456789abcdef";
-        let admitted = parse_join(text(&[
-            "admitted",
-            "polite",
-            token,
-            "00000000000000ff-7",
-            "",
-        ]));
-        assert!(matches!(
-            admitted,
-            Ok(JoinOutcome::Admitted {
-                role: Role::Polite,
-                peer: Some(_),
-                replaced: None,
-                ..
-            })
-        ));
-        assert!(parse_join(text(&["admitted", "rude", token, "", ""])).is_err());
-        assert!(parse_join(text(&["what"])).is_err());
     }
 }

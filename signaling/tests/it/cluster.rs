@@ -2,18 +2,16 @@
 //! installs it), with real WebSocket clients. Replicas that must die like a crashed machine
 //! are separate processes killed with SIGKILL; the others run in the test's process.
 
-use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 use futures_util::future::join_all;
 use shared::{ClientMsg, ErrorCode, LeaveReason, ServerMsg};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
+use crate::process::{spawn_until, Service};
 use crate::support::{assert_relays, finish, http_get, room, start, within, Client};
-
-const BIN: &str = env!("CARGO_BIN_EXE_duet-signaling");
 
 /// A `redis-server` on a loopback port of its own, without persistence (a restart loses
 /// everything, the worst case for recovery).
@@ -27,28 +25,6 @@ fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free port")
-}
-
-/// Starts `command` and waits until a line of its standard output contains `ready`,
-/// answering the child and that line.
-fn spawn_until(mut command: Command, ready: &str) -> (Child, String) {
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {command:?}: {e} (is it installed?)"));
-    let stdout = child.stdout.take().expect("piped stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let line = loop {
-        match lines.next() {
-            Some(Ok(line)) if line.contains(ready) => break line,
-            Some(Ok(_)) => continue,
-            _ => panic!("{command:?} ended before saying {ready:?}"),
-        }
-    };
-    // Keep draining, so the child never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, line)
 }
 
 impl Redis {
@@ -89,52 +65,10 @@ impl Drop for Redis {
 }
 
 /// A replica in a process of its own, so that it can die without a word.
-struct Process {
-    addr: SocketAddr,
-    child: Child,
-}
-
-impl Process {
-    fn start(redis: &Redis, extra: &[&str]) -> Self {
-        let mut command = Command::new(BIN);
-        command
-            .args([
-                "--bind",
-                "127.0.0.1:0",
-                "--workers",
-                "1",
-                "--redis-url",
-                &redis.url(),
-            ])
-            .args(extra)
-            .env_clear()
-            .env("RUST_LOG", "info")
-            .env("NO_COLOR", "1");
-        let (child, line) = spawn_until(command, "listening on http://");
-        let addr = line
-            .split("listening on http://")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|addr| {
-                addr.trim_end_matches(|c: char| !c.is_ascii_digit())
-                    .parse()
-                    .ok()
-            })
-            .unwrap_or_else(|| panic!("no address in {line:?}"));
-        Self { addr, child }
-    }
-
-    /// SIGKILL: no close frames, no goodbyes, as when a machine dies.
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        self.kill();
-    }
+fn replica(redis: &Redis, extra: &[&str]) -> Service {
+    let url = redis.url();
+    let args = [&["--redis-url", url.as_str()], extra].concat();
+    Service::start(&args, &[("RUST_LOG", "info")])
 }
 
 /// Short heartbeats, so that slots of a dead replica expire within a test's patience.
@@ -228,7 +162,7 @@ async fn a_hundred_simultaneous_joins_over_three_replicas_admit_exactly_two() {
 #[actix_web::test]
 async fn a_person_whose_replica_died_resumes_on_another_and_the_call_goes_on() {
     let redis = Redis::start();
-    let mut doomed = Process::start(&redis, &[]);
+    let mut doomed = replica(&redis, &[]);
     let survivor = start(&["--redis-url", &redis.url()]).await;
     let spare = start(&["--redis-url", &redis.url()]).await;
     let mut a = Client::connect(doomed.addr).await;
@@ -265,7 +199,7 @@ async fn a_person_whose_replica_died_resumes_on_another_and_the_call_goes_on() {
 #[actix_web::test]
 async fn a_dead_replicas_slots_are_freed_within_the_client_timeout() {
     let redis = Redis::start();
-    let mut doomed = Process::start(&redis, &FAST);
+    let mut doomed = replica(&redis, &FAST);
     let mut fast = vec!["--redis-url", "placeholder"];
     fast.extend(FAST);
     let url = redis.url();

@@ -100,6 +100,32 @@ async fn metrics_count_real_traffic() {
     finish!(server, c, _d);
 }
 
+/// `/metrics` has the two latencies docs/benchmarks.md measures, as histograms: a join's
+/// arrival → `joined`, and a signal's arrival → its hand-off to the other person, one
+/// observation per admitted join and per relayed signal.
+#[actix_web::test]
+async fn metrics_have_join_and_relay_latency_histograms() {
+    let server = start(&[]).await;
+    let addr = server.addr();
+    let (mut a, _, mut b, _) = pair(addr, "timed").await;
+    assert_relays(&mut a, &mut b).await;
+    let m = scrape(addr).await;
+    for family in ["duet_join_duration_seconds", "duet_relay_duration_seconds"] {
+        assert_eq!(m.get(&format!("{family}_count")), Some(&2.0), "{m:?}");
+        assert_eq!(
+            m.get(&format!("{family}_bucket{{le=\"+Inf\"}}")),
+            Some(&2.0),
+            "{m:?}"
+        );
+        let sum = m[&format!("{family}_sum")];
+        assert!(
+            sum > 0.0 && sum < PATIENCE.as_secs_f64(),
+            "{family}_sum {sum}"
+        );
+    }
+    finish!(server, a, b);
+}
+
 #[actix_web::test]
 async fn connections_over_the_per_address_cap_get_429() {
     let server = start(&["--max-connections-per-ip", "3"]).await;
@@ -215,13 +241,22 @@ async fn a_client_that_stops_reading_is_evicted_and_forgotten() {
         "100000",
         "--heartbeat-interval",
         "300ms",
+        // The client timeout is also the sockets' TCP_USER_TIMEOUT. The kernel checks it when
+        // a zero-window probe fires (backing off from 200 ms: 0.2, 0.6, 1.4, 3.0 s after the
+        // slow one's window closed), so with 2 s it aborts the stalled connection about 3 s
+        // after the window closed, while the eviction comes 2 s after the queue overflows,
+        // which is shortly after. With 1 s the two were 0.4 s apart, and a loaded machine
+        // filling the buffers slower than that let the kernel win (no eviction counted).
         "--client-timeout",
-        "1s",
+        "2s",
     ])
     .await;
     let addr = server.addr();
-    let (mut sender, _, slow, _) = pair(addr, "flood").await;
-    // From here `slow` reads nothing: its socket buffers fill, then the service's.
+    let (mut sender, _, mut slow, _) = pair(addr, "flood").await;
+    // From here `slow` reads nothing: its socket buffers fill, then the service's. It still
+    // sends pings, as a browser whose tab is alive but starved would: only the queue may
+    // evict it here, never the heartbeat (both wait one client timeout, and under load
+    // filling the buffers can take longer than that).
     let frame = big_signal();
     let told = within("the sender to hear that the slow one is gone", async {
         loop {
@@ -232,6 +267,8 @@ async fn a_client_that_stops_reading_is_evicted_and_forgotten() {
                     .await
                     .unwrap_or_else(|e| panic!("send: {e}"));
             }
+            // Once evicted, the service may have closed it: a failed ping is expected then.
+            let _ = slow.ws.send(Message::Ping(Default::default())).await;
             while let Ok(next) =
                 tokio::time::timeout(Duration::from_millis(1), sender.ws.next()).await
             {

@@ -1,15 +1,13 @@
 //! The built binary: `duet-signaling healthcheck` against a running service and a closed
 //! port, and the service itself stopping gracefully on SIGTERM and SIGINT.
 
-use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Command, Output};
 
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
-use crate::support::{finish, start, within, Client};
-
-const BIN: &str = env!("CARGO_BIN_EXE_duet-signaling");
+use crate::process::{Service, BIN};
+use crate::support::{finish, start, Client};
 
 /// Runs the binary with `args` and no inherited environment (no stray `DUET_*` settings).
 async fn run(args: &[&str]) -> Output {
@@ -90,90 +88,9 @@ async fn help_never_shows_the_turn_secret() {
     assert!(!help.contains("hunter2"), "{help}");
 }
 
-/// The service, run as its binary on a free port, and the address it announced.
-struct Running {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Running {
-    /// Starts the binary on 127.0.0.1:0 and waits for its "listening on" line.
-    async fn start() -> Self {
-        let mut child = Command::new(BIN)
-            .args(["--bind", "127.0.0.1:0", "--workers", "1"])
-            .env_clear()
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the binary starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        // Reads the log for as long as the process writes it, so that it never blocks on a
-        // full pipe; the address goes back once.
-        std::thread::spawn(move || {
-            let mut tx = Some(tx);
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some((_, rest)) = line.split_once("listening on http://") {
-                    let addr = rest
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned();
-                    if let Some(tx) = tx.take() {
-                        let _ = tx.send(addr);
-                    }
-                }
-            }
-        });
-        let addr = match within("the service to listen", rx).await {
-            Ok(addr) => addr,
-            Err(_) => {
-                let _ = child.kill();
-                panic!("the service ended before it listened: {:?}", child.wait());
-            }
-        };
-        let addr = addr
-            .parse()
-            .unwrap_or_else(|e| panic!("listening on {addr:?}: {e}"));
-        Self { child, addr }
-    }
-
-    /// Sends the process `signal` (`TERM`, `INT`) with kill(1): the test needs no crate for
-    /// one system call.
-    fn signal(&self, signal: &str) {
-        let status = Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(self.child.id().to_string())
-            .status()
-            .expect("kill runs");
-        assert!(status.success(), "kill -{signal}: {status}");
-    }
-
-    /// Waits for the process to end, killing it if it has not within the test's patience.
-    async fn exit(mut self) -> ExitStatus {
-        let pid = self.child.id();
-        let waited = tokio::time::timeout(
-            crate::support::PATIENCE,
-            tokio::task::spawn_blocking(move || self.child.wait()),
-        )
-        .await;
-        match waited {
-            Ok(status) => status.expect("the wait thread").expect("wait"),
-            Err(_) => {
-                let _ = Command::new("kill")
-                    .args(["-KILL", &pid.to_string()])
-                    .status();
-                panic!("the service did not exit after the signal");
-            }
-        }
-    }
-}
-
 /// The service closes every WebSocket with 1001 (going away) on `signal`, then exits 0.
 async fn stops_gracefully_on(signal: &str) {
-    let service = Running::start().await;
+    let service = Service::start(&[], &[]);
     let mut a = Client::connect(service.addr).await;
     assert!(!a.join("until the signal").await.peer_present);
     let mut b = Client::connect(service.addr).await;
@@ -196,4 +113,31 @@ async fn sigterm_closes_the_websockets_with_1001_and_exits_0() {
 #[actix_web::test]
 async fn sigint_closes_the_websockets_with_1001_and_exits_0() {
     stops_gracefully_on("INT").await;
+}
+
+/// `--log-format json` (or `DUET_LOG_FORMAT=json`, as the image is configured) writes one JSON
+/// object a line, for log shippers; the default stays plain text.
+#[actix_web::test]
+async fn the_log_is_json_lines_when_asked() {
+    for (args, env) in [
+        (&["--log-format", "json"][..], &[][..]),
+        (&[][..], &[("DUET_LOG_FORMAT", "json")][..]),
+    ] {
+        let service = Service::start(args, env);
+        let line: serde_json::Value = serde_json::from_str(&service.announced)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", service.announced));
+        assert_eq!(line["level"], "INFO", "{line}");
+        assert!(
+            line["fields"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("listening on http://")),
+            "{line}"
+        );
+    }
+    let service = Service::start(&[], &[]);
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&service.announced).is_err(),
+        "{}",
+        service.announced
+    );
 }

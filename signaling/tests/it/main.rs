@@ -9,6 +9,7 @@ mod cluster;
 mod hardening;
 mod healthcheck;
 mod http;
+mod process;
 mod room_props;
 mod rooms;
 mod soak;
