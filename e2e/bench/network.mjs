@@ -172,7 +172,7 @@ try {
 report.load_at_end = load();
 
 console.log(JSON.stringify(report, null, 2));
-console.log('\n| scenario | join → first remote frame, p50 (5 calls) | what it is about, p50 (all samples) |');
+console.log(`\n| scenario | join → first remote frame, p50 (${calls} calls) | what it is about, p50 (all samples) |`);
 console.log('|---|---|---|');
 for (const s of report.scenarios) {
   const extra = [];
