@@ -219,7 +219,11 @@ impl Reducible for AppState {
             }
             Action::ChatSent(text) => next.chat.push(Author::Me, &text),
             Action::SetHelp(open) => next.help_open = open,
-            Action::Sharing(on) => next.sharing = on,
+            Action::Sharing(on) => {
+                next.sharing = on;
+                // Sharing a screen is asking to send a picture: "Audio only" ends.
+                next.audio_only &= !on;
+            }
             Action::HideAddress(on) => next.hide_address = on,
             Action::AudioOnly(on) => {
                 if !matches!(self.screen, Screen::InCall { .. }) {

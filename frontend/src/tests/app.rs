@@ -102,3 +102,77 @@ fn keys_on_form_controls_and_in_dialogs_are_theirs_not_shortcuts() {
     }
     root.remove();
 }
+
+#[wasm_bindgen_test]
+fn a_hidden_call_without_a_relay_ends_before_connecting_and_the_switch_then_knows() {
+    use std::rc::Rc;
+    use yew::Reducible;
+
+    use crate::app::{Action, AppState, RoomNotice, Screen};
+    use crate::hide_address::AddressChoice;
+    use crate::session::{CallView, SessionUpdate};
+
+    let room = shared::RoomName::parse("x").unwrap_or_else(|e| panic!("{e}"));
+    let in_call = AppState {
+        screen: Screen::InCall {
+            room,
+            view: CallView::joining(),
+        },
+        hide_address: true,
+        join_hides: true,
+        ..AppState::default()
+    };
+    assert_eq!(in_call.address_choice(), AddressChoice::Open { on: true });
+    let no_relay = CallView {
+        relay_offered: Some(false),
+        ..CallView::joining()
+    };
+    let after =
+        Rc::new(in_call.clone()).reduce(Action::Session(SessionUpdate::View(no_relay.clone())));
+    assert_eq!(
+        after.screen,
+        Screen::AskingRoom {
+            notice: Some(RoomNotice::NoRelay)
+        }
+    );
+    assert_eq!(after.address_choice(), AddressChoice::NoRelay);
+
+    // A call that does not hide goes on, and the switch learns there is no relay.
+    let direct = AppState {
+        join_hides: false,
+        ..in_call
+    };
+    let after = Rc::new(direct).reduce(Action::Session(SessionUpdate::View(no_relay)));
+    assert!(matches!(after.screen, Screen::InCall { .. }));
+    assert_eq!(after.address_choice(), AddressChoice::NoRelay);
+}
+
+#[wasm_bindgen_test]
+fn audio_only_is_per_call_and_ends_with_a_screen_share() {
+    use std::rc::Rc;
+    use yew::Reducible;
+
+    use crate::app::{Action, AppState, Screen};
+    use crate::session::CallView;
+
+    let asking = Rc::new(AppState {
+        screen: Screen::AskingRoom { notice: None },
+        ..AppState::default()
+    });
+    assert!(
+        !asking.clone().reduce(Action::AudioOnly(true)).audio_only,
+        "no call, nothing to hold back"
+    );
+    let room = shared::RoomName::parse("x").unwrap_or_else(|e| panic!("{e}"));
+    let in_call = Rc::new(AppState {
+        screen: Screen::InCall {
+            room,
+            view: CallView::joining(),
+        },
+        ..AppState::default()
+    });
+    let audio_only = in_call.reduce(Action::AudioOnly(true));
+    assert!(audio_only.audio_only);
+    assert!(!audio_only.clone().reduce(Action::Sharing(true)).audio_only);
+    assert!(!audio_only.reduce(Action::Leave).audio_only);
+}
