@@ -14,8 +14,9 @@
 //   cd e2e && DUET_SIGNALING_BIN=../target/release/duet-signaling \
 //     flock /tmp/duet-bench.lock node bench/first-frame.mjs [calls per app, default 20]
 //
-// DUET_BASELINE_DIST=<another build's dist/> adds that build as a third app ("baseline"),
-// served by a second process of the same service binary, alternating with the others.
+// DUET_COMPARE=name=<dist>[,name=<dist>...] adds other builds of the app (e.g. the one before a
+// change: `before=/tmp/dist-before`), each served by its own process of the same service
+// binary, alternating with the others.
 
 import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -33,7 +34,11 @@ function instrument() {
   };
   addEventListener('click', (event) => {
     const button = event.target.closest?.('button');
-    if (button?.textContent.trim() === 'Join') mark('press', event.timeStamp);
+    if (button?.textContent.trim() === 'Join') {
+      mark('press', event.timeStamp);
+      // When the page got round to the click: later than its timeStamp if it was busy.
+      mark('click_seen');
+    }
   }, true);
   addEventListener('loadeddata', (event) => {
     if (event.target.getAttribute?.('aria-label') === 'Remote video') mark('frame');
@@ -41,6 +46,7 @@ function instrument() {
   const description = (data, way) => {
     try {
       const msg = JSON.parse(data);
+      if (msg.type === 'join' && way === 'out') mark('join');
       if (msg.type === 'joined') mark('joined');
       const d = msg.type === 'signal' && msg.signal?.kind === 'description' && msg.signal.description;
       if (d) {
@@ -136,8 +142,10 @@ async function oneCall(browser, app) {
 }
 
 const PHASES = [
+  ['press → click handled', 'click_seen'],
   ['press → socket made', 'socket'],
   ['press → socket open', 'open'],
+  ['press → join sent', 'join'],
   ['press → joined', 'joined'],
   ['press → peer connection made', 'peer'],
   ['press → offer', 'offer'],
@@ -153,10 +161,13 @@ const apps = [
   { name: 'duet', url: `${service.url}/` },
   { name: 'plain', url: `${service.url}/plain.html` },
 ];
-let baselineService;
-if (process.env.DUET_BASELINE_DIST) {
-  baselineService = await Service.start(0, { dist: process.env.DUET_BASELINE_DIST });
-  apps.push({ name: 'baseline', url: `${baselineService.url}/` });
+const extraServices = [];
+for (const entry of (process.env.DUET_COMPARE ?? '').split(',').filter(Boolean)) {
+  const [name, dir] = entry.split('=');
+  if (!name || !dir) throw new Error(`DUET_COMPARE wants name=<dist>, not ${entry}`);
+  const extra = await Service.start(0, { dist: dir });
+  extraServices.push(extra);
+  apps.push({ name, url: `${extra.url}/` });
 }
 const browser = await launchBrowser(FAKE_MEDIA);
 const load = { before: os.loadavg().map((l) => l.toFixed(2)).join(' ') };
@@ -175,7 +186,7 @@ try {
 } finally {
   await browser.close();
   await service.stop();
-  await baselineService?.stop();
+  for (const extra of extraServices) await extra.stop();
   await rm(dist.dir, { recursive: true, force: true });
 }
 load.after = os.loadavg().map((l) => l.toFixed(2)).join(' ');
