@@ -51,6 +51,9 @@ pub enum Input {
     ConnectTimeout(u32),
     /// Time to try a join again that the service refused as one too many.
     RetryJoin,
+    /// The friend said over the peer connection that they hung up (Leave, or their page is
+    /// going away): gone, whatever the service says of their connection afterwards.
+    FriendSaidBye,
 }
 
 /// Something to do, in order.
@@ -402,6 +405,7 @@ impl Call {
                     self.outbox.push(signal);
                 }
             }
+            Input::FriendSaidBye => self.friend_gone(LeaveReason::HungUp, &mut out),
             Input::RetryJoin => {
                 // Only if still waiting for that join: a reconnection meanwhile joined anew.
                 if self.link == Link::Joining {
@@ -460,17 +464,13 @@ impl Call {
             }
             ServerMsg::PeerJoined => self.pair(Meeting::Waited, out),
             ServerMsg::PeerLeft { reason } => {
-                self.friend = Friend::Gone(reason);
-                self.sent_hello = None;
-                self.started_fresh = false;
-                let keep = reason == LeaveReason::ConnectionLost
-                    && matches!(
-                        self.peer,
-                        Some(PeerState::Connected | PeerState::Disconnected)
-                    );
-                if !keep {
-                    self.close_peer(out);
-                }
+                // A friend who said goodbye has hung up, even if the service only saw their
+                // connection end (their goodbye to it was lost with their page).
+                let reason = match self.friend {
+                    Friend::Gone(LeaveReason::HungUp) => LeaveReason::HungUp,
+                    _ => reason,
+                };
+                self.friend_gone(reason, out);
             }
             ServerMsg::Signal {
                 signal: Signal::Hello { live_call: theirs },
@@ -504,6 +504,21 @@ impl Call {
             }
             ServerMsg::Left => {}
             ServerMsg::Error { code, message } => self.on_error(code, message, out),
+        }
+    }
+
+    /// The friend left the room, or is no longer there as far as this side can tell.
+    fn friend_gone(&mut self, reason: LeaveReason, out: &mut Vec<Command>) {
+        self.friend = Friend::Gone(reason);
+        self.sent_hello = None;
+        self.started_fresh = false;
+        let keep = reason == LeaveReason::ConnectionLost
+            && matches!(
+                self.peer,
+                Some(PeerState::Connected | PeerState::Disconnected)
+            );
+        if !keep {
+            self.close_peer(out);
         }
     }
 
@@ -957,6 +972,41 @@ mod tests {
             ]
         );
         assert_eq!(call.handle(hello(false)), []);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_friend_who_says_bye_has_left_at_once_whatever_the_service_says_next() {
+        let mut call = connected_call();
+        assert_eq!(call.handle(Input::FriendSaidBye), [Command::ClosePeer]);
+        assert_eq!(call.status(), CallStatus::FriendLeft);
+        // Their goodbye to the service was lost with their page: it saw a connection end.
+        let lost = ServerMsg::PeerLeft {
+            reason: LeaveReason::ConnectionLost,
+        };
+        assert_eq!(call.handle(Input::Server(lost)), []);
+        assert_eq!(call.status(), CallStatus::FriendLeft);
+        // Back again: a fresh call.
+        assert_eq!(
+            call.handle(Input::Server(ServerMsg::PeerJoined)),
+            [
+                sent_hello(false),
+                Command::CreatePeer(Role::Polite, Opening::Answer),
+                Command::StartConnectTimer(2)
+            ]
+        );
+        assert_eq!(call.status(), CallStatus::Connecting);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_bye_after_the_service_said_the_connection_was_lost_makes_it_a_hang_up() {
+        let mut call = connected_call();
+        let lost = ServerMsg::PeerLeft {
+            reason: LeaveReason::ConnectionLost,
+        };
+        assert_eq!(call.handle(Input::Server(lost)), [], "the media is kept");
+        assert_eq!(call.status(), CallStatus::FriendDropped);
+        assert_eq!(call.handle(Input::FriendSaidBye), [Command::ClosePeer]);
+        assert_eq!(call.status(), CallStatus::FriendLeft);
     }
 
     #[wasm_bindgen_test]

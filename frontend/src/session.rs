@@ -201,10 +201,7 @@ impl Session {
         let on_page_hide = web_sys::window().map(|window| {
             EventListener::new(&window, "pagehide", move |_| {
                 if let Some(inner) = weak.upgrade() {
-                    if let Some(signaling) = inner.signaling.borrow().as_ref() {
-                        signaling.hang_up();
-                    }
-                    inner.peer.borrow_mut().take();
+                    say_goodbye(&inner);
                 }
             })
         });
@@ -268,11 +265,22 @@ impl Session {
     /// Leaves the room on purpose: the service tells the friend that this side hung up
     /// (`peer_left` with `hung_up`), and the peer connection closes. Drop the session next.
     pub fn hang_up(&self) {
-        if let Some(signaling) = self.inner.signaling.borrow().as_ref() {
-            signaling.hang_up();
-        }
-        self.inner.peer.borrow_mut().take();
+        say_goodbye(&self.inner);
     }
+}
+
+/// Hangs up: tells the friend, peer to peer and through the service, and closes both
+/// connections. The peer-to-peer goodbye goes first: a page being torn down may lose the
+/// other (see [`PeerMessage::Bye`]), and it is sent before its own connection closes.
+fn say_goodbye(inner: &Inner) {
+    if let Some((_, peer)) = inner.peer.borrow().as_ref() {
+        // Not open (not connected yet): the service's word is all the friend gets.
+        let _ = peer.send(&PeerMessage::Bye);
+    }
+    if let Some(signaling) = inner.signaling.borrow().as_ref() {
+        signaling.hang_up();
+    }
+    inner.peer.borrow_mut().take();
 }
 
 /// Joins `room` with the token of `claim`: now if the connection is open, else when it opens.
@@ -506,6 +514,9 @@ fn on_peer_event(weak: &Weak<Inner>, generation: u32, event: PeerEvent) {
         }
         PeerEvent::Channel(ChannelEvent::Message(PeerMessage::Chat { text })) => {
             (inner.on_update)(SessionUpdate::Chat(text));
+        }
+        PeerEvent::Channel(ChannelEvent::Message(PeerMessage::Bye)) => {
+            dispatch(weak, Input::FriendSaidBye);
         }
     }
 }
