@@ -517,8 +517,20 @@ fn Duet() -> Html {
 
     let on_join = {
         let dispatcher = state.dispatcher();
-        let navigator = navigator.clone();
-        let current = route.clone();
+        // The address bar names the room, so it can be shared (and reopened).
+        let name_in_address_bar = {
+            let (navigator, current) = (navigator.clone(), route.clone());
+            Rc::new(move |room: &RoomName| {
+                let target = Route::Room {
+                    room: room.to_string(),
+                };
+                if let Some(navigator) = &navigator {
+                    if current != target {
+                        navigator.replace(&target);
+                    }
+                }
+            })
+        };
         let (media, config) = (state.media.clone(), state.config.clone());
         let (starting, warm) = (starting.clone(), warm.clone());
         Callback::from(move |room: RoomName| {
@@ -526,10 +538,12 @@ fn Duet() -> Html {
             // the videos, the controls) keeps the page busy for tens of milliseconds, so it
             // waits until this side has made its first move in the call (joined alone, or sent
             // its offer), or at most SHOW_CALL_WITHIN_MS: the friend's answer is then on its
-            // way, and the screen is drawn meanwhile (measured in docs/benchmarks.md).
+            // way, and the screen is drawn meanwhile (measured in docs/benchmarks.md). So does
+            // naming the room in the address bar, which draws the page again too.
             let (Some(media), Some(config)) = (&media, &config) else {
                 // Not ready to call yet: the call starts with the configuration (below).
                 dispatcher.dispatch(Action::Join(room.clone()));
+                name_in_address_bar(&room);
                 return;
             };
             let shown = Rc::new(Cell::new(false));
@@ -537,12 +551,14 @@ fn Duet() -> Html {
             let show = {
                 let (dispatcher, room) = (dispatcher.clone(), room.clone());
                 let (shown, latest) = (shown.clone(), latest.clone());
+                let name_in_address_bar = name_in_address_bar.clone();
                 move || {
                     if !shown.replace(true) {
                         dispatcher.dispatch(Action::Join(room.clone()));
                         if let Some(update) = latest.borrow_mut().take() {
                             dispatcher.dispatch(Action::Session(update));
                         }
+                        name_in_address_bar(&room);
                     }
                 }
             };
@@ -568,15 +584,6 @@ fn Duet() -> Html {
                 on_update,
             );
             *starting.borrow_mut() = Some((session, Timeout::new(SHOW_CALL_WITHIN_MS, show)));
-            // The address bar names the room, so it can be shared (and reopened).
-            let target = Route::Room {
-                room: room.to_string(),
-            };
-            if let Some(navigator) = &navigator {
-                if current != target {
-                    navigator.replace(&target);
-                }
-            }
         })
     };
     let on_retry = {
