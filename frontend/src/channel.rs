@@ -38,6 +38,13 @@ pub enum PeerMessage {
         /// What was written.
         text: String,
     },
+    /// The sender hung up: it pressed Leave, or its page is going away (closed, reloaded).
+    ///
+    /// The service tells the friend too, but a page torn down can lose its goodbye to the
+    /// service (Chromium may end the WebSocket without its close frame, and the service can
+    /// then only say the connection was lost); this one goes first, peer to peer, on the
+    /// connection's own ordered, reliable channel, ahead of the connection's closing.
+    Bye,
 }
 
 impl PeerMessage {
@@ -146,6 +153,9 @@ mod tests {
         };
         let text = serde_json::to_string(&chat).unwrap_or_default();
         assert_eq!(PeerMessage::parse(&text), Some(chat));
+        let bye = serde_json::to_string(&PeerMessage::Bye).unwrap_or_default();
+        assert_eq!(bye, r#"{"type":"bye"}"#);
+        assert_eq!(PeerMessage::parse(&bye), Some(PeerMessage::Bye));
     }
 
     #[wasm_bindgen_test]

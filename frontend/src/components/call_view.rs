@@ -55,7 +55,7 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
           <h1 class="visually-hidden">{ fill(t.call_label, &[("room", props.room.as_str())]) }</h1>
           <div class="call-main">
             <div ref={stage.clone()} class={classes!("stage", has_remote.then_some("live"))}>
-                <Video class="remote" label={t.remote_video} stream={props.view.remote.clone()} />
+                <Video class="remote" label={t.remote_video} stream={props.view.incoming.clone()} />
                 if !has_remote {
                     <div class="placeholder" aria-hidden="true">
                         <div class="rings"><span /><span /></div>
