@@ -23,10 +23,9 @@ use crate::config::Config;
 use crate::controls::{KeyPress, MediaState, Shortcut};
 use crate::i18n::{fill, Lang, Texts};
 use crate::media::{capture_screen, on_track_ended, LocalMedia, MediaError, MediaKind};
-use crate::routes::Route;
+use crate::routes::{self, Route};
 use crate::session::{CallView, Session, SessionUpdate};
 use web_sys::MediaStreamTrack;
-use yew_router::prelude::{use_navigator, use_route, BrowserRouter};
 
 /// Why the room dialog is shown again.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,19 +245,9 @@ pub fn takes_keys(target: &web_sys::EventTarget) -> bool {
     form_control || editable || in_dialog
 }
 
-/// The whole app: the router around [`Duet`].
+/// The whole app: its screens.
 #[function_component]
 pub fn App() -> Html {
-    html! {
-        <BrowserRouter>
-            <Duet />
-        </BrowserRouter>
-    }
-}
-
-/// The app's screens, under the router.
-#[function_component]
-fn Duet() -> Html {
     let state = use_reducer(AppState::default);
     let lang = use_state(Lang::initial);
     let t = lang.texts();
@@ -282,8 +271,7 @@ fn Duet() -> Html {
             }
         })
     };
-    let route = use_route::<Route>().unwrap_or(Route::Home);
-    let navigator = use_navigator();
+    let route = routes::use_route();
     // The running call, if any: the effect below owns it; controls reach it through here.
     let session = use_mut_ref(|| None::<Session>);
     // The shared screen's track and the listener for the browser's own "Stop sharing".
@@ -479,17 +467,14 @@ fn Duet() -> Html {
 
     let on_join = {
         let dispatcher = state.dispatcher();
-        let navigator = navigator.clone();
-        let current = route.clone();
+        let route = route.clone();
         Callback::from(move |room: RoomName| {
             // The address bar names the room, so it can be shared (and reopened).
             let target = Route::Room {
                 room: room.to_string(),
             };
-            if let Some(navigator) = &navigator {
-                if current != target {
-                    navigator.replace(&target);
-                }
+            if *route != target {
+                routes::replace(&route, target);
             }
             dispatcher.dispatch(Action::Join(room))
         })

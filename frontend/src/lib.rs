@@ -2,12 +2,13 @@
 //!
 //! The layers, from the browser up:
 //! - [`media`], [`peer`], [`channel`], [`signaling`], [`stats`], [`storage`], [`locks`],
-//!   [`clipboard`], [`viewing`], [`private_room`], [`config`]: small typed wrappers over
-//!   web-sys (getUserMedia and `play()`, RTCPeerConnection with perfect negotiation, its data
-//!   channel, the WebSocket with reconnection, `getStats`, resume tokens, Web Locks, the
-//!   clipboard, picture-in-picture and fullscreen, random room names, `/config.json`). Of
-//!   them, only [`media`], [`peer`], [`locks`], [`clipboard`], [`viewing`], [`private_room`]
-//!   and [`config`] handle a raw `JsValue`; no other module, and no component, does.
+//!   [`clipboard`], [`viewing`], [`private_room`], [`config`], [`routes`]: small typed
+//!   wrappers over web-sys (getUserMedia and `play()`, RTCPeerConnection with perfect
+//!   negotiation, its data channel, the WebSocket with reconnection, `getStats`, resume
+//!   tokens, Web Locks, the clipboard, picture-in-picture and fullscreen, random room names,
+//!   `/config.json`, the address bar). Of them, only [`media`], [`peer`], [`locks`],
+//!   [`clipboard`], [`viewing`], [`private_room`], [`config`] and [`routes`] handle a raw
+//!   `JsValue`; no other module, and no component, does.
 //! - [`resume`]: which resume token a tab joins with.
 //! - [`call`]: the call's state machine, pure.
 //! - [`session`]: runs the state machine against the wrappers.
