@@ -16,7 +16,7 @@ import { chromium } from 'playwright-core';
 
 const SIGNALING_BIN = process.env.DUET_SIGNALING_BIN ?? '../target/debug/duet-signaling';
 export const DIST = path.resolve(process.env.DUET_DIST ?? '../dist');
-const CHROMIUM = process.env.DUET_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.DUET_CHROMIUM ?? '/usr/bin/chromium';
 const CADDY = process.env.DUET_CADDY ?? 'caddy';
 const TURNSERVER = process.env.DUET_TURNSERVER ?? 'turnserver';
 /** The repository's deploy/ directory: the web server and TURN configurations under test. */
@@ -60,21 +60,29 @@ export class Service {
    * Starts the service on `port` (0: any free one). `dist` is the directory it serves, `args`
    * extra command-line flags, `env` extra environment variables.
    */
-  static async start(port = 0, { dist = DIST, args = [], env = {} } = {}) {
+  static async start(port = 0, { dist = DIST, args = [], env = {}, host = '127.0.0.1', netns } = {}) {
     const service = new Service();
-    service.#options = { dist, args, env };
+    // `host` and `netns`: the network lab (lab.mjs) runs it on a "public" address inside a
+    // network namespace of its own.
+    service.#options = { dist, args, env, host, netns };
     await service.#spawn(port);
     return service;
   }
 
   get url() {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://${this.#options.host}:${this.port}`;
   }
 
   async #spawn(port) {
-    const child = spawn(
+    const { host, netns } = this.#options;
+    const command = [
+      ...(netns ? ['ip', 'netns', 'exec', netns] : []),
       SIGNALING_BIN,
-      ['--bind', `127.0.0.1:${port}`, '--static-dir', this.#options.dist, ...this.#options.args],
+      '--bind', `${host}:${port}`, '--static-dir', this.#options.dist, ...this.#options.args,
+    ];
+    const child = spawn(
+      command[0],
+      command.slice(1),
       {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'info', ...this.#options.env },
@@ -186,9 +194,10 @@ export class Freezer {
 }
 
 /** Launches one headless Chromium; each person gets their own context (own storage). */
-export async function launchBrowser(flags = FAKE_MEDIA, extra = []) {
+export async function launchBrowser(flags = FAKE_MEDIA, extra = [], { executablePath = CHROMIUM } = {}) {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    // The network lab (lab.mjs) passes a wrapper that starts Chromium in a namespace.
+    executablePath,
     headless: true,
     args: [...BASE_FLAGS, ...flags, ...extra],
   });
@@ -590,31 +599,44 @@ export class Turn {
   #child;
   #dir;
   port;
+  /** The address it listens and relays on. */
+  ip;
 
-  /** Starts coturn with `secret` as its static auth secret. */
-  static async start(secret) {
+  /**
+   * Starts coturn with `secret` as its static auth secret, on loopback; or, for the network
+   * lab (lab.mjs), on `ip` inside the network namespace `netns`, relaying to `allowedPeers`
+   * (a coturn address range, "first-last").
+   */
+  static async start(secret, { ip = '127.0.0.1', netns, allowedPeers } = {}) {
     const turn = new Turn();
     turn.#dir = await tempDir('turn');
-    turn.port = await freePort();
+    turn.ip = ip;
+    // A lab namespace has the standard port to itself; this machine, any free one.
+    turn.port = netns ? 3478 : await freePort();
     const production = await readFile(path.join(DEPLOY, 'turnserver.conf'), 'utf8');
     const config = path.join(turn.#dir, 'turnserver.conf');
-    // TEST ONLY. Production denies loopback peers (and every private range): a relay must
-    // not be a way into the server's own network. Here both browsers and the relay share
-    // 127.0.0.1, so the relayed peer is 127.0.0.1 and must be allowed (an address both
-    // allowed and denied is allowed). Everything else is the production file as it is.
+    // TEST ONLY. Production denies loopback peers (and every private, documentation and
+    // benchmarking range): a relay must not be a way into the server's own network. Here
+    // both browsers and the relay share 127.0.0.1, so the relayed peer is 127.0.0.1 and must
+    // be allowed; in the lab the peers are the lab's "public" range (an address both allowed
+    // and denied is allowed). Everything else is the production file as it is.
+    const peers = netns ? `allowed-peer-ip=${allowedPeers}` : 'allow-loopback-peers\nallowed-peer-ip=127.0.0.1';
     await writeFile(config, `${production}
 # --- test overrides (e2e harness) ---
-listening-ip=127.0.0.1
-relay-ip=127.0.0.1
+listening-ip=${ip}
+relay-ip=${ip}
 listening-port=${turn.port}
-allow-loopback-peers
-allowed-peer-ip=127.0.0.1
+${peers}
 pidfile=${path.join(turn.#dir, 'turnserver.pid')}
 userdb=${path.join(turn.#dir, 'turndb')}
 verbose
 `);
-    turn.#child = new Child(TURNSERVER, ['-c', config, `--static-auth-secret=${secret}`], {}, 'turnserver');
-    await turn.#child.waitForLog(/Total (UDP|General) servers: \d+|IPv4\. UDP listener opened on : 127\.0\.0\.1:\d+/, 'listening');
+    const args = ['-c', config, `--static-auth-secret=${secret}`];
+    turn.#child = netns
+      ? new Child('ip', ['netns', 'exec', netns, TURNSERVER, ...args], {}, 'turnserver')
+      : new Child(TURNSERVER, args, {}, 'turnserver');
+    const listening = new RegExp(`Total (UDP|General) servers: \\d+|IPv4\\. UDP listener opened on : ${ip.replaceAll('.', '\\.')}:\\d+`);
+    await turn.#child.waitForLog(listening, 'listening');
     return turn;
   }
 
@@ -624,7 +646,17 @@ verbose
 
   /** The TURN URL browsers get for this relay (UDP). */
   get url() {
-    return `turn:127.0.0.1:${this.port}?transport=udp`;
+    return `turn:${this.ip}:${this.port}?transport=udp`;
+  }
+
+  /** The same relay reached over TCP (for networks that block UDP). */
+  get tcpUrl() {
+    return `turn:${this.ip}:${this.port}?transport=tcp`;
+  }
+
+  /** The same server as a plain STUN server. */
+  get stunUrl() {
+    return `stun:${this.ip}:${this.port}`;
   }
 
   async stop() {

@@ -21,8 +21,9 @@ use crate::components::{
     Brand, CallScreen, ChatPanel, CopyLink, DevicePicker, MediaErrorView, RoomDialog,
     ShortcutsHelp, Toolbar,
 };
-use crate::config::Config;
+use crate::config::{Config, IceTransportPolicy};
 use crate::controls::{KeyPress, MediaState, Shortcut};
+use crate::hide_address::AddressChoice;
 use crate::i18n::{fill, Lang, Texts};
 use crate::media::{capture_screen, on_track_ended, LocalMedia, MediaError, MediaKind};
 use crate::routes::Route;
@@ -43,6 +44,8 @@ pub enum RoomNotice {
     SessionReplaced,
     /// The service refused the room (its words).
     Refused(String),
+    /// "Hide my address" was on, and the service turned out to have no relay server.
+    NoRelay,
 }
 
 impl RoomNotice {
@@ -52,6 +55,7 @@ impl RoomNotice {
             Self::RoomFull(room) => fill(t.room_full, &[("room", room.as_str())]),
             Self::SessionReplaced => t.session_replaced.to_owned(),
             Self::Refused(message) => fill(t.refused, &[("message", message)]),
+            Self::NoRelay => t.no_relay.to_owned(),
         }
     }
 }
@@ -100,6 +104,29 @@ pub struct AppState {
     pub help_open: bool,
     /// Whether a screen is shared instead of the camera.
     pub sharing: bool,
+    /// Whether the person chose "Hide my address" (kept in this browser).
+    pub hide_address: bool,
+    /// Whether the service offers a relay server, as its latest answer to a join said (kept in
+    /// this browser); `None` before any.
+    pub relay_offered: Option<bool>,
+    /// Whether the current call uses relayed candidates only (decided when joining).
+    pub join_hides: bool,
+    /// Whether video is held back for a thin uplink ("Audio only"; per call).
+    pub audio_only: bool,
+}
+
+impl AppState {
+    /// Where "Hide my address" stands now.
+    pub fn address_choice(&self) -> AddressChoice {
+        let config = self.config.as_deref();
+        let forced = config.is_some_and(|c| c.ice_transport_policy == IceTransportPolicy::Relay);
+        let relay = if config.is_some_and(|c| c.has_relay(&[])) {
+            Some(true)
+        } else {
+            self.relay_offered
+        };
+        AddressChoice::new(self.hide_address, forced, relay)
+    }
 }
 
 impl Default for AppState {
@@ -115,6 +142,10 @@ impl Default for AppState {
             chat: ChatLog::default(),
             help_open: false,
             sharing: false,
+            hide_address: false,
+            relay_offered: None,
+            join_hides: false,
+            audio_only: false,
         }
     }
 }
@@ -148,6 +179,10 @@ pub enum Action {
     Leave,
     /// Screen sharing started or stopped.
     Sharing(bool),
+    /// The person flipped "Hide my address".
+    HideAddress(bool),
+    /// The person switched "Audio only" on or off.
+    AudioOnly(bool),
 }
 
 impl Reducible for AppState {
@@ -171,6 +206,8 @@ impl Reducible for AppState {
                     return self;
                 }
                 next.join_attempt += 1;
+                next.join_hides = next.address_choice().hides();
+                next.audio_only = false;
                 next.last_room = Some(room.clone());
                 next.chat = ChatLog::default();
                 next.help_open = false;
@@ -189,12 +226,20 @@ impl Reducible for AppState {
             Action::ChatSent(text) => next.chat.push(Author::Me, &text),
             Action::SetHelp(open) => next.help_open = open,
             Action::Sharing(on) => next.sharing = on,
+            Action::HideAddress(on) => next.hide_address = on,
+            Action::AudioOnly(on) => {
+                if !matches!(self.screen, Screen::InCall { .. }) {
+                    return self;
+                }
+                next.audio_only = on;
+            }
             Action::Leave => {
                 if !matches!(self.screen, Screen::InCall { .. }) {
                     return self;
                 }
                 next.help_open = false;
                 next.sharing = false;
+                next.audio_only = false;
                 next.screen = Screen::AskingRoom { notice: None };
             }
             Action::Session(SessionUpdate::Chat(text)) => {
@@ -208,12 +253,28 @@ impl Reducible for AppState {
                     return self;
                 };
                 next.screen = match update {
-                    SessionUpdate::View(view) => Screen::InCall {
-                        room: room.clone(),
-                        view,
-                    },
+                    // Relayed candidates only, and no relay: this call can never connect.
+                    // It ends here, before its configuration could change under it.
+                    SessionUpdate::View(view)
+                        if self.join_hides && view.relay_offered == Some(false) =>
+                    {
+                        next.relay_offered = Some(false);
+                        next.sharing = false;
+                        next.audio_only = false;
+                        Screen::AskingRoom {
+                            notice: Some(RoomNotice::NoRelay),
+                        }
+                    }
+                    SessionUpdate::View(view) => {
+                        next.relay_offered = view.relay_offered.or(next.relay_offered);
+                        Screen::InCall {
+                            room: room.clone(),
+                            view,
+                        }
+                    }
                     SessionUpdate::Ended(reason) => {
                         next.sharing = false;
+                        next.audio_only = false;
                         Screen::AskingRoom {
                             notice: Some(match reason {
                                 EndReason::RoomFull(room) => RoomNotice::RoomFull(room),
@@ -265,7 +326,11 @@ pub fn App() -> Html {
 /// The app's screens, under the router.
 #[function_component]
 fn Duet() -> Html {
-    let state = use_reducer(AppState::default);
+    let state = use_reducer(|| AppState {
+        hide_address: crate::storage::hide_address(),
+        relay_offered: crate::storage::relay_offered(),
+        ..AppState::default()
+    });
     let lang = use_state(Lang::initial);
     let t = lang.texts();
     {
@@ -351,13 +416,14 @@ fn Duet() -> Html {
             state.join_attempt,
             state.media.clone(),
             state.config.clone(),
+            state.join_hides,
         );
         let dispatcher = state.dispatcher();
         let slot = session.clone();
         let screen = screen.clone();
         let warm = warm.clone();
         let starting = starting.clone();
-        use_effect_with(deps, move |(room, _, media, config)| {
+        use_effect_with(deps, move |(room, _, media, config, hides)| {
             *slot.borrow_mut() = match (room, media, config) {
                 (Some(room), Some(media), Some(config)) => Some(
                     starting
@@ -368,7 +434,13 @@ fn Duet() -> Html {
                             Session::start(
                                 room.clone(),
                                 media.clone(),
-                                config.clone(),
+                                // "Hide my address": relayed candidates only, for this whole
+                                // call.
+                                if *hides {
+                                    Rc::new(config.relay_only())
+                                } else {
+                                    config.clone()
+                                },
                                 warm.borrow_mut().take(),
                                 move |update| dispatcher.dispatch(Action::Session(update)),
                             )
@@ -465,6 +537,17 @@ fn Duet() -> Html {
         );
     }
 
+    // "Audio only" acts on the call's video sender; the friend hears of it as a camera off.
+    {
+        let slot = session.clone();
+        let local_state = state.local_state;
+        use_effect_with(state.audio_only, move |on| {
+            if let Some(session) = slot.borrow().as_ref() {
+                session.set_audio_only(*on, local_state);
+            }
+        });
+    }
+
     let on_leave = {
         let slot = session.clone();
         let dispatcher = state.dispatcher();
@@ -532,6 +615,7 @@ fn Duet() -> Html {
             })
         };
         let (media, config) = (state.media.clone(), state.config.clone());
+        let hides = state.address_choice().hides();
         let (starting, warm) = (starting.clone(), warm.clone());
         Callback::from(move |room: RoomName| {
             // The join goes out at once. Drawing the call screen (taking the room step down,
@@ -579,11 +663,30 @@ fn Duet() -> Html {
             let session = Session::start(
                 room.clone(),
                 media.clone(),
-                config.clone(),
+                // "Hide my address": relayed candidates only, for this whole call (the warm
+                // spare peer connection has gathered nothing yet and takes this configuration).
+                if hides {
+                    Rc::new(config.relay_only())
+                } else {
+                    config.clone()
+                },
                 warm.borrow_mut().take(),
                 on_update,
             );
             *starting.borrow_mut() = Some((session, Timeout::new(SHOW_CALL_WITHIN_MS, show)));
+        })
+    };
+    // What the service said about a relay outlives the visit: the switch is right next time.
+    use_effect_with(state.relay_offered, |offered| {
+        if let Some(offered) = offered {
+            crate::storage::save_relay_offered(*offered);
+        }
+    });
+    let on_hide_address = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |on: bool| {
+            crate::storage::save_hide_address(on);
+            dispatcher.dispatch(Action::HideAddress(on));
         })
     };
     let on_retry = {
@@ -626,6 +729,8 @@ fn Duet() -> Html {
                 notice={notice.as_ref().map(|n| AttrValue::from(n.text(t)))}
                 initial={initial}
                 local={state.media.clone()}
+                hide_address={state.address_choice()}
+                on_hide_address={on_hide_address}
             />
         },
         Screen::InCall { room, view } => match &state.media {
@@ -677,7 +782,11 @@ fn Duet() -> Html {
                     <>
                         <CallScreen room={room.clone()} view={view.clone()} local={local.clone()}
                             local_state={state.local_state} sharing={state.sharing} chat={chat}
-                            toolbar={toolbar} />
+                            toolbar={toolbar} audio_only={state.audio_only}
+                            on_audio_only={{
+                                let dispatcher = state.dispatcher();
+                                Callback::from(move |on| dispatcher.dispatch(Action::AudioOnly(on)))
+                            }} />
                         if state.help_open {
                             <ShortcutsHelp on_close={dispatch(Action::SetHelp(false))} />
                         }

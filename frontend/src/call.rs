@@ -16,9 +16,15 @@
 //! - The signaling connection dropping never touches the peer connection: media goes on.
 //! - The friend hanging up closes the peer connection; the friend's connection being lost
 //!   keeps it while it still works.
-//! - ICE `failed` → ICE restart. A peer connection not connected [`CONNECT_TIMEOUT_MS`]
-//!   after it was made or after an ICE restart → close it and rejoin the room, which pairs
-//!   again from scratch.
+//! - ICE `failed` → ICE restart, offered by the impolite side only (see `start_ice_restart`).
+//!   A peer connection not connected [`CONNECT_TIMEOUT_MS`] after it was made or after an ICE
+//!   restart → close it and rejoin the room, which pairs again from scratch.
+//! - The friend's media stalling (nothing for a stats interval: a new address, a dropped
+//!   link) → replace the signaling connection at once (it may be dead without knowing it:
+//!   its address is gone, and TCP takes minutes to notice), keeping the peer connection. The
+//!   re-pairing that follows restarts ICE if the media has not come back by then: both sides
+//!   have just proven that they hear each other, so the new offer is not lost. Media that
+//!   comes back by itself (a link back within seconds) needs no restart.
 
 use shared::{
     ClientMsg, ErrorCode, IceServer, LeaveReason, ResumeToken, Role, RoomName, ServerMsg, Signal,
@@ -54,6 +60,10 @@ pub enum Input {
     /// The friend said over the peer connection that they hung up (Leave, or their page is
     /// going away): gone, whatever the service says of their connection afterwards.
     FriendSaidBye,
+    /// The friend's media stopped arriving on a live peer connection.
+    MediaStalled,
+    /// The friend's media arrives (again).
+    MediaFlowing,
 }
 
 /// Something to do, in order.
@@ -84,6 +94,9 @@ pub enum Command {
     StartConnectTimer(u32),
     /// Drop the signaling connection and connect again now (to rejoin from scratch).
     Reconnect,
+    /// Open a new signaling connection now and retire the current one once the new one works
+    /// (make before break: the service hands the place over, the friend hears no hang-up).
+    RefreshSignaling,
     /// Report [`Input::RetryJoin`] after this many milliseconds.
     StartJoinRetryTimer(u32),
     /// The call is over on this page: stop signaling and tell the person.
@@ -234,6 +247,8 @@ pub struct Call {
     /// Whether the current peer connection is expected to connect before the deadline.
     awaiting_connection: bool,
     ice_restarting: bool,
+    /// The friend's media has stalled and has not come back yet.
+    stalled: bool,
     notice: Option<Notice>,
     /// The ICE servers (TURN credentials) the latest `joined` carried.
     ice_servers: Vec<IceServer>,
@@ -257,6 +272,7 @@ impl Call {
             deadline: 0,
             awaiting_connection: false,
             ice_restarting: false,
+            stalled: false,
             notice: None,
             ice_servers: Vec::new(),
         }
@@ -271,6 +287,11 @@ impl Call {
     /// person), to add to the configured ones.
     pub fn ice_servers(&self) -> &[IceServer] {
         &self.ice_servers
+    }
+
+    /// Whether the service has answered a join yet (so [`Call::ice_servers`] is its answer).
+    pub fn has_joined(&self) -> bool {
+        self.ever_joined
     }
 
     /// What the status line says.
@@ -364,6 +385,7 @@ impl Call {
         }
         self.outbox.clear();
         self.ice_restarting = false;
+        self.stalled = false;
         self.awaiting_connection = false;
     }
 
@@ -406,6 +428,16 @@ impl Call {
                 }
             }
             Input::FriendSaidBye => self.friend_gone(LeaveReason::HungUp, &mut out),
+            Input::MediaStalled => {
+                if self.peer_live() && !self.stalled {
+                    self.stalled = true;
+                    if self.link == Link::Joined {
+                        self.link = Link::Dialling;
+                        out.push(Command::RefreshSignaling);
+                    }
+                }
+            }
+            Input::MediaFlowing => self.stalled = false,
             Input::RetryJoin => {
                 // Only if still waiting for that join: a reconnection meanwhile joined anew.
                 if self.link == Link::Joining {
@@ -490,7 +522,7 @@ impl Call {
                     for signal in std::mem::take(&mut self.outbox) {
                         out.push(Command::Send(ClientMsg::Signal { signal }));
                     }
-                    if self.peer == Some(PeerState::Failed) {
+                    if self.peer == Some(PeerState::Failed) || self.stalled {
                         self.start_ice_restart(out);
                     }
                 } else if let Some(role) = self.role {
@@ -569,7 +601,13 @@ impl Call {
             return;
         }
         self.ice_restarting = true;
-        out.push(Command::RestartIce);
+        // Only the impolite side offers the restart; the polite one answers it, under the same
+        // deadline. Both offering at once makes the polite side roll its offer back, and
+        // Chromium then shows it a frozen picture: frames keep being decoded, the video
+        // element repeats one (seen in the network lab, tests/network.test.mjs).
+        if self.role == Some(Role::Impolite) {
+            out.push(Command::RestartIce);
+        }
         self.arm_deadline(out);
     }
 }
@@ -652,9 +690,14 @@ mod tests {
 
     /// A call that joined alone and then met its friend: fresh peer, connected.
     fn connected_call() -> Call {
+        connected_call_as(Role::Polite)
+    }
+
+    /// The same, with this side in `role`.
+    fn connected_call_as(role: Role) -> Call {
         let mut call = Call::new(room(), None);
         call.handle(Input::SignalingOpen);
-        call.handle(joined(Role::Polite, token(1), false));
+        call.handle(joined(role, token(1), false));
         call.handle(Input::Server(ServerMsg::PeerJoined));
         call.handle(hello(false));
         call.handle(Input::PeerState(PeerState::Connecting));
@@ -1028,7 +1071,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn ice_failure_restarts_ice_and_then_rejoins() {
-        let mut call = connected_call();
+        let mut call = connected_call_as(Role::Impolite);
         assert_eq!(
             call.handle(Input::ConnectTimeout(1)),
             [],
@@ -1052,6 +1095,80 @@ mod tests {
                 room: room(),
                 resume: Some(token(1))
             })]
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn stalled_media_replaces_the_signaling_connection_then_restarts_ice_once_paired() {
+        let mut call = connected_call_as(Role::Impolite);
+        assert_eq!(
+            call.handle(Input::MediaStalled),
+            [Command::RefreshSignaling]
+        );
+        assert_eq!(
+            call.status(),
+            CallStatus::Reconnecting {
+                call_continues: true
+            }
+        );
+        assert_eq!(call.handle(Input::MediaStalled), [], "once per stall");
+        // The peer connection's own signals wait for the new connection.
+        assert_eq!(call.handle(Input::PeerSignal(candidate())), []);
+        call.handle(Input::SignalingOpen);
+        assert_eq!(
+            call.handle(joined(Role::Impolite, token(1), true)),
+            [sent_hello(true)]
+        );
+        // Both kept the call: the kept signal goes out, then the ICE restart.
+        assert_eq!(
+            call.handle(hello(true)),
+            [
+                Command::Send(ClientMsg::Signal {
+                    signal: candidate()
+                }),
+                Command::RestartIce,
+                Command::StartConnectTimer(2)
+            ]
+        );
+        call.handle(Input::PeerState(PeerState::Connected));
+        call.handle(Input::MediaFlowing);
+        assert_eq!(call.status(), CallStatus::Connected);
+    }
+
+    #[wasm_bindgen_test]
+    fn media_back_by_itself_needs_no_ice_restart() {
+        let mut call = connected_call();
+        call.handle(Input::MediaStalled);
+        call.handle(Input::PeerState(PeerState::Disconnected));
+        call.handle(Input::PeerState(PeerState::Connected));
+        call.handle(Input::MediaFlowing);
+        call.handle(Input::SignalingOpen);
+        call.handle(joined(Role::Polite, token(1), true));
+        assert_eq!(call.handle(hello(true)), [], "the call is kept as it is");
+        assert_eq!(call.status(), CallStatus::Connected);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_stall_without_a_live_connection_changes_nothing() {
+        let mut call = Call::new(room(), None);
+        call.handle(Input::SignalingOpen);
+        call.handle(joined(Role::Polite, token(1), false));
+        assert_eq!(call.handle(Input::MediaStalled), []);
+        assert_eq!(call.status(), CallStatus::WaitingForFriend);
+    }
+
+    #[wasm_bindgen_test]
+    fn the_polite_side_waits_for_the_impolite_sides_restart_under_the_same_deadline() {
+        let mut call = connected_call_as(Role::Polite);
+        assert_eq!(
+            call.handle(Input::PeerState(PeerState::Failed)),
+            [Command::StartConnectTimer(2)],
+            "no offer of its own: two restart offers at once collide"
+        );
+        assert_eq!(call.status(), CallStatus::ReconnectingPeer);
+        assert_eq!(
+            call.handle(Input::ConnectTimeout(2)),
+            [Command::ClosePeer, Command::Reconnect]
         );
     }
 

@@ -8,6 +8,7 @@
 //! The messages are small JSON objects ([`PeerMessage`]); anything unreadable is ignored (a
 //! newer friend may say things this version does not know).
 
+use crate::stats::Grade;
 use gloo::events::EventListener;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
@@ -45,6 +46,12 @@ pub enum PeerMessage {
     /// then only say the connection was lost); this one goes first, peer to peer, on the
     /// connection's own ordered, reliable channel, ahead of the connection's closing.
     Bye,
+    /// How well the sender can send, by its browser's estimate (sent on open and on every
+    /// change): the friend's indicator shows the weaker link.
+    Uplink {
+        /// The sender's uplink.
+        grade: Grade,
+    },
 }
 
 /// A [`PeerMessage`] as it is on the wire: every type's fields, each optional, and the
@@ -57,6 +64,7 @@ struct PeerFrame {
     mic: Option<bool>,
     camera: Option<bool>,
     text: Option<String>,
+    grade: Option<Grade>,
 }
 
 /// The `type` of a [`PeerMessage`].
@@ -65,6 +73,8 @@ struct PeerFrame {
 enum PeerType {
     Media,
     Chat,
+    Bye,
+    Uplink,
 }
 
 /// A message without a field its type needs.
@@ -76,9 +86,11 @@ impl TryFrom<PeerFrame> for PeerMessage {
     type Error = MissingField;
 
     fn try_from(frame: PeerFrame) -> Result<Self, MissingField> {
-        match (frame.kind, frame.mic, frame.camera, frame.text) {
-            (PeerType::Media, Some(mic), Some(camera), _) => Ok(Self::Media { mic, camera }),
-            (PeerType::Chat, _, _, Some(text)) => Ok(Self::Chat { text }),
+        match (frame.kind, frame.mic, frame.camera, frame.text, frame.grade) {
+            (PeerType::Media, Some(mic), Some(camera), _, _) => Ok(Self::Media { mic, camera }),
+            (PeerType::Chat, _, _, Some(text), _) => Ok(Self::Chat { text }),
+            (PeerType::Bye, ..) => Ok(Self::Bye),
+            (PeerType::Uplink, _, _, _, Some(grade)) => Ok(Self::Uplink { grade }),
             _ => Err(MissingField),
         }
     }
@@ -193,6 +205,14 @@ mod tests {
         let bye = serde_json::to_string(&PeerMessage::Bye).unwrap_or_default();
         assert_eq!(bye, r#"{"type":"bye"}"#);
         assert_eq!(PeerMessage::parse(&bye), Some(PeerMessage::Bye));
+        let uplink = PeerMessage::Uplink { grade: Grade::Poor };
+        let text = serde_json::to_string(&uplink).unwrap_or_default();
+        assert_eq!(text, r#"{"type":"uplink","grade":"poor"}"#);
+        assert_eq!(PeerMessage::parse(&text), Some(uplink));
+        assert_eq!(
+            PeerMessage::parse(r#"{"type":"uplink","grade":"awful"}"#),
+            None
+        );
     }
 
     #[wasm_bindgen_test]

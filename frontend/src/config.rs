@@ -49,6 +49,20 @@ pub struct IceServer {
     pub credential: Option<String>,
 }
 
+impl IceServer {
+    /// Whether this is a TURN relay (a `turn:` or `turns:` URL), not just STUN.
+    pub fn is_relay(&self) -> bool {
+        let urls: &[String] = match &self.urls {
+            Urls::One(url) => std::slice::from_ref(url),
+            Urls::Many(urls) => urls,
+        };
+        urls.iter().any(|url| {
+            let scheme = url.split(':').next().unwrap_or_default();
+            scheme.eq_ignore_ascii_case("turn") || scheme.eq_ignore_ascii_case("turns")
+        })
+    }
+}
+
 /// `urls` may be a single string or a list, as in `RTCIceServer`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
@@ -106,6 +120,22 @@ impl Config {
             credential: server.credential.clone(),
         });
         self.ice_servers.iter().cloned().chain(joined).collect()
+    }
+
+    /// Whether a relay server is at hand: a TURN server configured or handed out with the
+    /// latest join.
+    pub fn has_relay(&self, from_join: &[shared::IceServer]) -> bool {
+        self.ice_servers_with(from_join)
+            .iter()
+            .any(IceServer::is_relay)
+    }
+
+    /// This configuration with relayed candidates only: "Hide my address".
+    pub fn relay_only(&self) -> Self {
+        Self {
+            ice_transport_policy: IceTransportPolicy::Relay,
+            ..self.clone()
+        }
     }
 
     /// The `RTCConfiguration` for a new peer connection, with the ICE servers from the latest
@@ -202,6 +232,28 @@ mod tests {
             IceTransportPolicy::Relay
         );
         assert!(Config::parse(r#"{"ice_transport_policy":"none"}"#).is_err());
+        Ok(())
+    }
+
+    #[wasm_bindgen_test]
+    fn a_relay_is_a_turn_server_configured_or_joined() -> Result<(), serde_json::Error> {
+        let stun_only = Config::parse(r#"{"ice_servers":[{"urls":"stun:stun.example:3478"}]}"#)?;
+        assert!(!stun_only.has_relay(&[]));
+        let joined = [shared::IceServer {
+            urls: vec!["TURN:turn.example:3478?transport=udp".into()],
+            username: Some("1700000000:abc".into()),
+            credential: Some("c2VjcmV0".into()),
+        }];
+        assert!(stun_only.has_relay(&joined));
+        let configured = Config::parse(
+            r#"{"ice_servers":[{"urls":["stun:s.example","turns:t.example:5349"]}]}"#,
+        )?;
+        assert!(configured.has_relay(&[]));
+        assert_eq!(
+            stun_only.relay_only().ice_transport_policy,
+            IceTransportPolicy::Relay
+        );
+        assert_eq!(stun_only.relay_only().ice_servers, stun_only.ice_servers);
         Ok(())
     }
 

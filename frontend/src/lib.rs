@@ -8,7 +8,8 @@
 //!   clipboard, picture-in-picture and fullscreen, random room names, `/config.json`). Of
 //!   them, only [`media`], [`peer`], [`locks`], [`clipboard`], [`viewing`], [`private_room`]
 //!   and [`config`] handle a raw `JsValue`; no other module, and no component, does.
-//! - [`resume`]: which resume token a tab joins with.
+//! - [`resume`]: which resume token a tab joins with; [`hide_address`]: whether a call may
+//!   use only relayed candidates.
 //! - [`call`]: the call's state machine, pure.
 //! - [`session`]: runs the state machine against the wrappers.
 //! - [`app`] and [`components`]: the interface.
@@ -25,6 +26,7 @@ pub mod config;
 pub mod controls;
 pub mod device_fallback;
 pub mod focus;
+pub mod hide_address;
 pub mod i18n;
 pub mod locks;
 pub mod media;

@@ -19,7 +19,7 @@
 //! applied strictly one after the other, in the order the friend sent them.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
 use gloo::events::EventListener;
@@ -29,7 +29,7 @@ use shared::{IceCandidate, Role, SdpKind, SessionDescription, Signal};
 
 use crate::call::Opening;
 use crate::channel::{ChannelError, ChannelEvent, DataChannel, PeerMessage};
-use crate::stats::StatsSample;
+use crate::stats::{CallPath, StatsSample};
 use crate::verification::VerificationCode;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -400,6 +400,46 @@ impl Peer {
         }
     }
 
+    /// Sends this connection's video, or stops sending it ("Audio only"): every encoding of
+    /// the video sender goes active or inactive (`RTCRtpSender.setParameters`), so nothing is
+    /// renegotiated and the track stays, ready to go on again. Does nothing while no video
+    /// is being sent yet (a fresh polite connection): call it again once connected.
+    pub fn set_video_sending(
+        &self,
+        on: bool,
+    ) -> impl std::future::Future<Output = Result<(), PeerError>> {
+        let sender = self
+            .inner
+            .pc
+            .get_senders()
+            .iter()
+            .filter_map(|s| s.dyn_into::<web_sys::RtcRtpSender>().ok())
+            .find(|s| s.track().is_some_and(|t| t.kind() == "video"));
+        let set = sender.map(|sender| -> Result<Promise, JsValue> {
+            let parameters = Reflect::get(&sender, &"getParameters".into())?
+                .dyn_into::<Function>()?
+                .call0(&sender)?;
+            let encodings = Reflect::get(&parameters, &"encodings".into())?;
+            for encoding in js_sys::Array::from(&encodings).iter() {
+                Reflect::set(&encoding, &"active".into(), &JsValue::from_bool(on))?;
+            }
+            Reflect::get(&sender, &"setParameters".into())?
+                .dyn_into::<Function>()?
+                .call1(&sender, &parameters)?
+                .dyn_into::<Promise>()
+        });
+        async move {
+            match set {
+                Some(Ok(promise)) => JsFuture::from(promise)
+                    .await
+                    .map(drop)
+                    .map_err(|e| PeerError(format!("{e:?}"))),
+                Some(Err(e)) => Err(PeerError(format!("{e:?}"))),
+                None => Ok(()),
+            }
+        }
+    }
+
     /// Reads the connection's statistics (`getStats()`) into a [`StatsSample`]. The future
     /// holds its own handle to the connection, so it may outlive this `Peer`.
     pub fn stats(&self) -> impl std::future::Future<Output = Result<StatsSample, PeerError>> {
@@ -535,7 +575,8 @@ fn send_local_description(inner: &Inner) {
     }));
 }
 
-/// Sums what a stats report says about incoming media and the selected candidate pair.
+/// Sums what a stats report says about incoming media, and reads the selected candidate
+/// pair: its round trip and what its two ends are (direct or relayed).
 fn read_stats(report: &JsValue) -> StatsSample {
     let number = |stat: &JsValue, key: &str| {
         Reflect::get(stat, &JsValue::from_str(key))
@@ -552,6 +593,10 @@ fn read_stats(report: &JsValue) -> StatsSample {
     let Ok(Some(entries)) = js_sys::try_iter(report) else {
         return sample;
     };
+    // Pairs and candidates by id, to follow the selected pair to its two ends.
+    let mut linked: HashMap<String, JsValue> = HashMap::new();
+    let mut selected_pair = None;
+    let mut nominated_pair = None;
     for entry in entries.flatten() {
         let stat = Reflect::get(&entry, &JsValue::from_f64(1.0)).unwrap_or(JsValue::UNDEFINED);
         sample.timestamp_ms = sample
@@ -568,18 +613,49 @@ fn read_stats(report: &JsValue) -> StatsSample {
                     sample.frame = Some((w as u32, h as u32));
                 }
             }
-            Some("candidate-pair")
-                if text(&stat, "state").as_deref() == Some("succeeded")
-                    && Reflect::get(&stat, &JsValue::from_str("nominated"))
-                        .ok()
-                        .and_then(|v| v.as_bool())
-                        .unwrap_or(false) =>
-            {
-                if let Some(rtt) = number(&stat, "currentRoundTripTime") {
-                    sample.rtt_s = Some(rtt);
+            // The standard way to the pair in use (Chromium)...
+            Some("transport") => {
+                if let Some(id) = text(&stat, "selectedCandidatePairId") {
+                    selected_pair = Some(id);
+                }
+            }
+            Some("candidate-pair") => {
+                // ...and, where there is no transport stat (Firefox), the nominated pair
+                // that works.
+                let nominated = Reflect::get(&stat, &JsValue::from_str("nominated"))
+                    .ok()
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false);
+                if nominated && text(&stat, "state").as_deref() == Some("succeeded") {
+                    nominated_pair = Some(stat.clone());
+                }
+                if let Some(id) = text(&stat, "id") {
+                    linked.insert(id, stat);
+                }
+            }
+            Some("local-candidate" | "remote-candidate") => {
+                if let Some(id) = text(&stat, "id") {
+                    linked.insert(id, stat);
                 }
             }
             _ => {}
+        }
+    }
+    let pair = selected_pair
+        .and_then(|id| linked.get(&id).cloned())
+        .or(nominated_pair);
+    if let Some(pair) = pair {
+        sample.rtt_s = number(&pair, "currentRoundTripTime");
+        sample.available_outgoing_bps = number(&pair, "availableOutgoingBitrate");
+        let end_type = |key: &str| {
+            text(&pair, key)
+                .and_then(|id| linked.get(&id))
+                .and_then(|candidate| text(candidate, "candidateType"))
+        };
+        if let (Some(local), Some(remote)) =
+            (end_type("localCandidateId"), end_type("remoteCandidateId"))
+        {
+            sample.path = Some(CallPath::of_pair(&local, &remote));
         }
     }
     sample

@@ -17,14 +17,17 @@ use crate::channel::{ChannelError, ChannelEvent, PeerMessage};
 use crate::config::Config;
 use crate::controls::MediaState;
 use crate::media::{LocalMedia, MediaKind};
-use crate::peer::{Peer, PeerEvent, Spare};
+use crate::peer::{Peer, PeerEvent, PeerState, Spare};
 use crate::resume::Claim;
 use crate::signaling::{Signaling, SignalingEvent};
-use crate::stats::{Quality, StatsSample};
+use crate::stats::{Flow, FlowWatch, Grade, Quality, StatsSample, UplinkWatch};
 use crate::verification::VerificationCode;
 
-/// How often the connection's quality is measured while connected.
-const STATS_INTERVAL_MS: u32 = 1_000;
+/// How often the connection's statistics are read while connected: often enough to notice a
+/// stall within [`crate::stats::STALL_MS`] and a half.
+const STATS_INTERVAL_MS: u32 = 500;
+/// The quality shown is measured over this long at least (ms): shorter windows jitter.
+const QUALITY_WINDOW_MS: f64 = 1_000.0;
 
 /// What the call view shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +53,12 @@ pub struct CallView {
     /// making its first offer or answer), which the interface had better not hold up with
     /// heavy work of its own.
     pub setting_up: bool,
+    /// Whether a relay server (TURN) is at hand for this call, configured or handed out with
+    /// the join; `None` until the service answered the first join.
+    pub relay_offered: Option<bool>,
+    /// Whether this side's uplink has been too thin for video for a while ("Audio only" is
+    /// worth offering).
+    pub thin_uplink: bool,
 }
 
 impl CallView {
@@ -64,6 +73,8 @@ impl CallView {
             quality: None,
             verification: None,
             setting_up: true,
+            relay_offered: None,
+            thin_uplink: false,
         }
     }
 }
@@ -126,9 +137,19 @@ struct Inner {
     last_view: RefCell<Option<CallView>>,
     /// What the friend last said about their microphone and camera.
     friend_media: Cell<Option<MediaState>>,
-    /// The previous stats sample of the current connection, and the quality since.
+    /// The stats sample the next quality is measured from, and the quality since.
     last_sample: Cell<Option<StatsSample>>,
     quality: Cell<Option<Quality>>,
+    /// Whether the friend's media arrives.
+    flow: Cell<FlowWatch>,
+    /// The friend's uplink as they told it, and ours as we last told it.
+    friend_uplink: Cell<Option<Grade>>,
+    told_uplink: Cell<Option<Grade>>,
+    /// How long our uplink has been poor, and whether that makes it thin.
+    uplink_watch: Cell<UplinkWatch>,
+    thin_uplink: Cell<bool>,
+    /// "Audio only": the video is not sent (the camera itself stays on).
+    audio_only: Cell<bool>,
     /// A shared screen sent instead of the camera (kept for new connections too).
     screen: RefCell<Option<MediaStreamTrack>>,
     ended: RefCell<Option<EndReason>>,
@@ -178,6 +199,12 @@ impl Session {
             friend_media: Cell::new(None),
             last_sample: Cell::new(None),
             quality: Cell::new(None),
+            flow: Cell::new(FlowWatch::default()),
+            friend_uplink: Cell::new(None),
+            told_uplink: Cell::new(None),
+            uplink_watch: Cell::new(UplinkWatch::default()),
+            thin_uplink: Cell::new(false),
+            audio_only: Cell::new(false),
             screen: RefCell::new(None),
             ended: RefCell::new(None),
             on_update: Box::new(on_update),
@@ -262,6 +289,14 @@ impl Session {
         }
     }
 
+    /// Stops sending video ("Audio only", for a thin uplink), or sends it again; the friend
+    /// is told, as for a camera turned off.
+    pub fn set_audio_only(&self, on: bool, state: MediaState) {
+        self.inner.audio_only.set(on);
+        apply_audio_only(&self.inner);
+        self.send_media_state(state);
+    }
+
     /// Leaves the room on purpose: the service tells the friend that this side hung up
     /// (`peer_left` with `hung_up`), and the peer connection closes. Drop the session next.
     pub fn hang_up(&self) {
@@ -312,13 +347,37 @@ fn track_state(inner: &Inner) -> MediaState {
     }
 }
 
-/// Tells the friend about `state`, a shared screen counting as a picture.
+/// Tells the friend about `state`, a shared screen counting as a picture and "Audio only"
+/// as a camera off.
 fn media_message(inner: &Inner, state: MediaState) -> PeerMessage {
     let sent = state.as_sent(inner.screen.borrow().is_some());
     PeerMessage::Media {
         mic: sent.mic,
-        camera: sent.camera,
+        camera: sent.camera && !inner.audio_only.get(),
     }
+}
+
+/// Sends the video or not, as "Audio only" says.
+fn apply_audio_only(inner: &Inner) {
+    if let Some((_, peer)) = inner.peer.borrow().as_ref() {
+        let set = peer.set_video_sending(!inner.audio_only.get());
+        spawn_local(async move {
+            if let Err(e) = set.await {
+                gloo::console::warn!(format!("could not switch the video: {e}"));
+            }
+        });
+    }
+}
+
+/// Forgets what was measured on the connection being replaced.
+fn forget_measurements(inner: &Inner) {
+    inner.last_sample.set(None);
+    inner.quality.set(None);
+    inner.flow.set(FlowWatch::default());
+    inner.friend_uplink.set(None);
+    inner.told_uplink.set(None);
+    inner.uplink_watch.set(UplinkWatch::default());
+    inner.thin_uplink.set(false);
 }
 
 fn replace_track(inner: &Inner, track: &MediaStreamTrack) {
@@ -395,8 +454,7 @@ fn run(inner: &Rc<Inner>, command: Command) {
             inner.peer.borrow_mut().take();
             inner.described.set(false);
             inner.friend_media.set(None);
-            inner.last_sample.set(None);
-            inner.quality.set(None);
+            forget_measurements(inner);
             let generation = inner.peer_generation.get().wrapping_add(1);
             inner.peer_generation.set(generation);
             let weak = Rc::downgrade(inner);
@@ -436,8 +494,7 @@ fn run(inner: &Rc<Inner>, command: Command) {
         Command::ClosePeer => {
             inner.peer.borrow_mut().take();
             inner.friend_media.set(None);
-            inner.last_sample.set(None);
-            inner.quality.set(None);
+            forget_measurements(inner);
             inner.connect_timer.borrow_mut().take();
         }
         Command::ToPeer(signal) => {
@@ -463,6 +520,11 @@ fn run(inner: &Rc<Inner>, command: Command) {
                 Some(Timeout::new(CONNECT_TIMEOUT_MS + jitter, move || {
                     dispatch(&weak, Input::ConnectTimeout(generation));
                 }));
+        }
+        Command::RefreshSignaling => {
+            if let Some(signaling) = inner.signaling.borrow().as_ref() {
+                signaling.refresh();
+            }
         }
         Command::StartJoinRetryTimer(ms) => {
             let weak = Rc::downgrade(inner);
@@ -495,7 +557,13 @@ fn on_peer_event(weak: &Weak<Inner>, generation: u32, event: PeerEvent) {
     }
     match event {
         PeerEvent::Signal(signal) => dispatch(weak, Input::PeerSignal(signal)),
-        PeerEvent::State(state) => dispatch(weak, Input::PeerState(state)),
+        PeerEvent::State(state) => {
+            // A connection made while "Audio only" is on starts sending video: stop it.
+            if state == PeerState::Connected && inner.audio_only.get() {
+                apply_audio_only(&inner);
+            }
+            dispatch(weak, Input::PeerState(state));
+        }
         PeerEvent::RemoteStream(_) => {
             if !inner.busy.get() {
                 publish(&inner);
@@ -504,6 +572,18 @@ fn on_peer_event(weak: &Weak<Inner>, generation: u32, event: PeerEvent) {
         PeerEvent::Channel(ChannelEvent::Open) => {
             if let Some((_, peer)) = inner.peer.borrow().as_ref() {
                 let _ = peer.send(&media_message(&inner, track_state(&inner)));
+            }
+            // The uplink's grade goes out with the next measurement.
+            inner.told_uplink.set(None);
+        }
+        PeerEvent::Channel(ChannelEvent::Message(PeerMessage::Uplink { grade })) => {
+            inner.friend_uplink.set(Some(grade));
+            if let Some(mut quality) = inner.quality.get() {
+                quality.friend_uplink = Some(grade);
+                inner.quality.set(Some(quality));
+            }
+            if !inner.busy.get() {
+                publish(&inner);
             }
         }
         PeerEvent::Channel(ChannelEvent::Message(PeerMessage::Media { mic, camera })) => {
@@ -542,15 +622,50 @@ fn measure(weak: &Weak<Inner>) {
         if inner.peer.borrow().as_ref().map(|(g, _)| *g) != Some(generation) {
             return; // The connection was replaced meanwhile.
         }
-        if let Some(earlier) = inner.last_sample.replace(Some(sample)) {
-            if let Some(quality) = Quality::between(&earlier, &sample) {
-                inner.quality.set(Some(quality));
-                if !inner.busy.get() {
-                    publish(&inner);
-                }
-            }
+        let mut flow = inner.flow.get();
+        let change = flow.observe(&sample);
+        inner.flow.set(flow);
+        match change {
+            Some(Flow::Stalled) => dispatch(&weak, Input::MediaStalled),
+            Some(Flow::Flowing) => dispatch(&weak, Input::MediaFlowing),
+            None => {}
+        }
+        let Some(earlier) = inner.last_sample.get() else {
+            inner.last_sample.set(Some(sample));
+            return;
+        };
+        if sample.timestamp_ms - earlier.timestamp_ms < QUALITY_WINDOW_MS {
+            return;
+        }
+        inner.last_sample.set(Some(sample));
+        if let Some(quality) = Quality::between(&earlier, &sample) {
+            take_quality(&inner, quality, sample.timestamp_ms);
         }
     });
+}
+
+/// Keeps a new quality measurement (measured until `at_ms`): whether the uplink is thin, the
+/// friend told of our uplink when its grade changed, the interface told.
+fn take_quality(inner: &Inner, mut quality: Quality, at_ms: f64) {
+    quality.friend_uplink = inner.friend_uplink.get();
+    let uplink = quality.uplink_grade();
+    let mut watch = inner.uplink_watch.get();
+    inner.thin_uplink.set(watch.observe(at_ms, uplink));
+    inner.uplink_watch.set(watch);
+    if let Some(grade) = uplink.filter(|_| uplink != inner.told_uplink.get()) {
+        let told = inner
+            .peer
+            .borrow()
+            .as_ref()
+            .is_some_and(|(_, peer)| peer.send(&PeerMessage::Uplink { grade }).is_ok());
+        if told {
+            inner.told_uplink.set(uplink);
+        }
+    }
+    inner.quality.set(Some(quality));
+    if !inner.busy.get() {
+        publish(inner);
+    }
 }
 
 /// Tells the interface what changed, if anything did.
@@ -580,6 +695,7 @@ fn publish(inner: &Inner) {
         let remote = incoming.clone().filter(|_| call.shows_remote());
         let friend_media = remote.as_ref().and(inner.friend_media.get());
         let quality = remote.as_ref().and(inner.quality.get());
+        let thin_uplink = remote.is_some() && inner.thin_uplink.get();
         let verification = remote.as_ref().and_then(|_| {
             inner
                 .peer
@@ -587,6 +703,9 @@ fn publish(inner: &Inner) {
                 .as_ref()
                 .and_then(|(_, peer)| peer.verification_code())
         });
+        let relay_offered = call
+            .has_joined()
+            .then(|| inner.config.has_relay(call.ice_servers()));
         CallView {
             setting_up,
             status,
@@ -596,6 +715,8 @@ fn publish(inner: &Inner) {
             friend_media,
             quality,
             verification,
+            relay_offered,
+            thin_uplink,
         }
     };
     let changed = inner.last_view.borrow().as_ref() != Some(&view);

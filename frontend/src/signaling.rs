@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
-use shared::{ClientMsg, ServerMsg};
+use shared::{ClientMsg, ErrorCode, ServerMsg};
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, WebSocket};
 
@@ -75,11 +75,55 @@ impl Backoff {
 struct Connection {
     socket: WebSocket,
     _listeners: [EventListener; 3],
+    close_on_drop: bool,
+}
+
+impl Connection {
+    /// Its listeners go; the socket stays open.
+    fn into_socket(mut self) -> WebSocket {
+        self.close_on_drop = false;
+        self.socket.clone()
+    }
 }
 
 impl Drop for Connection {
     fn drop(&mut self) {
         // The listeners go with this struct, so the close this causes is not reported.
+        if self.close_on_drop {
+            let _ = self.socket.close();
+        }
+    }
+}
+
+/// A connection [`Signaling::refresh`] replaced, open until its successor is in the room
+/// (`joined`). What the service still says on it counts (a signal it sent just before the
+/// takeover), except that it was replaced: that is the point. Its closing is never reported.
+struct Retiring {
+    socket: WebSocket,
+    _on_message: EventListener,
+}
+
+impl Retiring {
+    fn new(socket: WebSocket, inner: &Rc<Inner>) -> Self {
+        let weak = Rc::downgrade(inner);
+        let on_message =
+            EventListener::new(&socket, "message", move |event| match read_message(event) {
+                Some(ServerMsg::Error {
+                    code: ErrorCode::SessionReplaced,
+                    ..
+                })
+                | None => {}
+                Some(msg) => emit(&weak, SignalingEvent::Message(msg)),
+            });
+        Self {
+            socket,
+            _on_message: on_message,
+        }
+    }
+}
+
+impl Drop for Retiring {
+    fn drop(&mut self) {
         let _ = self.socket.close();
     }
 }
@@ -91,6 +135,8 @@ struct Inner {
     url: String,
     on_event: RefCell<Option<Listener>>,
     connection: RefCell<Option<Connection>>,
+    /// The connection [`Signaling::refresh`] replaced, if it is still open.
+    retiring: RefCell<Option<Retiring>>,
     retry: RefCell<Option<Timeout>>,
     backoff: RefCell<Backoff>,
     stopped: Cell<bool>,
@@ -121,6 +167,7 @@ impl Signaling {
             url,
             on_event: RefCell::new(None),
             connection: RefCell::new(None),
+            retiring: RefCell::new(None),
             retry: RefCell::new(None),
             backoff: RefCell::new(Backoff::default()),
             stopped: Cell::new(false),
@@ -173,6 +220,33 @@ impl Signaling {
         }
         self.inner.retry.borrow_mut().take();
         self.inner.connection.borrow_mut().take();
+        self.inner.retiring.borrow_mut().take();
+        self.inner.backoff.borrow_mut().reset();
+        let weak = Rc::downgrade(&self.inner);
+        // Dial from a fresh task, so the `Open` that follows never re-enters the caller.
+        *self.inner.retry.borrow_mut() = Some(Timeout::new(0, move || {
+            if let Some(inner) = weak.upgrade() {
+                dial(&inner);
+            }
+        }));
+    }
+
+    /// Opens a new connection now, in case the current one is dead without knowing it (its
+    /// address is gone: TCP takes minutes to notice). Make before break: the current one stays
+    /// open until the new one has joined (the caller joins on [`SignalingEvent::Open`] with its
+    /// resume token), so the service hands this side's place to the newcomer and never hears
+    /// it hang up; meanwhile what the service still says on the old one is heard.
+    pub fn refresh(&self) {
+        if self.inner.stopped.get() {
+            return;
+        }
+        self.inner.retry.borrow_mut().take();
+        let current = self.inner.connection.borrow_mut().take();
+        // Refreshed twice before the first one joined: the one that holds the place stays.
+        if let Some(current) = current.filter(|_| self.inner.retiring.borrow().is_none()) {
+            let retiring = Retiring::new(current.into_socket(), &self.inner);
+            *self.inner.retiring.borrow_mut() = Some(retiring);
+        }
         self.inner.backoff.borrow_mut().reset();
         let weak = Rc::downgrade(&self.inner);
         // Dial from a fresh task, so the `Open` that follows never re-enters the caller.
@@ -196,6 +270,7 @@ impl Signaling {
         self.inner.stopped.set(true);
         self.inner.retry.borrow_mut().take();
         self.inner.connection.borrow_mut().take();
+        self.inner.retiring.borrow_mut().take();
     }
 }
 
@@ -225,22 +300,19 @@ fn dial(inner: &Rc<Inner>) {
     let on_message = EventListener::new(&socket, "message", {
         let weak = weak.clone();
         move |event| {
-            let Some(text) = event
-                .dyn_ref::<MessageEvent>()
-                .and_then(|m| m.data().as_string())
-            else {
+            let Some(msg) = read_message(event) else {
                 return;
             };
-            match ServerMsg::decode(&text) {
-                Ok(msg) => {
-                    if let Some(inner) = weak.upgrade() {
-                        // A message means the service is really there: short delays again.
-                        inner.backoff.borrow_mut().reset();
-                    }
-                    emit(&weak, SignalingEvent::Message(msg));
+            if let Some(inner) = weak.upgrade() {
+                // A message means the service is really there: short delays again.
+                inner.backoff.borrow_mut().reset();
+                // In the room again: the place is this connection's now, and one a refresh
+                // replaced can go without sounding like a hang-up.
+                if matches!(msg, ServerMsg::Joined { .. }) {
+                    inner.retiring.borrow_mut().take();
                 }
-                Err(e) => gloo::console::warn!(format!("ignoring a message from the service: {e}")),
             }
+            emit(&weak, SignalingEvent::Message(msg));
         }
     });
     // `error` is always followed by `close`, so `close` alone drives reconnection.
@@ -255,7 +327,19 @@ fn dial(inner: &Rc<Inner>) {
     *inner.connection.borrow_mut() = Some(Connection {
         socket,
         _listeners: [on_open, on_message, on_close],
+        close_on_drop: true,
     });
+}
+
+/// The service's message in a `message` event; `None` for anything else (a malformed one is
+/// logged).
+fn read_message(event: &web_sys::Event) -> Option<ServerMsg> {
+    let text = event
+        .dyn_ref::<MessageEvent>()
+        .and_then(|m| m.data().as_string())?;
+    ServerMsg::decode(&text)
+        .map_err(|e| gloo::console::warn!(format!("ignoring a message from the service: {e}")))
+        .ok()
 }
 
 fn schedule_retry(inner: &Rc<Inner>) {

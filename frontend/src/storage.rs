@@ -1,4 +1,7 @@
-//! Resume tokens kept across reloads, per room: this tab's own in `sessionStorage` (each tab
+//! What the browser keeps for Duet between visits: the person's "Hide my address" choice,
+//! what the service last said about a relay server, and resume tokens.
+//!
+//! Resume tokens are kept across reloads, per room: this tab's own in `sessionStorage` (each tab
 //! has its own, and it survives a reload), and the browser profile's two newest ones in
 //! `localStorage` (they outlive a closed tab; the newest under the key a single token always
 //! had, the other beside it). Which one a join uses is
@@ -10,6 +13,36 @@
 
 use gloo::storage::{LocalStorage, SessionStorage, Storage};
 use shared::{ResumeToken, RoomKey};
+
+/// Where "Hide my address" is kept (`true` or `false`, as JSON).
+const HIDE_ADDRESS_KEY: &str = "duet.hide-address";
+/// Where the latest join's answer to "is there a relay server?" is kept.
+const RELAY_KEY: &str = "duet.relay";
+
+/// Whether this person chose to hide their address (off until they turn it on).
+pub fn hide_address() -> bool {
+    LocalStorage::get(HIDE_ADDRESS_KEY).unwrap_or(false)
+}
+
+/// Remembers "Hide my address" for this browser.
+pub fn save_hide_address(on: bool) {
+    if let Err(e) = LocalStorage::set(HIDE_ADDRESS_KEY, on) {
+        gloo::console::warn!(format!("could not keep the address choice: {e}"));
+    }
+}
+
+/// Whether the service offered a relay server (TURN) with the latest join in this browser;
+/// `None` before any join.
+pub fn relay_offered() -> Option<bool> {
+    LocalStorage::get(RELAY_KEY).ok()
+}
+
+/// Remembers whether the latest join offered a relay server.
+pub fn save_relay_offered(offered: bool) {
+    if let Err(e) = LocalStorage::set(RELAY_KEY, offered) {
+        gloo::console::warn!(format!("could not keep what the service offers: {e}"));
+    }
+}
 
 /// How many tokens the profile keeps per room: a room holds two people, and two tabs of one
 /// profile can be both of them.
@@ -124,6 +157,27 @@ mod tests {
         assert_eq!(shared_tokens(room.key()), [token(5)]);
         save_shared_tokens(room.key(), &[]);
         Ok(())
+    }
+
+    #[wasm_bindgen_test]
+    fn the_address_choice_and_the_relay_are_remembered() {
+        LocalStorage::delete(HIDE_ADDRESS_KEY);
+        LocalStorage::delete(RELAY_KEY);
+        assert!(!hide_address(), "off until chosen");
+        assert_eq!(relay_offered(), None, "unknown before a join");
+        save_hide_address(true);
+        save_relay_offered(false);
+        assert!(hide_address());
+        assert_eq!(relay_offered(), Some(false));
+        save_hide_address(false);
+        save_relay_offered(true);
+        assert!(!hide_address());
+        assert_eq!(relay_offered(), Some(true));
+        // Something else under the key (another version, a person's hand) counts as unset.
+        let _ = LocalStorage::set(HIDE_ADDRESS_KEY, "yes");
+        assert!(!hide_address());
+        LocalStorage::delete(HIDE_ADDRESS_KEY);
+        LocalStorage::delete(RELAY_KEY);
     }
 
     #[wasm_bindgen_test]

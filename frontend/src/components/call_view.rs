@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::i18n::{fill, use_texts, Texts};
 
 use crate::call::{CallStatus, Notice};
-use crate::components::{QualityIndicator, Video, ViewingButtons};
+use crate::components::{AudioOnly, QualityIndicator, Video, ViewingButtons};
 use crate::controls::MediaState;
 use crate::media::LocalMedia;
 use crate::session::CallView;
@@ -31,6 +31,12 @@ pub struct CallScreenProps {
     pub chat: Html,
     /// The controls.
     pub toolbar: Html,
+    /// Whether "Audio only" is on (video not sent).
+    #[prop_or_default]
+    pub audio_only: bool,
+    /// Called when the person switches "Audio only" on or off.
+    #[prop_or_default]
+    pub on_audio_only: Callback<bool>,
 }
 
 fn status_tone(status: &CallStatus) -> &'static str {
@@ -97,6 +103,8 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
                     { status.text(t) }
                 </div>
                 <QualityIndicator quality={props.view.quality} />
+                <AudioOnly thin_uplink={props.view.thin_uplink} on={props.audio_only}
+                    on_change={props.on_audio_only.clone()} />
                 if let Some(code) = props.view.verification {
                     <p class="verification" role="note" aria-label={t.verification_code}
                        title={t.verification_hint}>

@@ -1,5 +1,6 @@
 //! The screens' building blocks: small function components with typed props.
 
+pub mod audio_only;
 pub mod brand;
 pub mod call_view;
 pub mod chat;
@@ -13,6 +14,7 @@ pub mod toolbar;
 pub mod video;
 pub mod viewing_buttons;
 
+pub use audio_only::AudioOnly;
 pub use brand::Brand;
 pub use call_view::CallScreen;
 pub use chat::ChatPanel;

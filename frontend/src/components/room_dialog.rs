@@ -5,14 +5,19 @@
 //! the service accepts. Cancelling, or an empty or blank name, keeps the
 //! dialog open and says that a name is needed: there is nothing else to do on this page
 //! without one.
+//!
+//! Below the name, the "Hide my address" switch ([`crate::hide_address`]): off, on, or fixed
+//! with the reason beside it.
 
 use shared::{RoomName, RoomNameError, MAX_ROOM_NAME_CHARS};
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{fill, use_texts, Texts};
 
 use crate::components::Video;
+use crate::hide_address::AddressChoice;
 use crate::media::LocalMedia;
 
 /// What to tell a person whose input is not a room name, in the language of `t`.
@@ -44,6 +49,12 @@ pub struct RoomDialogProps {
     /// The person's camera, previewed in the dialog.
     #[prop_or_default]
     pub local: Option<LocalMedia>,
+    /// Where "Hide my address" stands.
+    #[prop_or(AddressChoice::Open { on: false })]
+    pub hide_address: AddressChoice,
+    /// Called with the person's new choice when they flip "Hide my address".
+    #[prop_or_default]
+    pub on_hide_address: Callback<bool>,
 }
 
 /// The room-name dialog.
@@ -121,6 +132,23 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
         let problem = problem.clone();
         Callback::from(move |_: InputEvent| problem.set(None))
     };
+    let on_hide_address = {
+        let on_hide_address = props.on_hide_address.clone();
+        Callback::from(move |event: Event| {
+            if let Some(switch) = event
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                on_hide_address.emit(switch.checked());
+            }
+        })
+    };
+    let choice = props.hide_address;
+    let hide_address_why = match choice {
+        AddressChoice::Open { .. } => t.hide_address_hint,
+        AddressChoice::NoRelay => t.hide_address_no_relay,
+        AddressChoice::AlwaysRelayed => t.hide_address_always,
+    };
 
     // One alert at a time: the input's problem, else the reason the dialog is back.
     let message = problem
@@ -166,6 +194,17 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
                     <span class="muted-text hint">
                         { t.private_room_hint }
                     </span>
+                    <div class="hide-address">
+                        // A checkbox with the switch role: its state is read as on or off,
+                        // and Space flips it, as any checkbox.
+                        <label>
+                            <input id="hide-address" type="checkbox" role="switch"
+                                checked={choice.hides()} disabled={!choice.can_change()}
+                                aria-describedby="hide-address-why" onchange={on_hide_address} />
+                            { t.hide_address }
+                        </label>
+                        <span id="hide-address-why" class="muted-text hint">{ hide_address_why }</span>
+                    </div>
                     if let Some(message) = message {
                         <p class="alert" role="alert">{ message }</p>
                     }

@@ -13,26 +13,40 @@ use yew::{AppHandle, Callback};
 
 use super::{find, mount_point, text_of, until};
 use crate::components::room_dialog::{RoomDialog, RoomDialogProps};
+use crate::hide_address::AddressChoice;
 
 struct Mounted {
     root: Element,
     handle: Option<AppHandle<RoomDialog>>,
     joined: Rc<RefCell<Vec<RoomName>>>,
+    /// What "Hide my address" reported, in order.
+    hide: Rc<RefCell<Vec<bool>>>,
 }
 
 impl Mounted {
     async fn new(notice: Option<&str>) -> Self {
+        Self::with_choice(notice, AddressChoice::Open { on: false }).await
+    }
+
+    async fn with_choice(notice: Option<&str>, hide_address: AddressChoice) -> Self {
         let root = mount_point();
         let joined = Rc::new(RefCell::new(Vec::new()));
         let on_join = {
             let joined = joined.clone();
             Callback::from(move |room: RoomName| joined.borrow_mut().push(room))
         };
+        let hide = Rc::new(RefCell::new(Vec::new()));
+        let on_hide_address = {
+            let hide = hide.clone();
+            Callback::from(move |on: bool| hide.borrow_mut().push(on))
+        };
         let props = RoomDialogProps {
             on_join,
             notice: notice.map(|n| n.to_owned().into()),
             initial: "".into(),
             local: None,
+            hide_address,
+            on_hide_address,
         };
         let handle = yew::Renderer::<RoomDialog>::with_root_and_props(root.clone(), props).render();
         until("the dialog", Duration::from_secs(5), || {
@@ -43,6 +57,14 @@ impl Mounted {
             root,
             handle: Some(handle),
             joined,
+            hide,
+        }
+    }
+
+    fn switch(&self) -> HtmlInputElement {
+        match find(&self.root, "input[role=switch]").and_then(|e| e.dyn_into().ok()) {
+            Some(switch) => switch,
+            None => panic!("no switch"),
         }
     }
 
@@ -220,4 +242,47 @@ async fn a_notice_is_shown_as_the_alert_and_a_fresh_problem_replaces_it() {
         .map(|l| l.length())
         .unwrap_or(0);
     assert_eq!(alerts, 1, "one alert at a time");
+}
+
+#[wasm_bindgen_test]
+async fn hide_my_address_is_a_labelled_switch_that_reports_its_new_state() {
+    let dialog = Mounted::new(None).await;
+    let switch = dialog.switch();
+    assert_eq!(switch.type_(), "checkbox");
+    assert!(!switch.checked() && !switch.disabled());
+    // Its name is the label around it; its description says what it does.
+    let label = switch
+        .closest("label")
+        .ok()
+        .flatten()
+        .and_then(|l| l.text_content())
+        .unwrap_or_default();
+    assert_eq!(label.trim(), "Hide my address");
+    let why = switch.get_attribute("aria-describedby").unwrap_or_default();
+    assert!(text_of(&dialog.root, &format!("#{why}")).contains("relay server"));
+    switch.click();
+    until("the choice", Duration::from_secs(5), || {
+        *dialog.hide.borrow() == [true]
+    })
+    .await;
+    assert!(
+        dialog.joined.borrow().is_empty(),
+        "flipping it joins nothing"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn without_a_relay_the_switch_is_off_disabled_and_says_why() {
+    let dialog = Mounted::with_choice(None, AddressChoice::NoRelay).await;
+    let switch = dialog.switch();
+    assert!(!switch.checked() && switch.disabled());
+    let why = switch.get_attribute("aria-describedby").unwrap_or_default();
+    assert!(
+        text_of(&dialog.root, &format!("#{why}")).contains("no relay server"),
+        "{}",
+        text_of(&dialog.root, &format!("#{why}"))
+    );
+
+    let always = Mounted::with_choice(None, AddressChoice::AlwaysRelayed).await;
+    assert!(always.switch().checked() && always.switch().disabled());
 }
