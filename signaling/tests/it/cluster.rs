@@ -324,7 +324,7 @@ async fn a_redis_restart_degrades_with_a_clear_error_and_rooms_recover() {
             .expect("Redis is back");
         loop {
             let room: Option<String> = redis::cmd("GET")
-                .arg("duet:room:phoenix")
+                .arg("duet:room:{phoenix}")
                 .query_async(&mut redis)
                 .await
                 .expect("GET");
@@ -405,7 +405,7 @@ async fn redis_scripts_follow_the_same_rules_as_the_in_memory_room() {
     use proptest::strategy::{Strategy, ValueTree};
     use proptest::test_runner::{Config as RunnerConfig, TestRunner};
     use shared::ResumeToken;
-    use signaling::cluster::{Cluster, FromBus, JoinOutcome, Seat};
+    use signaling::cluster::{Cluster, Endpoint, FromBus, JoinOutcome, Seat};
     use signaling::room::{Full, SessionId};
 
     /// Nobody on the bus in this test: joins and leaves are checked, not deliveries.
@@ -420,9 +420,10 @@ async fn redis_scripts_follow_the_same_rules_as_the_in_memory_room() {
 
     let redis = Redis::start();
     let cluster = Cluster::connect(
-        &redis.url(),
+        &Endpoint::Single(redis.url()),
         Duration::from_secs(60),
         Deaf.start().recipient(),
+        Default::default(),
     )
     .await
     .expect("Redis answers");
