@@ -48,7 +48,7 @@ async fn metric(addr: SocketAddr, name: &str) -> Option<u64> {
 /// Three replicas through Sentinel; two people on different ones; the primary SIGKILLed.
 /// Answers how long after the kill a signal between the two was relayed again, after
 /// checking the rest of the promise (metrics, leave and rejoin, 100 joins admit 2).
-async fn ride_through_a_failover(run: &str) -> Duration {
+async fn ride_through_a_failover(run: &str) -> Failover {
     let mut redis = SentinelSetup::start().await;
     let mut flags = redis.flags();
     // Renewals every 200 ms, so that slots are back on the new primary soon after it is
@@ -71,8 +71,24 @@ async fn ride_through_a_failover(run: &str) -> Duration {
         assert_eq!(metric(addr, "duet_redis_failovers_total").await, Some(0));
     }
 
+    let old_port = redis.primary.port;
     let killed = Instant::now();
     redis.primary.kill();
+    // The baseline, measured alongside: when Sentinel itself names the new primary.
+    let redis = std::rc::Rc::new(redis);
+    let watcher = redis.clone();
+    let named = tokio::task::spawn_local(async move {
+        loop {
+            if watcher
+                .named_primary_port()
+                .await
+                .is_some_and(|port| port != old_port)
+            {
+                return killed.elapsed();
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
     // The outage shows (the bus subscription drops with the primary).
     redis_up(addrs[0], false).await;
 
@@ -131,6 +147,10 @@ async fn ride_through_a_failover(run: &str) -> Duration {
     b.send_text(answer).await;
     assert!(a.recv_text().await.contains(r#""type":"answer""#));
 
+    let named = within("Sentinel to name the new primary", named)
+        .await
+        .expect("the watcher ran");
+
     // Rooms are still rooms of two on the new primary.
     stampede_on(&addrs, &format!("Stampede {run}")).await;
 
@@ -141,15 +161,25 @@ async fn ride_through_a_failover(run: &str) -> Duration {
         let status = replica.exit().await;
         assert!(status.success(), "a replica ended with {status}");
     }
-    recovered
+    drop(redis);
+    Failover { named, recovered }
+}
+
+/// One failover's timings, from the primary's death.
+struct Failover {
+    /// Until Sentinel named the new primary (the floor: nothing can follow sooner).
+    named: Duration,
+    /// Until a signal between the two people was relayed again.
+    recovered: Duration,
 }
 
 #[actix_web::test]
 async fn a_live_call_rides_through_the_primarys_death_within_ten_seconds() {
     let took = ride_through_a_failover("once").await;
     eprintln!(
-        "signal relayed again {} ms after the primary's death",
-        took.as_millis()
+        "Sentinel named the new primary after {} ms; a signal was relayed again after {} ms",
+        took.named.as_millis(),
+        took.recovered.as_millis()
     );
 }
 
@@ -162,12 +192,16 @@ async fn failover_times_over_five_runs() {
     let mut times = Vec::new();
     for run in 1..=5 {
         let took = ride_through_a_failover(&format!("run {run}")).await;
-        eprintln!("run {run}: {} ms", took.as_millis());
-        times.push(took.as_millis());
+        eprintln!(
+            "run {run}: Sentinel named the new primary after {} ms, signal relayed after {} ms",
+            took.named.as_millis(),
+            took.recovered.as_millis()
+        );
+        times.push((took.recovered.as_millis(), took.named.as_millis()));
     }
     times.sort_unstable();
     eprintln!(
-        "failover, death to first relayed signal (ms): {times:?}; median {}",
-        times[2]
+        "(relayed, named) in ms, sorted by relayed: {times:?}; median relayed {} ms",
+        times[2].0
     );
 }

@@ -279,6 +279,21 @@ impl SentinelSetup {
         setup
     }
 
+    /// The port of the primary the first sentinel names now (the baseline for a failover's
+    /// timing: no client can follow before Sentinel has named the new primary).
+    pub async fn named_primary_port(&self) -> Option<u16> {
+        let client =
+            redis::Client::open(format!("redis://127.0.0.1:{}", self.sentinels[0].port)).ok()?;
+        let mut sentinel = client.get_multiplexed_async_connection().await.ok()?;
+        let (_, port): (String, u16) = redis::cmd("SENTINEL")
+            .arg("GET-MASTER-ADDR-BY-NAME")
+            .arg("duet")
+            .query_async(&mut sentinel)
+            .await
+            .ok()?;
+        Some(port)
+    }
+
     /// The service's flags for this setup.
     pub fn flags(&self) -> Vec<String> {
         let sentinels: Vec<String> = self
