@@ -3,7 +3,7 @@
 //! followed through failovers.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -205,8 +205,9 @@ pub(super) struct Follower {
 }
 
 impl Follower {
-    /// Runs until the process ends.
-    pub(super) async fn follow(mut self) {
+    /// Runs until the process ends. `healthy` is set once a new primary is connected to:
+    /// signals need not wait for the next lease renewal to learn that Redis answers again.
+    pub(super) async fn follow(mut self, healthy: Arc<AtomicBool>) {
         let mut ticks = tokio::time::interval(FOLLOW_EVERY);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -242,6 +243,7 @@ impl Follower {
                         connection,
                     };
                     self.failovers.fetch_add(1, Ordering::Relaxed);
+                    healthy.store(true, Ordering::Relaxed);
                 }
                 Err(e) => {
                     tracing::warn!(primary = %address, "cannot reach the new primary yet: {e}")

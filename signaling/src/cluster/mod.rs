@@ -114,7 +114,7 @@ impl Cluster {
         let subscription = bus::subscribe(subscriber, replica, inbox, subscribed.clone()).await?;
         actix::spawn(subscription);
         if let Some(follower) = follower {
-            actix::spawn(follower.follow());
+            actix::spawn(follower.follow(healthy.clone()));
         }
         tracing::info!(
             replica = format!("{:016x}", replica.0),

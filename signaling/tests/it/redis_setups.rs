@@ -198,6 +198,9 @@ impl Drop for Sentinel {
 /// failover fits in the tests' 10 s budget (production uses 5 to 30 s).
 pub const DOWN_AFTER_MS: u64 = 1000;
 
+/// How long the sentinels get to find the replica and each other: five hello periods.
+const SENTINEL_INTRODUCTIONS: Duration = Duration::from_secs(10);
+
 /// A primary, one replica of it, and three sentinels (quorum 2) watching them as `duet`.
 pub struct SentinelSetup {
     pub primary: Redis,
@@ -247,7 +250,9 @@ impl SentinelSetup {
             _dir: dir,
         };
         // The sentinels must know the replica and each other before a failover can happen.
-        within("the sentinels to see the replica and each other", async {
+        // They introduce themselves on the primary every 2 s (Sentinel's fixed hello period),
+        // so this may take a few of those periods: its own deadline, not the usual patience.
+        let introductions = async {
             let client =
                 redis::Client::open(format!("redis://127.0.0.1:{}", setup.sentinels[0].port))
                     .expect("a sentinel URL");
@@ -274,8 +279,10 @@ impl SentinelSetup {
                 }
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
-        })
-        .await;
+        };
+        tokio::time::timeout(SENTINEL_INTRODUCTIONS, introductions)
+            .await
+            .expect("the sentinels to see the replica and each other in time");
         setup
     }
 
