@@ -86,18 +86,18 @@ fn manager_config() -> ConnectionManagerConfig {
 const FOLLOW_EVERY: Duration = Duration::from_millis(250);
 
 impl Link {
-    /// Connects to `endpoint`. Answers the link and, with Sentinel, the task that follows
-    /// failovers (counting them in `failovers`).
+    /// Connects to `endpoint`. Answers the link, where the bus subscribes, and, with
+    /// Sentinel, the task that follows failovers (counting them in `failovers`).
     pub(super) async fn open(
         endpoint: &Endpoint,
         failovers: Arc<AtomicU64>,
-    ) -> Result<(Self, Option<Follower>), redis::RedisError> {
+    ) -> Result<(Self, Subscriber, Option<Follower>), redis::RedisError> {
         match endpoint {
             Endpoint::Single(url) => {
                 let client = redis::Client::open(url.as_str())?;
                 let connection =
-                    ConnectionManager::new_with_config(client, manager_config()).await?;
-                Ok((Self::Single(connection), None))
+                    ConnectionManager::new_with_config(client.clone(), manager_config()).await?;
+                Ok((Self::Single(connection), Subscriber::Fixed(client), None))
             }
             Endpoint::Cluster(url) => {
                 let client = redis::cluster::ClusterClient::builder(vec![url.as_str()])
@@ -105,7 +105,10 @@ impl Link {
                     .response_timeout(Duration::from_secs(2))
                     .retries(2)
                     .build()?;
-                Ok((Self::Cluster(client.get_async_connection().await?), None))
+                let connection = client.get_async_connection().await?;
+                // Pub/sub in a cluster reaches every node: the node given is as good as any.
+                let subscriber = Subscriber::Fixed(redis::Client::open(url.as_str())?);
+                Ok((Self::Cluster(connection), subscriber, None))
             }
             Endpoint::Sentinel(settings) => {
                 let mut sentinel = sentinel_client(settings)?;
@@ -124,7 +127,11 @@ impl Link {
                     primary: primary.clone(),
                     failovers,
                 };
-                Ok((Self::Followed(primary), Some(follower)))
+                Ok((
+                    Self::Followed(primary.clone()),
+                    Subscriber::Followed(primary),
+                    Some(follower),
+                ))
             }
         }
     }
@@ -178,20 +185,6 @@ impl Subscriber {
         match self {
             Self::Fixed(client) => client.clone(),
             Self::Followed(primary) => Link::primary(primary).1,
-        }
-    }
-
-    /// Where `link` subscribes, given the endpoint it was opened for.
-    pub(super) fn for_link(endpoint: &Endpoint, link: &Link) -> Result<Self, redis::RedisError> {
-        match (link, endpoint) {
-            (Link::Followed(primary), _) => Ok(Self::Followed(primary.clone())),
-            (_, Endpoint::Single(url) | Endpoint::Cluster(url)) => {
-                Ok(Self::Fixed(redis::Client::open(url.as_str())?))
-            }
-            (_, Endpoint::Sentinel(_)) => Err(redis::RedisError::from((
-                redis::ErrorKind::InvalidClientConfig,
-                "a Sentinel link without its primary",
-            ))),
         }
     }
 }

@@ -38,7 +38,7 @@ pub use seat::{InvalidSeat, ReplicaId, Seat};
 
 use crate::room::{Departure, SessionId};
 use keys::{room_key, token_key};
-use link::{Link, Subscriber};
+use link::Link;
 use scripts::{parse_join, parse_leave, parse_refresh, role_text, Scripts, UnexpectedAnswer};
 
 /// Why Redis could not answer.
@@ -101,8 +101,7 @@ impl Cluster {
         inbox: Recipient<FromBus>,
         failovers: Arc<AtomicU64>,
     ) -> Result<Self, ClusterError> {
-        let (redis, follower) = Link::open(endpoint, failovers).await?;
-        let subscriber = Subscriber::for_link(endpoint, &redis)?;
+        let (redis, subscriber, follower) = Link::open(endpoint, failovers).await?;
         let mut random = [0u8; 8];
         getrandom::fill(&mut random)
             .map_err(|e| ClusterError::Answer(format!("no randomness for a replica id: {e}")))?;
