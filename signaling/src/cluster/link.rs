@@ -3,14 +3,14 @@
 //! followed through failovers.
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
 use redis::cluster_async::ClusterConnection;
 use redis::sentinel::{SentinelClient, SentinelClientBuilder, SentinelServerType};
-use redis::{Cmd, ConnectionAddr, Pipeline, RedisFuture, Value};
+use redis::{Cmd, ConnectionAddr, IntoConnectionInfo, Pipeline, RedisFuture, Value};
 
 /// Where Redis is, as the settings say.
 #[derive(Clone)]
@@ -105,9 +105,27 @@ impl Link {
                     .response_timeout(Duration::from_secs(2))
                     .retries(2)
                     .build()?;
-                let connection = client.get_async_connection().await?;
-                // Pub/sub in a cluster reaches every node: the node given is as good as any.
-                let subscriber = Subscriber::Fixed(redis::Client::open(url.as_str())?);
+                let mut connection = client.get_async_connection().await?;
+                // Pub/sub in a cluster reaches every node: any node will do, the one given
+                // first, then, should it die, the others in turn.
+                let nodes: String = redis::cmd("CLUSTER")
+                    .arg("NODES")
+                    .query_async(&mut connection)
+                    .await?;
+                let seed = url.as_str().into_connection_info()?;
+                let mut clients = vec![redis::Client::open(seed.clone())?];
+                for (host, port) in cluster_nodes(&nodes) {
+                    let addr = ConnectionAddr::Tcp(host, port);
+                    if addr != seed.addr {
+                        let mut info = seed.clone();
+                        info.addr = addr;
+                        clients.push(redis::Client::open(info)?);
+                    }
+                }
+                let subscriber = Subscriber::Rotating {
+                    clients: Arc::new(clients),
+                    next: Arc::new(AtomicUsize::new(0)),
+                };
                 Ok((Self::Cluster(connection), subscriber, None))
             }
             Endpoint::Sentinel(settings) => {
@@ -177,6 +195,13 @@ pub(super) enum Subscriber {
     Fixed(redis::Client),
     /// The primary Sentinel named last.
     Followed(Arc<RwLock<Primary>>),
+    /// A cluster's nodes, one after the other: each attempt takes the next.
+    Rotating {
+        /// The node given first, then the others the cluster named at start.
+        clients: Arc<Vec<redis::Client>>,
+        /// How many attempts there were.
+        next: Arc<AtomicUsize>,
+    },
 }
 
 impl Subscriber {
@@ -185,8 +210,31 @@ impl Subscriber {
         match self {
             Self::Fixed(client) => client.clone(),
             Self::Followed(primary) => Link::primary(primary).1,
+            Self::Rotating { clients, next } => {
+                let at = next.fetch_add(1, Ordering::Relaxed) % clients.len().max(1);
+                clients[at].clone()
+            }
         }
     }
+}
+
+/// The nodes' addresses in a `CLUSTER NODES` answer (`<id> <ip:port@cport[,host]> <flags> …`
+/// a line), less those without an address or marked failed.
+fn cluster_nodes(answer: &str) -> Vec<(String, u16)> {
+    answer
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace();
+            let address = fields.nth(1)?;
+            let flags = fields.next()?;
+            if flags.split(',').any(|f| f == "fail" || f == "noaddr") {
+                return None;
+            }
+            let (host, port) = address.split(['@', ',']).next()?.rsplit_once(':')?;
+            let port = port.parse().ok()?;
+            (!host.is_empty()).then(|| (host.to_owned(), port))
+        })
+        .collect()
 }
 
 /// Asks the sentinels where the primary is, again and again, and moves the link there when
@@ -280,5 +328,24 @@ impl ConnectionLike for Link {
             Self::Cluster(c) => c.get_db(),
             Self::Followed(primary) => Self::primary(primary).0.get_db(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_nodes_are_read_from_cluster_nodes() {
+        let answer = "\
+07c37dfeb235213a872192d90877d0cd55635b91 127.0.0.1:30004@31004,node-4 slave e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca 0 1426238317239 4 connected
+67ed2db8d677e59ec4a4cefb06858cf2a1a89fa1 127.0.0.1:30002@31002 master - 0 1426238316232 2 connected 5461-10922
+292f8b365bb7edb5e285caf0b7e6ddc7265d2f4f 127.0.0.1:30003@31003 master,fail - 0 1426238318243 3 connected 10923-16383
+6ec23923021cf3ffec47632106199cb7f496ce01 :0@0 noaddr,master - 0 0 0 disconnected
+";
+        assert_eq!(
+            cluster_nodes(answer),
+            vec![("127.0.0.1".into(), 30004), ("127.0.0.1".into(), 30002)]
+        );
     }
 }

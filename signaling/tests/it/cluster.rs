@@ -11,7 +11,9 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use crate::process::Service;
 use crate::redis_setups::{Redis, RedisCluster};
-use crate::support::{assert_relays, finish, http_get, room, start, within, Client};
+use crate::support::{
+    assert_relays, candidate, finish, http_get, room, seen, start, within, Client,
+};
 
 /// A replica in a process of its own, so that it can die without a word.
 fn replica(redis: &[String], extra: &[&str]) -> Service {
@@ -536,4 +538,60 @@ async fn same_rules(endpoint: signaling::cluster::Endpoint) {
             );
         }
     }
+}
+
+/// A Redis Cluster with a replica per primary: the node the replicas were given dies; the
+/// cluster promotes its replica, the client follows the new slot map, and the bus
+/// resubscribes at another node. Two people on different replicas talk again, and a room is
+/// still a room of two.
+#[actix_web::test]
+#[ignore = "known failure, not diagnosed: both replicas report Redis up again, yet no signal \
+            crosses within 15 s of the node's death (see README, Redis Cluster)"]
+async fn on_a_redis_cluster_the_death_of_the_node_given_is_ridden_through() {
+    let mut cluster = RedisCluster::start_with_replicas(1).await;
+    let flags = cluster.flags();
+    let fast = ["--heartbeat-interval", "200ms", "--client-timeout", "10s"];
+    let one = replica_here(&flags, &fast).await;
+    let two = replica_here(&flags, &fast).await;
+    let mut a = Client::connect(one.addr()).await;
+    a.join("Archipelago").await;
+    let mut b = Client::connect(two.addr()).await;
+    b.join("Archipelago").await;
+    a.expect(ServerMsg::PeerJoined).await;
+    assert_relays(&mut a, &mut b).await;
+
+    cluster.kill_first();
+    redis_up(one.addr(), false).await;
+    // Both replicas say Redis is back (commands answer, the bus is subscribed) ...
+    for replica in [&one, &two] {
+        redis_up(replica.addr(), true).await;
+    }
+    // A probe after another until one crosses; earlier ones may still come, so a marker each
+    // way leaves both sides clean.
+    // ... yet this is where it fails: no probe crosses.
+    let crossed = async {
+        for probe in 0.. {
+            a.send_text(candidate(&format!("probe {probe}"))).await;
+            if seen(
+                &mut b,
+                &format!("probe {probe}"),
+                Duration::from_millis(250),
+            )
+            .await
+            {
+                return;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(15), crossed)
+        .await
+        .expect("signals cross again after the cluster's failover");
+    a.send_text(candidate("a is through")).await;
+    assert!(seen(&mut b, "a is through", Duration::from_secs(5)).await);
+    b.send_text(candidate("b is through")).await;
+    assert!(seen(&mut a, "b is through", Duration::from_secs(5)).await);
+    let addrs = [one.addr(), two.addr()];
+    stampede_on(&addrs, "Stampede after the node's death").await;
+    finish!(one, a);
+    finish!(two, b);
 }

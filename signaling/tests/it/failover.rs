@@ -11,32 +11,10 @@ use shared::{ClientMsg, LeaveReason, ServerMsg};
 use crate::cluster::{redis_up, stampede_on};
 use crate::process::Service;
 use crate::redis_setups::SentinelSetup;
-use crate::support::{assert_relays, http_get, within, Client};
+use crate::support::{assert_relays, candidate, http_get, seen, within, Client};
 
 /// The promise: signaling works again within this long of the primary's death.
 const BUDGET: Duration = Duration::from_secs(10);
-
-/// A candidate signal with `marker` in it, as raw protocol text.
-fn candidate(marker: &str) -> String {
-    format!(
-        r#"{{"type":"signal","signal":{{"kind":"candidate","candidate":{{"candidate":"{marker}","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":null}}}}}}"#
-    )
-}
-
-/// Reads `client`'s messages until one holds `marker`, skipping the rest (probes sent while
-/// Redis was away, `unavailable` errors), for at most `wait`. Answers whether it came.
-async fn seen(client: &mut Client, marker: &str, wait: Duration) -> bool {
-    let quoted = format!("\"{marker}\"");
-    tokio::time::timeout(wait, async {
-        loop {
-            if client.recv_text().await.contains(&quoted) {
-                return;
-            }
-        }
-    })
-    .await
-    .is_ok()
-}
 
 /// The replica's /metrics value of `name` (a gauge or counter without labels).
 async fn metric(addr: SocketAddr, name: &str) -> Option<u64> {

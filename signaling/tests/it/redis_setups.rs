@@ -104,9 +104,16 @@ pub struct RedisCluster {
 }
 
 impl RedisCluster {
+    /// Three primaries, no replicas.
     pub async fn start() -> Self {
+        Self::start_with_replicas(0).await
+    }
+
+    /// Three primaries with `replicas` replicas each, which take over a dead primary's slots
+    /// after `cluster-node-timeout` (1 s here).
+    pub async fn start_with_replicas(replicas: usize) -> Self {
         let dir = Scratch::new("cluster");
-        let nodes: Vec<Redis> = (0..3)
+        let nodes: Vec<Redis> = (0..3 * (1 + replicas))
             .map(|_| {
                 let port = free_port();
                 let mut command = server_command(port);
@@ -118,6 +125,8 @@ impl RedisCluster {
                     // The bus port is chosen too: port + 10000 may not exist, or be taken.
                     "--cluster-port",
                     &free_port().to_string(),
+                    "--cluster-node-timeout",
+                    "1000",
                     "--dir",
                     &dir.0.display().to_string(),
                 ]);
@@ -131,7 +140,7 @@ impl RedisCluster {
             create.arg(format!("127.0.0.1:{}", node.port));
         }
         let output = create
-            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .args(["--cluster-replicas", &replicas.to_string(), "--cluster-yes"])
             .stdin(Stdio::null())
             .output()
             .expect("redis-cli runs (is redis-tools installed?)");
@@ -173,6 +182,12 @@ impl RedisCluster {
             self.nodes[0].url(),
             "--redis-cluster".into(),
         ]
+    }
+
+    /// SIGKILLs the node the service's flags name (a primary: `redis-cli` makes the first
+    /// nodes primaries).
+    pub fn kill_first(&mut self) {
+        self.nodes[0].kill();
     }
 
     /// Each node's URL.
