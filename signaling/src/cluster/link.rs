@@ -100,28 +100,35 @@ impl Link {
                 Ok((Self::Single(connection), Subscriber::Fixed(client), None))
             }
             Endpoint::Cluster(url) => {
-                let client = redis::cluster::ClusterClient::builder(vec![url.as_str()])
-                    .connection_timeout(Duration::from_secs(1))
-                    .response_timeout(Duration::from_secs(2))
-                    .retries(2)
-                    .build()?;
-                let mut connection = client.get_async_connection().await?;
-                // Pub/sub in a cluster reaches every node: any node will do, the one given
-                // first, then, should it die, the others in turn.
+                let seed = url.as_str().into_connection_info()?;
+                let mut first = cluster_client(vec![seed.clone()])?
+                    .get_async_connection()
+                    .await?;
+                // The client rebuilds its slot map from its initial nodes only: with the node
+                // given alone, its death would leave the client unable to find the others.
+                // So all the nodes the cluster names now are initial nodes.
                 let nodes: String = redis::cmd("CLUSTER")
                     .arg("NODES")
-                    .query_async(&mut connection)
+                    .query_async(&mut first)
                     .await?;
-                let seed = url.as_str().into_connection_info()?;
-                let mut clients = vec![redis::Client::open(seed.clone())?];
+                let mut infos = vec![seed.clone()];
                 for (host, port) in cluster_nodes(&nodes) {
                     let addr = ConnectionAddr::Tcp(host, port);
                     if addr != seed.addr {
                         let mut info = seed.clone();
                         info.addr = addr;
-                        clients.push(redis::Client::open(info)?);
+                        infos.push(info);
                     }
                 }
+                let connection = cluster_client(infos.clone())?
+                    .get_async_connection()
+                    .await?;
+                // Pub/sub in a cluster reaches every node: any node will do, the one given
+                // first, then, should it die, the others in turn.
+                let clients = infos
+                    .into_iter()
+                    .map(redis::Client::open)
+                    .collect::<Result<Vec<_>, _>>()?;
                 let subscriber = Subscriber::Rotating {
                     clients: Arc::new(clients),
                     next: Arc::new(AtomicUsize::new(0)),
@@ -162,6 +169,17 @@ impl Link {
         };
         (p.connection.clone(), p.client.clone())
     }
+}
+
+/// A cluster client starting from `nodes`, with the same short timeouts as one server's.
+fn cluster_client(
+    nodes: Vec<redis::ConnectionInfo>,
+) -> Result<redis::cluster::ClusterClient, redis::RedisError> {
+    redis::cluster::ClusterClient::builder(nodes)
+        .connection_timeout(Duration::from_secs(1))
+        .response_timeout(Duration::from_secs(2))
+        .retries(2)
+        .build()
 }
 
 /// Builds the Sentinel client for `settings`.

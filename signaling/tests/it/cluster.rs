@@ -545,9 +545,12 @@ async fn same_rules(endpoint: signaling::cluster::Endpoint) {
 /// resubscribes at another node. Two people on different replicas talk again, and a room is
 /// still a room of two.
 #[actix_web::test]
-#[ignore = "known failure, not diagnosed: both replicas report Redis up again, yet no signal \
-            crosses within 15 s of the node's death (see README, Redis Cluster)"]
+#[ignore = "known failure: after the node's death, redis-rs 0.32's cluster client keeps timing \
+            out (2 s each) on the room's slot for the test's 15 s (see README, Redis Cluster)"]
 async fn on_a_redis_cluster_the_death_of_the_node_given_is_ridden_through() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("info,redis=debug")
+        .try_init(); // DIAG
     let mut cluster = RedisCluster::start_with_replicas(1).await;
     let flags = cluster.flags();
     let fast = ["--heartbeat-interval", "200ms", "--client-timeout", "10s"];
