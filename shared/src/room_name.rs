@@ -16,6 +16,8 @@ use browser as unicode;
 mod tables;
 #[cfg(feature = "unicode-tables")]
 use tables as unicode;
+mod joiner;
+use joiner::is_joiner;
 #[cfg(not(any(feature = "unicode-tables", feature = "browser")))]
 compile_error!(
     "duet-shared needs Unicode data: its `unicode-tables` feature (the default) or `browser`"
@@ -145,12 +147,6 @@ impl RoomName {
     pub fn key(&self) -> &RoomKey {
         &self.key
     }
-}
-
-/// The zero-width non-joiner and joiner: formatting characters, but part of how Persian is
-/// spelt and of emoji sequences, so allowed where they can join something.
-fn is_joiner(c: char) -> bool {
-    matches!(c, '\u{200C}' | '\u{200D}')
 }
 
 /// Whether a character may never be in a room name: a control character, or an invisible

@@ -13,7 +13,7 @@
 
 use js_sys::{JsString, RegExp};
 
-use super::is_joiner;
+use super::joiner::is_joiner;
 
 /// `text` in Unicode Normalization Form C.
 pub(super) fn nfc(text: &str) -> String {

@@ -5,7 +5,7 @@ use caseless::Caseless;
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
-use super::is_joiner;
+use super::joiner::is_joiner;
 
 /// `text` in Unicode Normalization Form C.
 pub(super) fn nfc(text: &str) -> String {
