@@ -118,7 +118,19 @@ async function join(page, room) {
   await page.getByRole('button', { name: 'Join', exact: true }).click();
 }
 
-/** One call of `app`; returns Ben's marks relative to his click on Join. */
+/**
+ * The time `page`'s main thread has spent running tasks so far (ms; Chromium's TaskDuration):
+ * CPU work, which unlike the wall clock hardly depends on what else the machine is doing.
+ */
+async function mainThreadMs(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return 1000 * (metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN);
+}
+
+/**
+ * One call of `app`; returns Ben's marks relative to his click on Join, and the main-thread work
+ * of both pages from just before the click to just after the first frame (`ben_work`, `ana_work`).
+ */
 async function oneCall(browser, app) {
   const room = uniqueRoom('Bench');
   const ana = await person(browser, app.url);
@@ -128,12 +140,21 @@ async function oneCall(browser, app) {
     await join(ana, room);
     await ana.getByRole('status').filter({ hasText: /Waiting for your friend/i }).first().waitFor({ timeout: WAIT });
     await previewPlays(ben);
+    const cdp = await Promise.all([ben, ana].map(async (page) => {
+      const session = await page.context().newCDPSession(page);
+      await session.send('Performance.enable');
+      return session;
+    }));
+    const workBefore = await Promise.all(cdp.map(mainThreadMs));
     await join(ben, room);
     const marks = await (
       await ben.waitForFunction(() => window.__bench.frame && window.__bench, null, { timeout: WAIT })
     ).jsonValue();
+    const workAfter = await Promise.all(cdp.map(mainThreadMs));
     const relative = {};
     for (const [name, at] of Object.entries(marks)) relative[name] = at - marks.press;
+    relative.ben_work = workAfter[0] - workBefore[0];
+    relative.ana_work = workAfter[1] - workBefore[1];
     return relative;
   } finally {
     await ana.context().close();
@@ -152,6 +173,11 @@ const PHASES = [
   ['press → answer', 'answer'],
   ['press → connected', 'connected'],
   ['press → first frame', 'frame'],
+];
+
+const WORK = [
+  ['main-thread work, Ben (newcomer)', 'ben_work'],
+  ['main-thread work, Ana (waiting)', 'ana_work'],
 ];
 
 const plainPage = await readFile(new URL('plain.html', import.meta.url), 'utf8');
@@ -202,7 +228,7 @@ for (const [name, samples] of Object.entries(results)) {
     max_ms: Math.round(frames[frames.length - 1]),
     // Medians of each moment, relative to the click (negative: before it).
     phases_p50_ms: Object.fromEntries(
-      PHASES.map(([, key]) => [key, median(samples.map((m) => m[key]))])
+      [...PHASES, ...WORK].map(([, key]) => [key, median(samples.map((m) => m[key]))])
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => [k, Math.round(v)]),
     ),
@@ -229,7 +255,7 @@ const lines = [
   `|---|${names.map(() => '---').join('|')}|`,
   `| p50 / p95 (ms) | ${names.map((n) => `${summary[n].p50_ms} / ${summary[n].p95_ms}`).join(' | ')} |`,
   `| min / max (ms) | ${names.map((n) => `${summary[n].min_ms} / ${summary[n].max_ms}`).join(' | ')} |`,
-  ...PHASES.map(([label, key]) => `| ${label} (p50, ms) | ${names.map((n) => summary[n].phases_p50_ms[key] ?? '–').join(' | ')} |`),
+  ...[...PHASES, ...WORK].map(([label, key]) => `| ${label} (p50, ms) | ${names.map((n) => summary[n].phases_p50_ms[key] ?? '–').join(' | ')} |`),
   '',
   `duet / plain: p50 ${result.ratio_p50}×, p95 ${result.ratio_p95}×; ${calls} calls each, load average ${load.before} → ${load.after}`,
 ];

@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use crate::call::EndReason;
 use crate::chat::{Author, ChatLog};
 use crate::components::{
-    Brand, CallScreen, ChatPanel, CopyLink, DevicePicker, MediaErrorView, RoomDialog,
+    put_stream, Brand, CallScreen, ChatPanel, CopyLink, DevicePicker, MediaErrorView, RoomDialog,
     ShortcutsHelp, Toolbar,
 };
 use crate::config::{Config, IceTransportPolicy};
@@ -283,12 +283,29 @@ impl Reducible for AppState {
                             }),
                         }
                     }
-                    // Handled above.
-                    SessionUpdate::Chat(_) => return self,
+                    // Handled above, or not the reducer's (see `take_update`).
+                    SessionUpdate::Chat(_)
+                    | SessionUpdate::Settled
+                    | SessionUpdate::Incoming(_) => return self,
                 };
             }
         }
         Rc::new(next)
+    }
+}
+
+/// Does what a call's update asks that is not the reducer's, and says whether it was: the
+/// friend's stream goes straight into their video element (`remote_video`), with nothing drawn.
+fn take_update(update: &SessionUpdate, remote_video: &NodeRef) -> bool {
+    match update {
+        SessionUpdate::Incoming(stream) => {
+            put_stream(remote_video, stream.as_ref());
+            true
+        }
+        SessionUpdate::View(_)
+        | SessionUpdate::Ended(_)
+        | SessionUpdate::Chat(_)
+        | SessionUpdate::Settled => false,
     }
 }
 
@@ -366,6 +383,8 @@ fn Duet() -> Html {
     // drawn, for the effect below to keep; with the timer that shows that screen at the
     // latest (a new Join drops both).
     let starting = use_mut_ref(|| None::<(Session, Timeout)>);
+    // The friend's video element, which a call fills as soon as their media arrives.
+    let remote_video = use_node_ref();
 
     // Configuration is optional and small: load it while the person answers the permission
     // prompt.
@@ -423,6 +442,7 @@ fn Duet() -> Html {
         let screen = screen.clone();
         let warm = warm.clone();
         let starting = starting.clone();
+        let remote_video = remote_video.clone();
         use_effect_with(deps, move |(room, _, media, config, hides)| {
             *slot.borrow_mut() = match (room, media, config) {
                 (Some(room), Some(media), Some(config)) => Some(
@@ -442,7 +462,11 @@ fn Duet() -> Html {
                                     config.clone()
                                 },
                                 warm.borrow_mut().take(),
-                                move |update| dispatcher.dispatch(Action::Session(update)),
+                                move |update| {
+                                    if !take_update(&update, &remote_video) {
+                                        dispatcher.dispatch(Action::Session(update));
+                                    }
+                                },
                             )
                         }),
                 ),
@@ -616,7 +640,7 @@ fn Duet() -> Html {
         };
         let (media, config) = (state.media.clone(), state.config.clone());
         let hides = state.address_choice().hides();
-        let (starting, warm) = (starting.clone(), warm.clone());
+        let (starting, warm, remote_video) = (starting.clone(), warm.clone(), remote_video.clone());
         Callback::from(move |room: RoomName| {
             // The join goes out at once. Drawing the call screen (taking the room step down,
             // the videos, the controls) keeps the page busy for tens of milliseconds, so it
@@ -648,13 +672,20 @@ fn Duet() -> Html {
             };
             let on_update = {
                 let (dispatcher, show) = (dispatcher.clone(), show.clone());
+                let remote_video = remote_video.clone();
                 move |update: SessionUpdate| {
+                    if take_update(&update, &remote_video) {
+                        return;
+                    }
                     if shown.get() {
                         dispatcher.dispatch(Action::Session(update));
                         return;
                     }
-                    let settled = !matches!(&update, SessionUpdate::View(view) if view.setting_up);
-                    *latest.borrow_mut() = Some(update);
+                    let settled =
+                        matches!(update, SessionUpdate::Settled | SessionUpdate::Ended(_));
+                    if !matches!(update, SessionUpdate::Settled) {
+                        *latest.borrow_mut() = Some(update);
+                    }
                     if settled {
                         show();
                     }
@@ -781,6 +812,7 @@ fn Duet() -> Html {
                 html! {
                     <>
                         <CallScreen room={room.clone()} view={view.clone()} local={local.clone()}
+                            remote_node={remote_video.clone()}
                             local_state={state.local_state} sharing={state.sharing} chat={chat}
                             toolbar={toolbar} audio_only={state.audio_only}
                             on_audio_only={{

@@ -36,10 +36,6 @@ pub struct CallView {
     pub status: CallStatus,
     /// The friend's stream, only while the peer connection is connected.
     pub remote: Option<MediaStream>,
-    /// The friend's stream as soon as its first track arrives, before the connection is up:
-    /// the video element takes it then, and shows the first frame the moment it is decoded
-    /// (it stays invisible until [`CallView::remote`] is there).
-    pub incoming: Option<MediaStream>,
     /// A problem worth telling (shown as an alert), if any.
     pub notice: Option<Notice>,
     /// Whether the friend's microphone and camera are on, as they told us over the data
@@ -49,10 +45,6 @@ pub struct CallView {
     pub quality: Option<Quality>,
     /// The code both people should see, while connected (see [`crate::verification`]).
     pub verification: Option<VerificationCode>,
-    /// Whether this side is in the midst of its own steps of setting the call up (joining, or
-    /// making its first offer or answer), which the interface had better not hold up with
-    /// heavy work of its own.
-    pub setting_up: bool,
     /// Whether a relay server (TURN) is at hand for this call, configured or handed out with
     /// the join; `None` until the service answered the first join.
     pub relay_offered: Option<bool>,
@@ -67,12 +59,10 @@ impl CallView {
         Self {
             status: CallStatus::Joining,
             remote: None,
-            incoming: None,
             notice: None,
             friend_media: None,
             quality: None,
             verification: None,
-            setting_up: true,
             relay_offered: None,
             thin_uplink: false,
         }
@@ -113,6 +103,15 @@ pub enum SessionUpdate {
     Ended(EndReason),
     /// The friend wrote in the chat.
     Chat(String),
+    /// This side has made its first move in the call (joined alone, or sent its first offer
+    /// or answer): the interface may draw what it held back so as not to slow those down.
+    /// Sent once.
+    Settled,
+    /// The friend's media, as soon as its tracks arrive and this side's own offer or answer
+    /// is out (before the connection is up), or `None` once it is gone: for the friend's
+    /// video element to take at once, with nothing drawn (it shows the first frame the moment
+    /// one is decoded, and stays hidden until [`CallView::remote`] is there).
+    Incoming(Option<MediaStream>),
 }
 
 struct Inner {
@@ -127,6 +126,10 @@ struct Inner {
     peer_generation: Cell<u32>,
     /// Whether the current peer connection has sent its first description (offer or answer).
     described: Cell<bool>,
+    /// Whether [`SessionUpdate::Settled`] went out.
+    settled: Cell<bool>,
+    /// The last [`SessionUpdate::Incoming`].
+    incoming: RefCell<Option<MediaStream>>,
     /// A peer connection made while nothing else was going on, for the next one to be.
     spare: RefCell<Option<Spare>>,
     connect_timer: RefCell<Option<Timeout>>,
@@ -190,6 +193,8 @@ impl Session {
             peer: RefCell::new(None),
             peer_generation: Cell::new(0),
             described: Cell::new(false),
+            settled: Cell::new(false),
+            incoming: RefCell::new(None),
             spare: RefCell::new(spare),
             connect_timer: RefCell::new(None),
             join_timer: RefCell::new(None),
@@ -679,20 +684,12 @@ fn publish(inner: &Inner) {
         if call.is_ended() {
             return;
         }
-        let status = call.status();
-        let setting_up = match status {
-            CallStatus::Joining => true,
-            CallStatus::Connecting => !inner.described.get(),
-            _ => false,
-        };
-        // Not while this side still makes its offer or answer: drawing it would hold that up.
-        let incoming = inner
+        let remote = inner
             .peer
             .borrow()
             .as_ref()
             .and_then(|(_, peer)| peer.remote_stream())
-            .filter(|_| !setting_up);
-        let remote = incoming.clone().filter(|_| call.shows_remote());
+            .filter(|_| call.shows_remote());
         let friend_media = remote.as_ref().and(inner.friend_media.get());
         let quality = remote.as_ref().and(inner.quality.get());
         let thin_uplink = remote.is_some() && inner.thin_uplink.get();
@@ -707,10 +704,8 @@ fn publish(inner: &Inner) {
             .has_joined()
             .then(|| inner.config.has_relay(call.ice_servers()));
         CallView {
-            setting_up,
-            status,
+            status: call.status(),
             remote,
-            incoming,
             notice: call.notice().cloned(),
             friend_media,
             quality,
@@ -723,5 +718,26 @@ fn publish(inner: &Inner) {
     if changed {
         *inner.last_view.borrow_mut() = Some(view.clone());
         (inner.on_update)(SessionUpdate::View(view));
+    }
+    let setting_up = match inner.call.borrow().status() {
+        CallStatus::Joining => true,
+        CallStatus::Connecting => !inner.described.get(),
+        _ => false,
+    };
+    if !setting_up && !inner.settled.replace(true) {
+        (inner.on_update)(SessionUpdate::Settled);
+    }
+    // Not before this side's own offer or answer is out: the friend's stream can wait that
+    // long (no frame comes before the connection), the answer should not.
+    let incoming = inner
+        .peer
+        .borrow()
+        .as_ref()
+        .and_then(|(_, peer)| peer.remote_stream())
+        .filter(|_| !setting_up);
+    let changed = *inner.incoming.borrow() != incoming;
+    if changed {
+        *inner.incoming.borrow_mut() = incoming.clone();
+        (inner.on_update)(SessionUpdate::Incoming(incoming));
     }
 }
