@@ -48,8 +48,12 @@ scripts/fuzz.sh "${DUET_FUZZ_SECONDS:-10}"
 say "browser-side tests (wasm-bindgen-test in headless Chromium)"
 cargo test -p duet-frontend --target wasm32-unknown-unknown
 
-say "release build of the app"
+say "release build of the app, and its size budget (wasm + JS, gzip -9)"
 trunk build --release
+# Issue 12 asks for 160 KB (163840); the budget (240 KB) holds what has been reached with
+# yew-router kept (docs/benchmarks.md,
+# "First load") so that no change makes the download bigger unnoticed.
+scripts/bundle-size.sh dist "${DUET_BUNDLE_BUDGET:-245760}"
 cargo build -p duet-signaling
 
 say "Caddy balancing /ws over three replicas found by name, as in Compose (the Caddyfile's dynamic upstreams)"
@@ -57,5 +61,7 @@ node deploy/check-balancing.mjs target/debug/duet-signaling
 
 say "user stories end to end (headless Chromium)"
 cd e2e
+# The files by name: Node.js 22 and later read a bare directory argument as a file, not as
+# "every test in it".
 DUET_SIGNALING_BIN="$PWD/../target/debug/duet-signaling" DUET_DIST="$PWD/../dist" \
-  node --test --test-concurrency=1 tests/
+  node --test --test-concurrency=1 tests/*.test.mjs

@@ -95,14 +95,17 @@ test('leave ends the call on both sides and brings back the room dialog', async 
 });
 
 test('a chat message arrives peer to peer, with an unread count while the chat is hidden', async (t) => {
-  // Every signaling frame either page sends or receives (the WebSocket opens on Join), so the
-  // test can show that chat never goes through the service.
+  // Every signaling frame either page sends or receives, so the test can show that chat never
+  // goes through the service. The WebSocket opens with the room step: the recorder starts
+  // before a reload, to see it from its first frame.
   const frames = [];
-  const recordSignaling = (page) =>
+  const recordSignaling = async (page) => {
     page.on('websocket', (ws) => {
       ws.on('framesent', (frame) => frames.push(String(frame.payload)));
       ws.on('framereceived', (frame) => frames.push(String(frame.payload)));
     });
+    await page.reload();
+  };
   const { ana, ben } = await connectedPair(t, shared, 'Chat', { beforeJoin: recordSignaling });
   assert.ok(frames.some((f) => f.includes('"joined"')), 'the recorder sees the signaling traffic');
   await ana.getByRole('button', { name: /^Chat/ }).click();

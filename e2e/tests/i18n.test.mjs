@@ -54,3 +54,28 @@ test('an English browser gets English', async (t) => {
   await page.getByRole('textbox', { name: /Room name/ }).waitFor({ timeout: WAIT });
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
 });
+
+test('before the app starts, the page shows only its name; the app then takes its place, in Spanish', async (t) => {
+  const browser = await launchBrowser(FAKE_MEDIA, SPANISH_BROWSER);
+  t.after(() => browser.close());
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  // Hold the app's wasm back until the splash has been looked at: what a slow connection shows.
+  let release;
+  const held = new Promise((resolve) => {
+    release = resolve;
+  });
+  await page.route(/_bg\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(shared.service.url);
+  const splash = page.locator('#boot');
+  await splash.waitFor({ timeout: WAIT });
+  assert.equal((await splash.innerText()).trim(), 'Duet', 'no words the app has not chosen a language for');
+
+  release();
+  await page.getByRole('textbox', { name: 'Nombre de la sala' }).waitFor({ timeout: WAIT });
+  assert.equal(await splash.count(), 0, 'the splash is gone once the app is there');
+});

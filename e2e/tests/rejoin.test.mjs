@@ -4,11 +4,25 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  Freezer, connectedPair, joinRoom, openPerson, roomDialog, uniqueRoom, waitForAlert, waitForNoVideo,
-  waitForPlayingVideo, waitForStatus, WAIT, serviceAndBrowser,
+  Freezer, Service, connectedPair, joinRoom, openPerson, roomDialog, uniqueRoom, waitForAlert,
+  waitForNoVideo, waitForPlayingVideo, waitForStatus, WAIT, serviceAndBrowser,
 } from '../harness.mjs';
 
 const shared = serviceAndBrowser();
+
+/** How soon the friend must read that a closed or reloaded tab left. */
+const TOLD_WITHIN_MS = 1_000;
+
+/**
+ * Waits until `page` says the friend left, and checks that it said so within TOLD_WITHIN_MS of
+ * `since` (a tab that went away says goodbye; the service's heartbeat would take 15 s).
+ */
+async function toldFriendLeft(t, page, since) {
+  await waitForStatus(page, /Your friend left/i);
+  const ms = Date.now() - since;
+  t.diagnostic(`the friend read "left" ${ms} ms after the tab went away`);
+  assert.ok(ms < TOLD_WITHIN_MS, `told within ${TOLD_WITHIN_MS} ms, not ${ms} ms`);
+}
 
 function inCall(t, room, { benUrl } = {}) {
   return connectedPair(t, shared, undefined, { room, benUrl });
@@ -25,7 +39,7 @@ test('story 9: a closed tab comes back to the same room and the call continues',
   const context = ben.context();
 
   await ben.close();
-  await waitForStatus(ana, /Your friend left/i);
+  await toldFriendLeft(t, ana, Date.now());
   await waitForNoVideo(ana);
   await waitForPlayingVideo(ana, 'Local video');
 
@@ -36,6 +50,41 @@ test('story 9: a closed tab comes back to the same room and the call continues',
   await waitForPlayingVideo(ana);
   await waitForStatus(ana, /\bConnected\b/i);
   await noFullAlert(again);
+});
+
+test('story 9: a reloaded tab says goodbye, then takes its place again and the call continues', async (t) => {
+  const room = uniqueRoom('Reloaded tab');
+  const { ana, ben } = await inCall(t, room);
+
+  await ben.reload();
+  await toldFriendLeft(t, ana, Date.now());
+  await waitForNoVideo(ana);
+
+  await joinRoom(ben, room);
+  await waitForPlayingVideo(ben);
+  await waitForPlayingVideo(ana);
+  await waitForStatus(ana, /\bConnected\b/i);
+  await waitForStatus(ben, /\bConnected\b/i);
+  await noFullAlert(ben);
+});
+
+test('story 9: a network drop is told as a dropped connection, not as leaving; the media goes on', async (t) => {
+  // A service that notices silence within a second, so the test need not wait 15 s.
+  const service = await Service.start(0, { args: ['--heartbeat-interval', '250ms', '--client-timeout', '1s'] });
+  t.after(() => service.stop());
+  const freezer = await Freezer.start(service.port);
+  t.after(() => freezer.close());
+  const { ana } = await connectedPair(t, { service, browser: shared.browser }, 'Dropped', {
+    benUrl: freezer.url,
+  });
+
+  // Ben's connection to the service goes silent without closing, as a dead network would.
+  freezer.freezeWebSockets();
+  await waitForStatus(ana, /connection dropped/i);
+  const status = await ana.getByRole('status').first().innerText();
+  assert.doesNotMatch(status, /left/i, `a drop is not a goodbye: ${status}`);
+  // The call itself is peer to peer: the friend's picture keeps moving.
+  await waitForPlayingVideo(ana);
 });
 
 test('story 9: after a network drop, a reload gets back in, never "full" because of itself', async (t) => {

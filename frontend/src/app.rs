@@ -11,12 +11,14 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsCast;
 
 use crate::call::EndReason;
 use crate::chat::{Author, ChatLog};
 use crate::components::{
-    Brand, CallScreen, ChatPanel, CopyLink, DevicePicker, MediaErrorView, RoomDialog,
+    put_stream, Brand, CallScreen, ChatPanel, CopyLink, DevicePicker, MediaErrorView, RoomDialog,
     ShortcutsHelp, Toolbar,
 };
 use crate::config::{Config, IceTransportPolicy};
@@ -25,9 +27,13 @@ use crate::hide_address::AddressChoice;
 use crate::i18n::{fill, Lang, Texts};
 use crate::media::{capture_screen, on_track_ended, LocalMedia, MediaError, MediaKind};
 use crate::routes::Route;
-use crate::session::{CallView, Session, SessionUpdate};
+use crate::session::{CallView, Session, SessionUpdate, Warm};
 use web_sys::MediaStreamTrack;
 use yew_router::prelude::{use_navigator, use_route, BrowserRouter};
+
+/// How long the room step may stay after Join while the call's first steps run (see
+/// `on_join` in [`Duet`]); longer only if the service is slow to answer.
+const SHOW_CALL_WITHIN_MS: u32 = 150;
 
 /// Why the room dialog is shown again.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -281,12 +287,29 @@ impl Reducible for AppState {
                             }),
                         }
                     }
-                    // Handled above.
-                    SessionUpdate::Chat(_) => return self,
+                    // Handled above, or not the reducer's (see `take_update`).
+                    SessionUpdate::Chat(_)
+                    | SessionUpdate::Settled
+                    | SessionUpdate::Incoming(_) => return self,
                 };
             }
         }
         Rc::new(next)
+    }
+}
+
+/// Does what a call's update asks that is not the reducer's, and says whether it was: the
+/// friend's stream goes straight into their video element (`remote_video`), with nothing drawn.
+fn take_update(update: &SessionUpdate, remote_video: &NodeRef) -> bool {
+    match update {
+        SessionUpdate::Incoming(stream) => {
+            put_stream(remote_video, stream.as_ref());
+            true
+        }
+        SessionUpdate::View(_)
+        | SessionUpdate::Ended(_)
+        | SessionUpdate::Chat(_)
+        | SessionUpdate::Settled => false,
     }
 }
 
@@ -357,6 +380,15 @@ fn Duet() -> Html {
     let session = use_mut_ref(|| None::<Session>);
     // The shared screen's track and the listener for the browser's own "Stop sharing".
     let screen = use_mut_ref(|| None::<(MediaStreamTrack, EventListener)>);
+    // A connection to the service and a peer connection, made while the room step shows for
+    // the next call to start with (measured in docs/benchmarks.md).
+    let warm = use_mut_ref(|| None::<Warm>);
+    // A call started by Join itself, so that its join goes out before the call screen is
+    // drawn, for the effect below to keep; with the timer that shows that screen at the
+    // latest (a new Join drops both).
+    let starting = use_mut_ref(|| None::<(Session, Timeout)>);
+    // The friend's video element, which a call fills as soon as their media arrives.
+    let remote_video = use_node_ref();
 
     // Configuration is optional and small: load it while the person answers the permission
     // prompt.
@@ -382,6 +414,20 @@ fn Duet() -> Html {
         });
     }
 
+    // Warm up as soon as the room step shows.
+    {
+        let asking = matches!(state.screen, Screen::AskingRoom { .. });
+        let warm = warm.clone();
+        use_effect_with((asking, state.config.clone()), move |(asking, config)| {
+            if let (true, Some(config)) = (asking, config) {
+                let mut warm = warm.borrow_mut();
+                if warm.is_none() {
+                    *warm = Some(Warm::start(config));
+                }
+            }
+        });
+    }
+
     // The call lives as long as the call screen for one join.
     {
         let room = match &state.screen {
@@ -398,19 +444,36 @@ fn Duet() -> Html {
         let dispatcher = state.dispatcher();
         let slot = session.clone();
         let screen = screen.clone();
+        let warm = warm.clone();
+        let starting = starting.clone();
+        let remote_video = remote_video.clone();
         use_effect_with(deps, move |(room, _, media, config, hides)| {
             *slot.borrow_mut() = match (room, media, config) {
-                (Some(room), Some(media), Some(config)) => Some(Session::start(
-                    room.clone(),
-                    media.clone(),
-                    // "Hide my address": relayed candidates only, for this whole call.
-                    if *hides {
-                        Rc::new(config.relay_only())
-                    } else {
-                        config.clone()
-                    },
-                    move |update| dispatcher.dispatch(Action::Session(update)),
-                )),
+                (Some(room), Some(media), Some(config)) => Some(
+                    starting
+                        .borrow_mut()
+                        .take()
+                        .map(|(s, _)| s)
+                        .unwrap_or_else(|| {
+                            Session::start(
+                                room.clone(),
+                                media.clone(),
+                                // "Hide my address": relayed candidates only, for this whole
+                                // call.
+                                if *hides {
+                                    Rc::new(config.relay_only())
+                                } else {
+                                    config.clone()
+                                },
+                                warm.borrow_mut().take(),
+                                move |update| {
+                                    if !take_update(&update, &remote_video) {
+                                        dispatcher.dispatch(Action::Session(update));
+                                    }
+                                },
+                            )
+                        }),
+                ),
                 _ => None,
             };
             move || {
@@ -565,19 +628,87 @@ fn Duet() -> Html {
 
     let on_join = {
         let dispatcher = state.dispatcher();
-        let navigator = navigator.clone();
-        let current = route.clone();
-        Callback::from(move |room: RoomName| {
-            // The address bar names the room, so it can be shared (and reopened).
-            let target = Route::Room {
-                room: room.to_string(),
-            };
-            if let Some(navigator) = &navigator {
-                if current != target {
-                    navigator.replace(&target);
+        // The address bar names the room, so it can be shared (and reopened).
+        let name_in_address_bar = {
+            let (navigator, current) = (navigator.clone(), route.clone());
+            Rc::new(move |room: &RoomName| {
+                let target = Route::Room {
+                    room: room.to_string(),
+                };
+                if let Some(navigator) = &navigator {
+                    if current != target {
+                        navigator.replace(&target);
+                    }
                 }
-            }
-            dispatcher.dispatch(Action::Join(room))
+            })
+        };
+        let (media, config) = (state.media.clone(), state.config.clone());
+        let hides = state.address_choice().hides();
+        let (starting, warm, remote_video) = (starting.clone(), warm.clone(), remote_video.clone());
+        Callback::from(move |room: RoomName| {
+            // The join goes out at once. Drawing the call screen (taking the room step down,
+            // the videos, the controls) keeps the page busy for tens of milliseconds, so it
+            // waits until this side has made its first move in the call (joined alone, or sent
+            // its offer), or at most SHOW_CALL_WITHIN_MS: the friend's answer is then on its
+            // way, and the screen is drawn meanwhile (measured in docs/benchmarks.md). So does
+            // naming the room in the address bar, which draws the page again too.
+            let (Some(media), Some(config)) = (&media, &config) else {
+                // Not ready to call yet: the call starts with the configuration (below).
+                dispatcher.dispatch(Action::Join(room.clone()));
+                name_in_address_bar(&room);
+                return;
+            };
+            let shown = Rc::new(Cell::new(false));
+            let latest = Rc::new(RefCell::new(None::<SessionUpdate>));
+            let show = {
+                let (dispatcher, room) = (dispatcher.clone(), room.clone());
+                let (shown, latest) = (shown.clone(), latest.clone());
+                let name_in_address_bar = name_in_address_bar.clone();
+                move || {
+                    if !shown.replace(true) {
+                        dispatcher.dispatch(Action::Join(room.clone()));
+                        if let Some(update) = latest.borrow_mut().take() {
+                            dispatcher.dispatch(Action::Session(update));
+                        }
+                        name_in_address_bar(&room);
+                    }
+                }
+            };
+            let on_update = {
+                let (dispatcher, show) = (dispatcher.clone(), show.clone());
+                let remote_video = remote_video.clone();
+                move |update: SessionUpdate| {
+                    if take_update(&update, &remote_video) {
+                        return;
+                    }
+                    if shown.get() {
+                        dispatcher.dispatch(Action::Session(update));
+                        return;
+                    }
+                    let settled =
+                        matches!(update, SessionUpdate::Settled | SessionUpdate::Ended(_));
+                    if !matches!(update, SessionUpdate::Settled) {
+                        *latest.borrow_mut() = Some(update);
+                    }
+                    if settled {
+                        show();
+                    }
+                }
+            };
+            let session = Session::start(
+                room.clone(),
+                media.clone(),
+                // "Hide my address": relayed candidates only, for this whole call (the warm
+                // spare peer connection has gathered nothing yet and takes this configuration).
+                if hides {
+                    Rc::new(config.relay_only())
+                } else {
+                    config.clone()
+                },
+                warm.borrow_mut().take(),
+                on_update,
+            );
+            *starting.borrow_mut() = Some((session, Timeout::new(SHOW_CALL_WITHIN_MS, show)));
         })
     };
     // What the service said about a relay outlives the visit: the switch is right next time.
@@ -685,6 +816,7 @@ fn Duet() -> Html {
                 html! {
                     <>
                         <CallScreen room={room.clone()} view={view.clone()} local={local.clone()}
+                            remote_node={remote_video.clone()}
                             local_state={state.local_state} sharing={state.sharing} chat={chat}
                             toolbar={toolbar} audio_only={state.audio_only}
                             on_audio_only={{

@@ -7,6 +7,12 @@
 //!   `Hello { live_call }`, `live_call` being "I still have a usable peer connection". On the
 //!   friend's `Hello`, keep the connection if both said `true` (only the signaling blinked);
 //!   otherwise both start a fresh one. Both decide from the same two values, so they agree.
+//! - Who offers on a fresh connection: the one who arrived (`joined` with `peer_present`);
+//!   the one who was waiting (`peer_joined`) answers, its tracks riding the answer. A side
+//!   with no live call of its own knows the outcome of the hello handshake already (fresh,
+//!   whatever the friend says), so it makes its connection at once, and the arrival offers,
+//!   without waiting for the friend's `Hello`: that saves a round trip through the service on
+//!   every call set-up. Perfect negotiation still settles any collision.
 //! - The signaling connection dropping never touches the peer connection: media goes on.
 //! - The friend hanging up closes the peer connection; the friend's connection being lost
 //!   keeps it while it still works.
@@ -51,6 +57,9 @@ pub enum Input {
     ConnectTimeout(u32),
     /// Time to try a join again that the service refused as one too many.
     RetryJoin,
+    /// The friend said over the peer connection that they hung up (Leave, or their page is
+    /// going away): gone, whatever the service says of their connection afterwards.
+    FriendSaidBye,
     /// The friend's media stopped arriving on a live peer connection.
     MediaStalled,
     /// The friend's media arrives (again).
@@ -67,8 +76,8 @@ pub enum Command {
     /// Forget the room's resume token.
     ForgetToken,
     /// Close the current peer connection (if any) and make a fresh one with this role, using
-    /// the ICE servers of the latest join ([`Call::ice_servers`]).
-    CreatePeer(Role),
+    /// the ICE servers of the latest join ([`Call::ice_servers`]), opening as said.
+    CreatePeer(Role, Opening),
     /// A new join brought other ICE servers (fresh TURN credentials): give them to the current
     /// peer connection, for its next ICE gathering (an ICE restart).
     UpdateIceServers(Vec<IceServer>),
@@ -92,6 +101,27 @@ pub enum Command {
     StartJoinRetryTimer(u32),
     /// The call is over on this page: stop signaling and tell the person.
     End(EndReason),
+}
+
+/// How a fresh peer connection starts its first negotiation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// Add the local tracks now, which makes the offer.
+    Offer,
+    /// Hold the local tracks back for the friend's offer and send them with the answer (no
+    /// collision); offer after all if no offer comes in time.
+    Answer,
+}
+
+/// How this side met the friend in the current pairing, which says who offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Meeting {
+    /// No pairing event seen (the friend's `Hello` came first): the roles decide.
+    Unknown,
+    /// `joined` with `peer_present`: this side arrived, and offers.
+    Arrived,
+    /// `peer_joined`: the friend arrived, and offers.
+    Waited,
 }
 
 /// Why the call ended on this page.
@@ -203,6 +233,11 @@ pub struct Call {
     friend: Friend,
     /// The `live_call` this side sent in its last `Hello` (what the friend decides with).
     sent_hello: Option<bool>,
+    /// How the current pairing began.
+    meeting: Meeting,
+    /// Whether this side already made the fresh connection of the current pairing (an arrival
+    /// with no live call), so the friend's `Hello` has nothing left to decide.
+    started_fresh: bool,
     /// The current peer connection's state; `None` when there is none.
     peer: Option<PeerState>,
     /// Peer signals made while the service was unreachable, sent if the call is kept.
@@ -230,6 +265,8 @@ impl Call {
             ever_joined: false,
             friend: Friend::Absent,
             sent_hello: None,
+            meeting: Meeting::Unknown,
+            started_fresh: false,
             peer: None,
             outbox: Vec::new(),
             deadline: 0,
@@ -309,13 +346,37 @@ impl Call {
         })
     }
 
-    fn hello(&mut self, out: &mut Vec<Command>) {
+    fn hello(&mut self, meeting: Meeting, out: &mut Vec<Command>) {
         let live_call = self.peer_live();
         self.sent_hello = Some(live_call);
+        self.meeting = meeting;
+        self.started_fresh = false;
         self.friend = Friend::Present;
         out.push(Command::Send(ClientMsg::Signal {
             signal: Signal::Hello { live_call },
         }));
+    }
+
+    /// The friend is there: say hello, and with no live call of this side's own, start afresh
+    /// at once, which is what the hello handshake will decide whatever the friend says.
+    fn pair(&mut self, meeting: Meeting, out: &mut Vec<Command>) {
+        self.hello(meeting, out);
+        if let (Some(false), Some(role)) = (self.sent_hello, self.role) {
+            self.start_fresh(role, out);
+            self.started_fresh = true;
+        }
+    }
+
+    /// Closes any old peer connection and makes a fresh one, offering if this side arrived.
+    fn start_fresh(&mut self, role: Role, out: &mut Vec<Command>) {
+        let opening = match (self.meeting, role) {
+            (Meeting::Arrived, _) | (Meeting::Unknown, Role::Impolite) => Opening::Offer,
+            (Meeting::Waited, _) | (Meeting::Unknown, Role::Polite) => Opening::Answer,
+        };
+        self.close_peer(out);
+        self.peer = Some(PeerState::New);
+        out.push(Command::CreatePeer(role, opening));
+        self.arm_deadline(out);
     }
 
     fn close_peer(&mut self, out: &mut Vec<Command>) {
@@ -366,6 +427,7 @@ impl Call {
                     self.outbox.push(signal);
                 }
             }
+            Input::FriendSaidBye => self.friend_gone(LeaveReason::HungUp, &mut out),
             Input::MediaStalled => {
                 if self.peer_live() && !self.stalled {
                     self.stalled = true;
@@ -424,7 +486,7 @@ impl Call {
                     self.resume = Some(resume);
                 }
                 if peer_present {
-                    self.hello(out);
+                    self.pair(Meeting::Arrived, out);
                 } else {
                     self.friend = match self.friend {
                         Friend::Gone(reason) => Friend::Gone(reason),
@@ -432,18 +494,15 @@ impl Call {
                     };
                 }
             }
-            ServerMsg::PeerJoined => self.hello(out),
+            ServerMsg::PeerJoined => self.pair(Meeting::Waited, out),
             ServerMsg::PeerLeft { reason } => {
-                self.friend = Friend::Gone(reason);
-                self.sent_hello = None;
-                let keep = reason == LeaveReason::ConnectionLost
-                    && matches!(
-                        self.peer,
-                        Some(PeerState::Connected | PeerState::Disconnected)
-                    );
-                if !keep {
-                    self.close_peer(out);
-                }
+                // A friend who said goodbye has hung up, even if the service only saw their
+                // connection end (their goodbye to it was lost with their page).
+                let reason = match self.friend {
+                    Friend::Gone(LeaveReason::HungUp) => LeaveReason::HungUp,
+                    _ => reason,
+                };
+                self.friend_gone(reason, out);
             }
             ServerMsg::Signal {
                 signal: Signal::Hello { live_call: theirs },
@@ -452,12 +511,14 @@ impl Call {
                     Some(ours) => ours,
                     None => {
                         // Their hello came first (we missed the pairing event): answer it.
-                        self.hello(out);
+                        self.hello(Meeting::Unknown, out);
                         self.sent_hello.unwrap_or(false)
                     }
                 };
                 self.friend = Friend::Present;
-                if ours && theirs && self.peer_live() {
+                if std::mem::take(&mut self.started_fresh) && self.peer.is_some() {
+                    // This side made the pairing's fresh connection on arrival: it stands.
+                } else if ours && theirs && self.peer_live() {
                     for signal in std::mem::take(&mut self.outbox) {
                         out.push(Command::Send(ClientMsg::Signal { signal }));
                     }
@@ -465,10 +526,7 @@ impl Call {
                         self.start_ice_restart(out);
                     }
                 } else if let Some(role) = self.role {
-                    self.close_peer(out);
-                    self.peer = Some(PeerState::New);
-                    out.push(Command::CreatePeer(role));
-                    self.arm_deadline(out);
+                    self.start_fresh(role, out);
                 }
             }
             ServerMsg::Signal { signal } => {
@@ -478,6 +536,21 @@ impl Call {
             }
             ServerMsg::Left => {}
             ServerMsg::Error { code, message } => self.on_error(code, message, out),
+        }
+    }
+
+    /// The friend left the room, or is no longer there as far as this side can tell.
+    fn friend_gone(&mut self, reason: LeaveReason, out: &mut Vec<Command>) {
+        self.friend = Friend::Gone(reason);
+        self.sent_hello = None;
+        self.started_fresh = false;
+        let keep = reason == LeaveReason::ConnectionLost
+            && matches!(
+                self.peer,
+                Some(PeerState::Connected | PeerState::Disconnected)
+            );
+        if !keep {
+            self.close_peer(out);
         }
     }
 
@@ -659,27 +732,27 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
-    fn a_peer_connection_is_made_only_after_the_friends_hello() {
+    fn no_peer_connection_before_the_friend_is_there() {
         let mut call = Call::new(room(), None);
         call.handle(Input::SignalingOpen);
         call.handle(joined(Role::Polite, token(1), false));
-        assert_eq!(
-            call.handle(Input::Server(ServerMsg::PeerJoined)),
-            [sent_hello(false)]
-        );
-        assert_eq!(call.status(), CallStatus::Connecting);
-        // Signals before the hello have no connection to go to.
+        // A stray signal while alone has no connection to go to.
         assert_eq!(
             call.handle(Input::Server(ServerMsg::Signal { signal: offer() })),
             []
         );
+        assert_eq!(call.handle(Input::PeerSignal(candidate())), []);
+        // The friend arrives: a connection that waits for their offer, at once.
         assert_eq!(
-            call.handle(hello(false)),
+            call.handle(Input::Server(ServerMsg::PeerJoined)),
             [
-                Command::CreatePeer(Role::Polite),
+                sent_hello(false),
+                Command::CreatePeer(Role::Polite, Opening::Answer),
                 Command::StartConnectTimer(1)
             ]
         );
+        assert_eq!(call.status(), CallStatus::Connecting);
+        assert_eq!(call.handle(hello(false)), []);
         assert_eq!(
             call.handle(Input::Server(ServerMsg::Signal { signal: offer() })),
             [Command::ToPeer(offer())]
@@ -700,19 +773,18 @@ mod tests {
         let mut call = Call::new(room(), None);
         assert!(call.ice_servers().is_empty());
         call.handle(Input::SignalingOpen);
-        // No peer connection yet: nothing to update, the servers wait for `CreatePeer`.
+        // No peer connection yet: nothing to update; the new one is made with them.
         assert_eq!(
             call.handle(joined_with(Role::Polite, token(1), true, vec![turn("1:a")])),
-            [Command::SaveToken(token(1)), sent_hello(false)]
-        );
-        assert_eq!(call.ice_servers(), [turn("1:a")]);
-        assert_eq!(
-            call.handle(hello(false)),
             [
-                Command::CreatePeer(Role::Polite),
+                Command::SaveToken(token(1)),
+                sent_hello(false),
+                Command::CreatePeer(Role::Polite, Opening::Offer),
                 Command::StartConnectTimer(1)
             ]
         );
+        assert_eq!(call.ice_servers(), [turn("1:a")]);
+        assert_eq!(call.handle(hello(false)), []);
         call.handle(Input::PeerState(PeerState::Connected));
         // A rejoin after a signaling blip brings fresh credentials: the live connection gets
         // them (for a later ICE restart); the same ones again change nothing.
@@ -735,18 +807,101 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
-    fn joining_a_room_with_the_friend_in_it_says_hello_at_once() {
-        let mut call = Call::new(room(), None);
-        call.handle(Input::SignalingOpen);
+    fn joining_a_room_with_the_friend_in_it_says_hello_and_offers_at_once() {
+        for role in [Role::Polite, Role::Impolite] {
+            let mut call = Call::new(room(), None);
+            call.handle(Input::SignalingOpen);
+            assert_eq!(
+                call.handle(joined(role, token(2), true)),
+                [
+                    Command::SaveToken(token(2)),
+                    sent_hello(false),
+                    Command::CreatePeer(role, Opening::Offer),
+                    Command::StartConnectTimer(1)
+                ]
+            );
+            assert_eq!(call.status(), CallStatus::Connecting);
+            // The friend's hello, whatever it says, cannot change a fresh start: the
+            // connection made on arrival stands.
+            assert_eq!(call.handle(hello(true)), []);
+            assert_eq!(
+                call.handle(Input::Server(ServerMsg::Signal { signal: offer() })),
+                [Command::ToPeer(offer())]
+            );
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn the_friend_who_was_waiting_answers_whatever_its_role() {
+        for role in [Role::Polite, Role::Impolite] {
+            let mut call = Call::new(room(), None);
+            call.handle(Input::SignalingOpen);
+            call.handle(joined(role, token(1), false));
+            assert_eq!(
+                call.handle(Input::Server(ServerMsg::PeerJoined)),
+                [
+                    sent_hello(false),
+                    Command::CreatePeer(role, Opening::Answer),
+                    Command::StartConnectTimer(1)
+                ]
+            );
+            // The friend's hello, whatever it says, changes nothing.
+            assert_eq!(call.handle(hello(true)), []);
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn a_waiting_side_with_a_live_call_waits_for_the_friends_hello() {
+        let mut call = connected_call();
+        // The friend is back on a new connection (a resume): their hello decides.
         assert_eq!(
-            call.handle(joined(Role::Impolite, token(2), true)),
-            [Command::SaveToken(token(2)), sent_hello(false)]
+            call.handle(Input::Server(ServerMsg::PeerJoined)),
+            [sent_hello(true)]
         );
         assert_eq!(
             call.handle(hello(false)),
             [
-                Command::CreatePeer(Role::Impolite),
-                Command::StartConnectTimer(1)
+                Command::ClosePeer,
+                Command::CreatePeer(Role::Polite, Opening::Answer),
+                Command::StartConnectTimer(2)
+            ]
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn a_hello_before_any_pairing_event_leaves_the_offer_to_the_impolite_side() {
+        for (role, opening) in [
+            (Role::Impolite, Opening::Offer),
+            (Role::Polite, Opening::Answer),
+        ] {
+            let mut call = Call::new(room(), None);
+            call.handle(Input::SignalingOpen);
+            call.handle(joined(role, token(1), false));
+            assert_eq!(
+                call.handle(hello(false)),
+                [
+                    sent_hello(false),
+                    Command::CreatePeer(role, opening),
+                    Command::StartConnectTimer(1)
+                ]
+            );
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn an_arrival_that_made_its_connection_early_makes_another_if_it_was_closed() {
+        let mut call = Call::new(room(), None);
+        call.handle(Input::SignalingOpen);
+        call.handle(joined(Role::Polite, token(1), true));
+        assert_eq!(
+            call.handle(Input::PeerState(PeerState::Closed)),
+            [Command::ClosePeer]
+        );
+        assert_eq!(
+            call.handle(hello(false)),
+            [
+                Command::CreatePeer(Role::Polite, Opening::Offer),
+                Command::StartConnectTimer(2)
             ]
         );
     }
@@ -796,12 +951,13 @@ mod tests {
         call.handle(Input::PeerSignal(candidate()));
         call.handle(Input::SignalingOpen);
         call.handle(joined(Role::Polite, token(1), true));
-        // The friend reloaded: their hello says they have no call. Stale signals are dropped.
+        // The friend reloaded: their hello says they have no call. Stale signals are dropped,
+        // and this side, back in a room the friend was in, offers.
         assert_eq!(
             call.handle(hello(false)),
             [
                 Command::ClosePeer,
-                Command::CreatePeer(Role::Polite),
+                Command::CreatePeer(Role::Polite, Opening::Offer),
                 Command::StartConnectTimer(2)
             ]
         );
@@ -852,15 +1008,48 @@ mod tests {
         // They come back: a fresh negotiation starts by itself.
         assert_eq!(
             call.handle(Input::Server(ServerMsg::PeerJoined)),
-            [sent_hello(false)]
-        );
-        assert_eq!(
-            call.handle(hello(false)),
             [
-                Command::CreatePeer(Role::Polite),
+                sent_hello(false),
+                Command::CreatePeer(Role::Polite, Opening::Answer),
                 Command::StartConnectTimer(2)
             ]
         );
+        assert_eq!(call.handle(hello(false)), []);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_friend_who_says_bye_has_left_at_once_whatever_the_service_says_next() {
+        let mut call = connected_call();
+        assert_eq!(call.handle(Input::FriendSaidBye), [Command::ClosePeer]);
+        assert_eq!(call.status(), CallStatus::FriendLeft);
+        // Their goodbye to the service was lost with their page: it saw a connection end.
+        let lost = ServerMsg::PeerLeft {
+            reason: LeaveReason::ConnectionLost,
+        };
+        assert_eq!(call.handle(Input::Server(lost)), []);
+        assert_eq!(call.status(), CallStatus::FriendLeft);
+        // Back again: a fresh call.
+        assert_eq!(
+            call.handle(Input::Server(ServerMsg::PeerJoined)),
+            [
+                sent_hello(false),
+                Command::CreatePeer(Role::Polite, Opening::Answer),
+                Command::StartConnectTimer(2)
+            ]
+        );
+        assert_eq!(call.status(), CallStatus::Connecting);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_bye_after_the_service_said_the_connection_was_lost_makes_it_a_hang_up() {
+        let mut call = connected_call();
+        let lost = ServerMsg::PeerLeft {
+            reason: LeaveReason::ConnectionLost,
+        };
+        assert_eq!(call.handle(Input::Server(lost)), [], "the media is kept");
+        assert_eq!(call.status(), CallStatus::FriendDropped);
+        assert_eq!(call.handle(Input::FriendSaidBye), [Command::ClosePeer]);
+        assert_eq!(call.status(), CallStatus::FriendLeft);
     }
 
     #[wasm_bindgen_test]

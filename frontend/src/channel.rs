@@ -25,7 +25,7 @@ pub const MAX_CHAT_CHARS: usize = 2_000;
 
 /// What one browser tells the other.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "PeerFrame")]
 pub enum PeerMessage {
     /// Whether the sender's microphone and camera are on (sent on open and on every change).
     Media {
@@ -39,12 +39,61 @@ pub enum PeerMessage {
         /// What was written.
         text: String,
     },
+    /// The sender hung up: it pressed Leave, or its page is going away (closed, reloaded).
+    ///
+    /// The service tells the friend too, but a page torn down can lose its goodbye to the
+    /// service (Chromium may end the WebSocket without its close frame, and the service can
+    /// then only say the connection was lost); this one goes first, peer to peer, on the
+    /// connection's own ordered, reliable channel, ahead of the connection's closing.
+    Bye,
     /// How well the sender can send, by its browser's estimate (sent on open and on every
     /// change): the friend's indicator shows the weaker link.
     Uplink {
         /// The sender's uplink.
         grade: Grade,
     },
+}
+
+/// A [`PeerMessage`] as it is on the wire: every type's fields, each optional, and the
+/// `type`. Decoded flat because serde's decoder for a tagged enum buffers the message and
+/// decodes it twice, which costs the app's download more than this does.
+#[derive(Deserialize)]
+struct PeerFrame {
+    #[serde(rename = "type")]
+    kind: PeerType,
+    mic: Option<bool>,
+    camera: Option<bool>,
+    text: Option<String>,
+    grade: Option<Grade>,
+}
+
+/// The `type` of a [`PeerMessage`].
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum PeerType {
+    Media,
+    Chat,
+    Bye,
+    Uplink,
+}
+
+/// A message without a field its type needs.
+#[derive(Debug, thiserror::Error)]
+#[error("a peer message without a field its type needs")]
+struct MissingField;
+
+impl TryFrom<PeerFrame> for PeerMessage {
+    type Error = MissingField;
+
+    fn try_from(frame: PeerFrame) -> Result<Self, MissingField> {
+        match (frame.kind, frame.mic, frame.camera, frame.text, frame.grade) {
+            (PeerType::Media, Some(mic), Some(camera), _, _) => Ok(Self::Media { mic, camera }),
+            (PeerType::Chat, _, _, Some(text), _) => Ok(Self::Chat { text }),
+            (PeerType::Bye, ..) => Ok(Self::Bye),
+            (PeerType::Uplink, _, _, _, Some(grade)) => Ok(Self::Uplink { grade }),
+            _ => Err(MissingField),
+        }
+    }
 }
 
 impl PeerMessage {
@@ -153,6 +202,9 @@ mod tests {
         };
         let text = serde_json::to_string(&chat).unwrap_or_default();
         assert_eq!(PeerMessage::parse(&text), Some(chat));
+        let bye = serde_json::to_string(&PeerMessage::Bye).unwrap_or_default();
+        assert_eq!(bye, r#"{"type":"bye"}"#);
+        assert_eq!(PeerMessage::parse(&bye), Some(PeerMessage::Bye));
         let uplink = PeerMessage::Uplink { grade: Grade::Poor };
         let text = serde_json::to_string(&uplink).unwrap_or_default();
         assert_eq!(text, r#"{"type":"uplink","grade":"poor"}"#);
@@ -167,6 +219,8 @@ mod tests {
     fn unknown_malformed_or_oversized_messages_are_ignored() {
         assert_eq!(PeerMessage::parse(r#"{"type":"dance"}"#), None);
         assert_eq!(PeerMessage::parse("not json"), None);
+        assert_eq!(PeerMessage::parse(r#"{"type":"media","mic":true}"#), None);
+        assert_eq!(PeerMessage::parse(r#"{"type":"chat","mic":true}"#), None);
         let long = "x".repeat(MAX_CHAT_CHARS + 1);
         let text = serde_json::to_string(&PeerMessage::Chat { text: long }).unwrap_or_default();
         assert_eq!(PeerMessage::parse(&text), None);

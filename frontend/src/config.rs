@@ -6,8 +6,9 @@
 //! credentials minted for this join, which cannot live in a static file).
 
 use serde::Deserialize;
-use wasm_bindgen::JsValue;
-use web_sys::{RtcConfiguration, RtcIceServer, RtcIceTransportPolicy};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Response, RtcConfiguration, RtcIceServer, RtcIceTransportPolicy};
 
 /// The app's runtime configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
@@ -81,22 +82,15 @@ impl Config {
     /// Loads `/config.json`. A missing, unreadable or malformed file means the defaults:
     /// configuration is optional, and the service answers unknown paths with the app itself.
     pub async fn load() -> Self {
-        let response = match gloo::net::http::Request::get("/config.json").send().await {
-            Ok(response) if response.ok() => response,
-            _ => return Self::default(),
-        };
-        // A service without a config file answers with the app's own index.html.
-        let content_type = response.headers().get("content-type").unwrap_or_default();
-        if !content_type.contains("json") {
+        let Some(text) = fetch_json_text("/config.json").await else {
             return Self::default();
-        }
-        match response.text().await.map(|text| Self::parse(&text)) {
-            Ok(Ok(config)) => config,
-            Ok(Err(e)) => {
+        };
+        match Self::parse(&text) {
+            Ok(config) => config,
+            Err(e) => {
                 gloo::console::warn!(format!("ignoring /config.json: {e}"));
                 Self::default()
             }
-            Err(_) => Self::default(),
         }
     }
 
@@ -171,6 +165,27 @@ impl Config {
         });
         config
     }
+}
+
+/// The text of the JSON file at `path` on the page's origin; `None` if it cannot be fetched,
+/// is not there (an error status), or is not JSON (a service without a config file answers
+/// with the app's own index.html). The browser's `fetch`, not an HTTP crate: one GET is all
+/// the app asks of HTTP.
+async fn fetch_json_text(path: &str) -> Option<String> {
+    let window = web_sys::window()?;
+    let response: Response = JsFuture::from(window.fetch_with_str(path))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let content_type = response.headers().get("content-type").ok()??;
+    if !response.ok() || !content_type.contains("json") {
+        return None;
+    }
+    JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()
 }
 
 /// `ws://host/ws` for an `http:` page, `wss://host/ws` for an `https:` one.

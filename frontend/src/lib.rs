@@ -47,8 +47,14 @@ mod tests;
 #[cfg(test)]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app on the page's `<body>`.
+/// Mounts the app on the page's `<body>`, in place of index.html's splash.
 pub fn run() {
+    if let Some(splash) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        splash.remove();
+    }
     // A page restored from the back/forward cache has hung up its call when it was hidden:
     // start it afresh (media, then the room) rather than show a dead call.
     if let Some(window) = web_sys::window() {

@@ -8,10 +8,11 @@
 //!
 //! A fresh pair of connections would always start with a collision (both sides add their
 //! camera at once), and Chromium sometimes never gathers ICE candidates on the polite side
-//! when its first offer is rolled back right after being set. So a fresh polite connection
-//! holds its tracks back and adds them to the friend's first offer just before answering
-//! (they ride the answer; no second round trip). If no offer comes within
-//! [`POLITE_OFFER_WAIT_MS`], it adds them anyway and negotiates itself.
+//! when its first offer is rolled back right after being set. So only one side offers
+//! ([`Opening::Offer`]); the other ([`Opening::Answer`]) holds its tracks back and adds them
+//! to the friend's first offer just before answering (they ride the answer; no second round
+//! trip). If no offer comes within [`POLITE_OFFER_WAIT_MS`], it adds them anyway and
+//! negotiates itself.
 //!
 //! In: [`Signal`]s from the friend ([`Peer::handle_signal`]). Out: [`PeerEvent`]s through a
 //! callback (signals to send, connection state, the remote stream). Incoming signals are
@@ -26,6 +27,7 @@ use gloo::timers::callback::Timeout;
 use js_sys::{Function, Promise, Reflect};
 use shared::{IceCandidate, Role, SdpKind, SessionDescription, Signal};
 
+use crate::call::Opening;
 use crate::channel::{ChannelError, ChannelEvent, DataChannel, PeerMessage};
 use crate::stats::{CallPath, StatsSample};
 use crate::verification::VerificationCode;
@@ -47,8 +49,8 @@ macro_rules! trace {
     };
 }
 
-/// How long a fresh polite connection waits for the friend's first offer before offering
-/// its own media itself.
+/// How long a fresh connection opening with [`Opening::Answer`] waits for the friend's first
+/// offer before offering its own media itself.
 pub const POLITE_OFFER_WAIT_MS: u32 = 3_000;
 
 /// The connection's state, as `RTCPeerConnection.connectionState`.
@@ -98,6 +100,29 @@ pub enum PeerEvent {
     RemoteStream(MediaStream),
     /// The data channel opened or brought a message from the friend.
     Channel(ChannelEvent),
+}
+
+/// A peer connection made ahead of need, for [`Peer::new`] to take: making one keeps the page
+/// busy for a few milliseconds (more on a loaded machine), better spent while the person types
+/// a room name or waits for the friend than when the friend's offer is due. It makes no
+/// network traffic until used. Dropping it unused closes it.
+pub struct Spare(Option<RtcPeerConnection>);
+
+impl Spare {
+    /// A connection with this configuration (its ICE servers may still change when it is used).
+    pub fn new(config: &RtcConfiguration) -> Result<Self, PeerError> {
+        RtcPeerConnection::new_with_configuration(config)
+            .map(|pc| Self(Some(pc)))
+            .map_err(|e| PeerError(format!("{e:?}")))
+    }
+}
+
+impl Drop for Spare {
+    fn drop(&mut self) {
+        if let Some(pc) = self.0.take() {
+            pc.close();
+        }
+    }
 }
 
 /// The browser refused to make a peer connection.
@@ -161,16 +186,28 @@ pub struct Peer {
 impl Peer {
     /// Makes a peer connection with the given ICE configuration, sending `tracks` (the local
     /// camera and microphone, in `stream`). Negotiation starts by itself: adding the tracks
-    /// fires `negotiationneeded`.
+    /// fires `negotiationneeded`, at once or (`Opening::Answer`) with the answer to the
+    /// friend's first offer. A `spare` made beforehand is used if given (with `config`).
     pub fn new(
         config: &RtcConfiguration,
+        spare: Option<Spare>,
         role: Role,
+        opening: Opening,
         stream: &MediaStream,
         tracks: &[MediaStreamTrack],
         on_event: impl Fn(PeerEvent) + 'static,
     ) -> Result<Self, PeerError> {
-        let pc = RtcPeerConnection::new_with_configuration(config)
-            .map_err(|e| PeerError(format!("{e:?}")))?;
+        let pc = match spare.and_then(|mut spare| spare.0.take()) {
+            Some(pc) => match pc.set_configuration_with_configuration(config) {
+                Ok(()) => pc,
+                Err(e) => {
+                    pc.close();
+                    return Err(PeerError(format!("{e:?}")));
+                }
+            },
+            None => RtcPeerConnection::new_with_configuration(config)
+                .map_err(|e| PeerError(format!("{e:?}")))?,
+        };
         let inner = Rc::new(Inner {
             pc: pc.clone(),
             polite: Cell::new(role == Role::Polite),
@@ -256,7 +293,7 @@ impl Peer {
             *inner.remote.borrow_mut() = Some(Clone::clone(&stream));
             inner.emit(PeerEvent::RemoteStream(stream));
         });
-        if role == Role::Polite {
+        if opening == Opening::Answer {
             let weak = Rc::downgrade(&inner);
             *inner.held_back_timer.borrow_mut() =
                 Some(Timeout::new(POLITE_OFFER_WAIT_MS, move || {

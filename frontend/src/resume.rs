@@ -74,14 +74,25 @@ pub struct Claim {
 impl Claim {
     /// Chooses the token to join `room` with (see the module's comment) and takes its lock.
     pub async fn choose(room: RoomKey) -> Self {
-        let chosen = match plan(
-            storage::own_token(&room),
-            &storage::shared_tokens(&room),
-            locks::supported(),
-        ) {
+        let chosen = match current_plan(&room) {
             Plan::Unguarded(token) => token.map(|t| (t, None)),
             Plan::Guarded(tries) => take_first_free(tries).await,
         };
+        Self::with(room, chosen)
+    }
+
+    /// The claim at once, when choosing asks no lock (this browser keeps no token for the
+    /// room, or has no Web Locks); `None` when it must: then [`Claim::choose`]. A first join
+    /// thus goes out without waiting for the browser's lock manager.
+    pub fn ready(room: &RoomKey) -> Option<Self> {
+        match current_plan(room) {
+            Plan::Unguarded(token) => Some(Self::with(room.clone(), token.map(|t| (t, None)))),
+            Plan::Guarded(tries) if tries.is_empty() => Some(Self::with(room.clone(), None)),
+            Plan::Guarded(_) => None,
+        }
+    }
+
+    fn with(room: RoomKey, chosen: Option<(ResumeToken, Option<HeldLock>)>) -> Self {
         let (token, lock) = match chosen {
             Some((token, lock)) => {
                 // A token taken from the profile becomes this tab's own.
@@ -138,6 +149,15 @@ impl Claim {
             &storage::remember(&shared, new, self.token.as_ref()),
         );
     }
+}
+
+/// What to try for `room`, from this tab's and this profile's kept tokens.
+fn current_plan(room: &RoomKey) -> Plan {
+    plan(
+        storage::own_token(room),
+        &storage::shared_tokens(room),
+        locks::supported(),
+    )
 }
 
 /// Takes the lock of the first token in `tries` that no live tab holds.

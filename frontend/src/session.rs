@@ -8,7 +8,7 @@ use std::rc::{Rc, Weak};
 
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
-use shared::RoomName;
+use shared::{ClientMsg, RoomName, Signal};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{MediaStream, MediaStreamTrack};
 
@@ -17,7 +17,7 @@ use crate::channel::{ChannelError, ChannelEvent, PeerMessage};
 use crate::config::Config;
 use crate::controls::MediaState;
 use crate::media::{LocalMedia, MediaKind};
-use crate::peer::{Peer, PeerEvent, PeerState};
+use crate::peer::{Peer, PeerEvent, PeerState, Spare};
 use crate::resume::Claim;
 use crate::signaling::{Signaling, SignalingEvent};
 use crate::stats::{Flow, FlowWatch, Grade, Quality, StatsSample, UplinkWatch};
@@ -69,6 +69,31 @@ impl CallView {
     }
 }
 
+/// What a call needs, made before it starts (while the person types the room's name), so
+/// that Join costs neither a connection to the service nor making a peer connection.
+pub struct Warm {
+    signaling: Signaling,
+    spare: Option<Spare>,
+}
+
+impl Warm {
+    /// Dials the service and makes a spare peer connection.
+    pub fn start(config: &Config) -> Self {
+        Self {
+            signaling: Signaling::preconnect(config.signaling_url()),
+            spare: make_spare(config, &[]),
+        }
+    }
+}
+
+/// A spare peer connection for `config` and the ICE servers of a join; `None` if the browser
+/// will not make one now (the call then makes its own when it needs it, and says why).
+fn make_spare(config: &Config, ice_servers: &[shared::IceServer]) -> Option<Spare> {
+    Spare::new(&config.rtc_configuration(ice_servers))
+        .map_err(|e| gloo::console::warn!(e.to_string()))
+        .ok()
+}
+
 /// What a session tells the interface.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SessionUpdate {
@@ -78,6 +103,15 @@ pub enum SessionUpdate {
     Ended(EndReason),
     /// The friend wrote in the chat.
     Chat(String),
+    /// This side has made its first move in the call (joined alone, or sent its first offer
+    /// or answer): the interface may draw what it held back so as not to slow those down.
+    /// Sent once.
+    Settled,
+    /// The friend's media, as soon as its tracks arrive and this side's own offer or answer
+    /// is out (before the connection is up), or `None` once it is gone: for the friend's
+    /// video element to take at once, with nothing drawn (it shows the first frame the moment
+    /// one is decoded, and stays hidden until [`CallView::remote`] is there).
+    Incoming(Option<MediaStream>),
 }
 
 struct Inner {
@@ -90,6 +124,14 @@ struct Inner {
     /// The current peer connection and its generation (events of older ones are ignored).
     peer: RefCell<Option<(u32, Peer)>>,
     peer_generation: Cell<u32>,
+    /// Whether the current peer connection has sent its first description (offer or answer).
+    described: Cell<bool>,
+    /// Whether [`SessionUpdate::Settled`] went out.
+    settled: Cell<bool>,
+    /// The last [`SessionUpdate::Incoming`].
+    incoming: RefCell<Option<MediaStream>>,
+    /// A peer connection made while nothing else was going on, for the next one to be.
+    spare: RefCell<Option<Spare>>,
     connect_timer: RefCell<Option<Timeout>>,
     /// Joins again after `too_many_joins`.
     join_timer: RefCell<Option<Timeout>>,
@@ -127,23 +169,33 @@ pub struct Session {
 }
 
 impl Session {
-    /// Joins `room` and keeps the call going until dropped.
+    /// Joins `room` and keeps the call going until dropped. `warm` is what was made for it
+    /// beforehand ([`Warm::start`]); without it, it dials now.
     pub fn start(
         room: RoomName,
         media: LocalMedia,
         config: Rc<Config>,
+        warm: Option<Warm>,
         on_update: impl Fn(SessionUpdate) + 'static,
     ) -> Self {
-        let url = config.signaling_url();
+        // Without a warm connection, dialled at once: it opens while the token is chosen.
+        let (signaling, spare) = match warm {
+            Some(Warm { signaling, spare }) => (signaling, spare),
+            None => (Signaling::preconnect(config.signaling_url()), None),
+        };
         let inner = Rc::new(Inner {
             // Joins only once the resume token is chosen (below).
             call: RefCell::new(Call::new(room.clone(), None)),
             media,
             config,
-            signaling: RefCell::new(None),
+            signaling: RefCell::new(Some(signaling)),
             claim: RefCell::new(None),
             peer: RefCell::new(None),
             peer_generation: Cell::new(0),
+            described: Cell::new(false),
+            settled: Cell::new(false),
+            incoming: RefCell::new(None),
+            spare: RefCell::new(spare),
             connect_timer: RefCell::new(None),
             join_timer: RefCell::new(None),
             queue: RefCell::new(VecDeque::new()),
@@ -162,35 +214,26 @@ impl Session {
             ended: RefCell::new(None),
             on_update: Box::new(on_update),
         });
-        let weak = Rc::downgrade(&inner);
-        spawn_local(async move {
-            // Choosing asks the browser which tokens other tabs hold: a moment, before the
-            // first connection.
-            let claim = Claim::choose(room.key().clone()).await;
-            let Some(inner) = weak.upgrade() else {
-                return; // The call was left meanwhile.
-            };
-            *inner.call.borrow_mut() = Call::new(room, claim.token());
-            *inner.claim.borrow_mut() = Some(claim);
-            let weak = Rc::downgrade(&inner);
-            let signaling = Signaling::connect(url, move |event| {
-                let input = match event {
-                    SignalingEvent::Open => Input::SignalingOpen,
-                    SignalingEvent::Message(msg) => Input::Server(msg),
-                    SignalingEvent::Lost => Input::SignalingLost,
-                };
-                dispatch(&weak, input);
-            });
-            *inner.signaling.borrow_mut() = Some(signaling);
-        });
+        match Claim::ready(room.key()) {
+            // Nothing to ask the browser: join now (at once, if the connection is open).
+            Some(claim) => begin(&inner, room, claim),
+            None => {
+                let weak = Rc::downgrade(&inner);
+                spawn_local(async move {
+                    // Choosing asks the browser which tokens other tabs hold: a moment,
+                    // before the join.
+                    let claim = Claim::choose(room.key().clone()).await;
+                    if let Some(inner) = weak.upgrade() {
+                        begin(&inner, room, claim);
+                    }
+                });
+            }
+        }
         let weak = Rc::downgrade(&inner);
         let on_page_hide = web_sys::window().map(|window| {
             EventListener::new(&window, "pagehide", move |_| {
                 if let Some(inner) = weak.upgrade() {
-                    if let Some(signaling) = inner.signaling.borrow().as_ref() {
-                        signaling.hang_up();
-                    }
-                    inner.peer.borrow_mut().take();
+                    say_goodbye(&inner);
                 }
             })
         });
@@ -262,10 +305,41 @@ impl Session {
     /// Leaves the room on purpose: the service tells the friend that this side hung up
     /// (`peer_left` with `hung_up`), and the peer connection closes. Drop the session next.
     pub fn hang_up(&self) {
-        if let Some(signaling) = self.inner.signaling.borrow().as_ref() {
-            signaling.hang_up();
-        }
-        self.inner.peer.borrow_mut().take();
+        say_goodbye(&self.inner);
+    }
+}
+
+/// Hangs up: tells the friend, peer to peer and through the service, and closes both
+/// connections. The peer-to-peer goodbye goes first: a page being torn down may lose the
+/// other (see [`PeerMessage::Bye`]), and it is sent before its own connection closes.
+fn say_goodbye(inner: &Inner) {
+    if let Some((_, peer)) = inner.peer.borrow().as_ref() {
+        // Not open (not connected yet): the service's word is all the friend gets.
+        let _ = peer.send(&PeerMessage::Bye);
+    }
+    if let Some(signaling) = inner.signaling.borrow().as_ref() {
+        signaling.hang_up();
+    }
+    inner.peer.borrow_mut().take();
+}
+
+/// Joins `room` with the token of `claim`: now if the connection is open, else when it opens.
+fn begin(inner: &Rc<Inner>, room: RoomName, claim: Claim) {
+    *inner.call.borrow_mut() = Call::new(room, claim.token());
+    *inner.claim.borrow_mut() = Some(claim);
+    let weak = Rc::downgrade(inner);
+    let open = inner.signaling.borrow().as_ref().is_some_and(|signaling| {
+        signaling.attach(move |event| {
+            let input = match event {
+                SignalingEvent::Open => Input::SignalingOpen,
+                SignalingEvent::Message(msg) => Input::Server(msg),
+                SignalingEvent::Lost => Input::SignalingLost,
+            };
+            dispatch(&weak, input);
+        })
+    });
+    if open {
+        dispatch(&Rc::downgrade(inner), Input::SignalingOpen);
     }
 }
 
@@ -341,11 +415,30 @@ fn dispatch(weak: &Weak<Inner>, input: Input) {
     }
     inner.busy.set(false);
     publish(&inner);
+    restock(&inner);
+}
+
+/// Alone in the room, makes the spare peer connection the friend's arrival will use.
+fn restock(inner: &Inner) {
+    let alone = matches!(
+        inner.call.borrow().status(),
+        CallStatus::WaitingForFriend | CallStatus::FriendLeft | CallStatus::FriendDropped
+    );
+    if alone && inner.peer.borrow().is_none() && inner.spare.borrow().is_none() {
+        let spare = make_spare(&inner.config, inner.call.borrow().ice_servers());
+        *inner.spare.borrow_mut() = spare;
+    }
 }
 
 fn run(inner: &Rc<Inner>, command: Command) {
     match command {
         Command::Send(msg) => {
+            if let ClientMsg::Signal {
+                signal: Signal::Description { .. },
+            } = &msg
+            {
+                inner.described.set(true);
+            }
             if let Some(signaling) = inner.signaling.borrow().as_ref() {
                 if let Err(e) = signaling.send(&msg) {
                     gloo::console::warn!(format!("not sent: {e}"));
@@ -362,8 +455,9 @@ fn run(inner: &Rc<Inner>, command: Command) {
                 claim.forget();
             }
         }
-        Command::CreatePeer(role) => {
+        Command::CreatePeer(role, opening) => {
             inner.peer.borrow_mut().take();
+            inner.described.set(false);
             inner.friend_media.set(None);
             forget_measurements(inner);
             let generation = inner.peer_generation.get().wrapping_add(1);
@@ -385,7 +479,9 @@ fn run(inner: &Rc<Inner>, command: Command) {
                 .collect();
             let made = Peer::new(
                 &rtc_configuration,
+                inner.spare.borrow_mut().take(),
                 role,
+                opening,
                 inner.media.stream(),
                 &tracks,
                 move |event| on_peer_event(&weak, generation, event),
@@ -504,6 +600,9 @@ fn on_peer_event(weak: &Weak<Inner>, generation: u32, event: PeerEvent) {
         PeerEvent::Channel(ChannelEvent::Message(PeerMessage::Chat { text })) => {
             (inner.on_update)(SessionUpdate::Chat(text));
         }
+        PeerEvent::Channel(ChannelEvent::Message(PeerMessage::Bye)) => {
+            dispatch(weak, Input::FriendSaidBye);
+        }
     }
 }
 
@@ -585,15 +684,12 @@ fn publish(inner: &Inner) {
         if call.is_ended() {
             return;
         }
-        let remote = if call.shows_remote() {
-            inner
-                .peer
-                .borrow()
-                .as_ref()
-                .and_then(|(_, peer)| peer.remote_stream())
-        } else {
-            None
-        };
+        let remote = inner
+            .peer
+            .borrow()
+            .as_ref()
+            .and_then(|(_, peer)| peer.remote_stream())
+            .filter(|_| call.shows_remote());
         let friend_media = remote.as_ref().and(inner.friend_media.get());
         let quality = remote.as_ref().and(inner.quality.get());
         let thin_uplink = remote.is_some() && inner.thin_uplink.get();
@@ -622,5 +718,26 @@ fn publish(inner: &Inner) {
     if changed {
         *inner.last_view.borrow_mut() = Some(view.clone());
         (inner.on_update)(SessionUpdate::View(view));
+    }
+    let setting_up = match inner.call.borrow().status() {
+        CallStatus::Joining => true,
+        CallStatus::Connecting => !inner.described.get(),
+        _ => false,
+    };
+    if !setting_up && !inner.settled.replace(true) {
+        (inner.on_update)(SessionUpdate::Settled);
+    }
+    // Not before this side's own offer or answer is out: the friend's stream can wait that
+    // long (no frame comes before the connection), the answer should not.
+    let incoming = inner
+        .peer
+        .borrow()
+        .as_ref()
+        .and_then(|(_, peer)| peer.remote_stream())
+        .filter(|_| !setting_up);
+    let changed = *inner.incoming.borrow() != incoming;
+    if changed {
+        *inner.incoming.borrow_mut() = incoming.clone();
+        (inner.on_update)(SessionUpdate::Incoming(incoming));
     }
 }

@@ -4,6 +4,10 @@
 //! When it does, [`Signaling`] reports [`SignalingEvent::Lost`] and dials again after an
 //! exponential backoff with jitter, until it is stopped. What to say on a fresh connection
 //! (joining the room again) is the caller's business: it gets [`SignalingEvent::Open`].
+//!
+//! A connection may be opened before anyone listens ([`Signaling::preconnect`], while the
+//! person types the room's name), so that joining costs no connection set-up; whoever
+//! [`Signaling::attach`]es later learns whether it is open by then.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -124,9 +128,12 @@ impl Drop for Retiring {
     }
 }
 
+/// Where events go; `None` until someone [`Signaling::attach`]es.
+type Listener = Rc<dyn Fn(SignalingEvent)>;
+
 struct Inner {
     url: String,
-    on_event: Box<dyn Fn(SignalingEvent)>,
+    on_event: RefCell<Option<Listener>>,
     connection: RefCell<Option<Connection>>,
     /// The connection [`Signaling::refresh`] replaced, if it is still open.
     retiring: RefCell<Option<Retiring>>,
@@ -147,9 +154,18 @@ impl Signaling {
     /// Events arrive through `on_event`, always from a browser task (never re-entrantly from
     /// a method of this type).
     pub fn connect(url: String, on_event: impl Fn(SignalingEvent) + 'static) -> Self {
+        let signaling = Self::preconnect(url);
+        // Just dialled: not open yet, so `on_event` hears `Open` when it is.
+        signaling.attach(on_event);
+        signaling
+    }
+
+    /// Connects to `url` (and keeps connected, as [`Signaling::connect`]) before anyone
+    /// listens: events are dropped until [`Signaling::attach`].
+    pub fn preconnect(url: String) -> Self {
         let inner = Rc::new(Inner {
             url,
-            on_event: Box::new(on_event),
+            on_event: RefCell::new(None),
             connection: RefCell::new(None),
             retiring: RefCell::new(None),
             retry: RefCell::new(None),
@@ -172,6 +188,17 @@ impl Signaling {
             inner,
             _on_online: on_online,
         }
+    }
+
+    /// From now on, events go to `on_event`. Returns whether the connection is open already:
+    /// then its `Open` went by before, and the caller may send at once.
+    pub fn attach(&self, on_event: impl Fn(SignalingEvent) + 'static) -> bool {
+        *self.inner.on_event.borrow_mut() = Some(Rc::new(on_event));
+        self.inner
+            .connection
+            .borrow()
+            .as_ref()
+            .is_some_and(|c| c.socket.ready_state() == WebSocket::OPEN)
     }
 
     /// Sends a message on the open connection.
@@ -293,7 +320,9 @@ fn dial(inner: &Rc<Inner>) {
         let Some(inner) = weak.upgrade() else { return };
         inner.connection.borrow_mut().take();
         schedule_retry(&inner);
-        (inner.on_event)(SignalingEvent::Lost);
+        if let Some(on_event) = listener(&inner) {
+            on_event(SignalingEvent::Lost);
+        }
     });
     *inner.connection.borrow_mut() = Some(Connection {
         socket,
@@ -330,10 +359,17 @@ fn schedule_retry(inner: &Rc<Inner>) {
     }));
 }
 
+/// The current listener, cloned out so that it may attach another while it runs.
+fn listener(inner: &Inner) -> Option<Listener> {
+    inner.on_event.borrow().clone()
+}
+
 fn emit(weak: &Weak<Inner>, event: SignalingEvent) {
     if let Some(inner) = weak.upgrade() {
         if !inner.stopped.get() {
-            (inner.on_event)(event);
+            if let Some(on_event) = listener(&inner) {
+                on_event(event);
+            }
         }
     }
 }

@@ -64,6 +64,10 @@ pub enum ClientMsg<P = Signal> {
 /// A message from the service to a browser.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[serde(
+    try_from = "ServerFrame<P>",
+    bound(deserialize = "P: Deserialize<'de>")
+)]
 pub enum ServerMsg<P = Signal> {
     /// Sent to a browser whose `join` was admitted.
     Joined {
@@ -114,7 +118,7 @@ pub enum ServerMsg<P = Signal> {
 
 /// The WebRTC payload two browsers exchange through the service. The service never reads it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "SignalFrame")]
 pub enum Signal {
     /// Sent by each browser when it learns the other is there (`joined` with `peer_present`, or
     /// `peer_joined`), before any other signal. Both keep their current peer connection only if
@@ -232,4 +236,118 @@ pub enum LeaveReason {
     /// Their connection died without a goodbye (network drop, heartbeat timeout). Their media
     /// may still be flowing and they may come back with their resume token.
     ConnectionLost,
+}
+
+/// A server frame as it is on the wire: the fields of every message type, each optional,
+/// and the `type` that says which of them are required. [`ServerMsg`] is decoded through it
+/// because serde's decoder for a tagged enum buffers the whole frame and decodes it a second
+/// time from the buffer, which made it a tenth of the browser's wasm (docs/benchmarks.md);
+/// the encoder stays serde's tagged one.
+#[derive(Deserialize)]
+struct ServerFrame<P> {
+    #[serde(rename = "type")]
+    kind: ServerType,
+    room: Option<RoomName>,
+    role: Option<Role>,
+    resume: Option<ResumeToken>,
+    peer_present: Option<bool>,
+    #[serde(default)]
+    ice_servers: Vec<IceServer>,
+    reason: Option<LeaveReason>,
+    signal: Option<P>,
+    code: Option<ErrorCode>,
+    message: Option<String>,
+}
+
+/// The `type` of a server frame.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ServerType {
+    Joined,
+    PeerJoined,
+    PeerLeft,
+    Signal,
+    Left,
+    Error,
+}
+
+/// A field a message of its type needs is missing: `(type, field)`.
+#[derive(Debug, thiserror::Error)]
+#[error("`{0}` needs a `{1}`")]
+struct MissingField(&'static str, &'static str);
+
+impl<P> TryFrom<ServerFrame<P>> for ServerMsg<P> {
+    type Error = MissingField;
+
+    fn try_from(frame: ServerFrame<P>) -> Result<Self, MissingField> {
+        fn need<T>(
+            field: Option<T>,
+            kind: &'static str,
+            name: &'static str,
+        ) -> Result<T, MissingField> {
+            field.ok_or(MissingField(kind, name))
+        }
+        Ok(match frame.kind {
+            ServerType::Joined => Self::Joined {
+                room: need(frame.room, "joined", "room")?,
+                role: need(frame.role, "joined", "role")?,
+                resume: need(frame.resume, "joined", "resume")?,
+                peer_present: need(frame.peer_present, "joined", "peer_present")?,
+                ice_servers: frame.ice_servers,
+            },
+            ServerType::PeerJoined => Self::PeerJoined,
+            ServerType::PeerLeft => Self::PeerLeft {
+                reason: need(frame.reason, "peer_left", "reason")?,
+            },
+            ServerType::Signal => Self::Signal {
+                signal: need(frame.signal, "signal", "signal")?,
+            },
+            ServerType::Left => Self::Left,
+            ServerType::Error => Self::Error {
+                code: need(frame.code, "error", "code")?,
+                message: need(frame.message, "error", "message")?,
+            },
+        })
+    }
+}
+
+/// A [`Signal`] as it is on the wire, decoded flat like [`ServerFrame`] and for the same
+/// reason.
+#[derive(Deserialize)]
+struct SignalFrame {
+    kind: SignalKind,
+    live_call: Option<bool>,
+    description: Option<SessionDescription>,
+    candidate: Option<IceCandidate>,
+}
+
+/// The `kind` of a signal.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum SignalKind {
+    Hello,
+    Description,
+    Candidate,
+}
+
+impl TryFrom<SignalFrame> for Signal {
+    type Error = MissingField;
+
+    fn try_from(frame: SignalFrame) -> Result<Self, MissingField> {
+        Ok(match frame.kind {
+            SignalKind::Hello => Self::Hello {
+                live_call: frame.live_call.ok_or(MissingField("hello", "live_call"))?,
+            },
+            SignalKind::Description => Self::Description {
+                description: frame
+                    .description
+                    .ok_or(MissingField("description", "description"))?,
+            },
+            SignalKind::Candidate => Self::Candidate {
+                candidate: frame
+                    .candidate
+                    .ok_or(MissingField("candidate", "candidate"))?,
+            },
+        })
+    }
 }

@@ -3,10 +3,25 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-use caseless::Caseless;
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
-use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+
+// Where the Unicode data comes from (NFC, case folding, general categories): the service's
+// own tables, or, in the browser, the JavaScript engine's, so that the app's download does not
+// carry them twice. The rules below are the same either way.
+#[cfg(all(feature = "browser", not(feature = "unicode-tables")))]
+mod browser;
+#[cfg(all(feature = "browser", not(feature = "unicode-tables")))]
+use browser as unicode;
+#[cfg(feature = "unicode-tables")]
+mod tables;
+#[cfg(feature = "unicode-tables")]
+use tables as unicode;
+mod joiner;
+use joiner::is_joiner;
+#[cfg(not(any(feature = "unicode-tables", feature = "browser")))]
+compile_error!(
+    "duet-shared needs Unicode data: its `unicode-tables` feature (the default) or `browser`"
+);
 
 /// The longest room name accepted, in Unicode scalar values after trimming and NFC.
 pub const MAX_ROOM_NAME_CHARS: usize = 64;
@@ -111,7 +126,7 @@ impl RoomName {
 
     /// [`RoomName::parse`] for any trimmed text.
     fn parse_unicode(trimmed: &str) -> Result<Self, RoomNameError> {
-        let display: String = trimmed.nfc().collect();
+        let display = unicode::nfc(trimmed);
         if display.is_empty() {
             return Err(RoomNameError::Empty);
         }
@@ -119,18 +134,7 @@ impl RoomName {
         if chars > MAX_ROOM_NAME_CHARS {
             return Err(RoomNameError::TooLong(chars));
         }
-        // Unicode's canonical caseless match (NFD, full case folding, NFD again; here NFC, to
-        // keep keys in the form names are in): lower-casing alone leaves "straße" and
-        // "STRASSE" apart, and upper- then lower-casing is not stable ("ẞ" lower-cases to
-        // "ß"). Full folding is a table of its own (CaseFolding.txt), hence the crate.
-        let key = RoomKey(
-            display
-                .nfd()
-                .filter(|&c| !is_joiner(c))
-                .default_case_fold()
-                .nfc()
-                .collect(),
-        );
+        let key = RoomKey(unicode::caseless_key(&display));
         Ok(Self { display, key })
     }
 
@@ -145,23 +149,10 @@ impl RoomName {
     }
 }
 
-/// The zero-width non-joiner and joiner: formatting characters, but part of how Persian is
-/// spelt and of emoji sequences, so allowed where they can join something.
-fn is_joiner(c: char) -> bool {
-    matches!(c, '\u{200C}' | '\u{200D}')
-}
-
 /// Whether a character may never be in a room name: a control character, or an invisible
 /// formatting one other than a joiner.
 fn is_forbidden(c: char) -> bool {
-    c.is_control()
-        || (!is_joiner(c)
-            && matches!(
-                c.general_category(),
-                GeneralCategory::Format
-                    | GeneralCategory::LineSeparator
-                    | GeneralCategory::ParagraphSeparator
-            ))
+    c.is_control() || (!is_joiner(c) && unicode::is_format(c))
 }
 
 /// The number of characters of trimmed, non-empty `name`, or `None` if it has a forbidden
@@ -236,6 +227,8 @@ impl From<RoomName> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use caseless::Caseless;
+    use unicode_normalization::UnicodeNormalization;
 
     fn name(s: &str) -> RoomName {
         match RoomName::parse(s) {

@@ -37,6 +37,9 @@ pub struct CallScreenProps {
     /// Called when the person switches "Audio only" on or off.
     #[prop_or_default]
     pub on_audio_only: Callback<bool>,
+    /// The friend's video element, which the call fills before the screen knows of it.
+    #[prop_or_default]
+    pub remote_node: Option<NodeRef>,
 }
 
 fn status_tone(status: &CallStatus) -> &'static str {
@@ -61,7 +64,8 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
           <h1 class="visually-hidden">{ fill(t.call_label, &[("room", props.room.as_str())]) }</h1>
           <div class="call-main">
             <div ref={stage.clone()} class={classes!("stage", has_remote.then_some("live"))}>
-                <Video class="remote" label={t.remote_video} stream={props.view.remote.clone()} />
+                <Video class="remote" label={t.remote_video} stream={props.view.remote.clone()}
+                    node={props.remote_node.clone()} />
                 if !has_remote {
                     <div class="placeholder" aria-hidden="true">
                         <div class="rings"><span /><span /></div>

@@ -25,5 +25,5 @@ pub use quality::QualityIndicator;
 pub use room_dialog::RoomDialog;
 pub use shortcuts_help::ShortcutsHelp;
 pub use toolbar::Toolbar;
-pub use video::Video;
+pub use video::{put_stream, Video};
 pub use viewing_buttons::ViewingButtons;

@@ -77,7 +77,7 @@ pub fn QualityIndicator(props: &QualityProps) -> Html {
                 <dl id="quality-details" class="quality-details">
                     <div><dt>{ t.round_trip }</dt><dd>{ rtt }</dd></div>
                     <div><dt>{ t.bitrate }</dt><dd>{ format!("{} kbps", quality.bitrate_kbps) }</dd></div>
-                    <div><dt>{ t.packet_loss }</dt><dd>{ format!("{:.1}%", quality.loss_percent) }</dd></div>
+                    <div><dt>{ t.packet_loss }</dt><dd>{ quality.loss_text() }</dd></div>
                     <div><dt>{ t.resolution }</dt><dd>{ resolution }</dd></div>
                     <div><dt>{ t.path }</dt><dd>{ path_now }</dd></div>
                 </dl>

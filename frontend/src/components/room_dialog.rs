@@ -1,7 +1,8 @@
 //! The room step: a modal dialog asking for the room's name.
 //!
-//! The name is checked with [`RoomName::parse`], the same rule the service applies, so what
-//! the dialog accepts the service accepts. Cancelling, or an empty or blank name, keeps the
+//! The name is checked with [`RoomName::parse`], the same rules the service applies (on the
+//! browser's own Unicode data, see shared's `browser` feature), so what the dialog accepts
+//! the service accepts. Cancelling, or an empty or blank name, keeps the
 //! dialog open and says that a name is needed: there is nothing else to do on this page
 //! without one.
 //!

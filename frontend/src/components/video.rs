@@ -24,12 +24,29 @@ pub struct VideoProps {
     /// Extra classes for the element.
     #[prop_or_default]
     pub class: Classes,
+    /// The element's handle, for whoever must reach it between renders (see [`put_stream`]);
+    /// by default one of its own.
+    #[prop_or_default]
+    pub node: Option<NodeRef>,
+}
+
+/// Puts `stream` in the video element behind `node`, if it is rendered, unless it shows that
+/// stream already (setting the same one again would load it again, and lose the frame shown).
+/// Returns the element when it took a new stream.
+pub fn put_stream(node: &NodeRef, stream: Option<&MediaStream>) -> Option<HtmlVideoElement> {
+    let video = node.cast::<HtmlVideoElement>()?;
+    if video.src_object().as_ref() == stream {
+        return None;
+    }
+    video.set_src_object(stream);
+    Some(video)
 }
 
 /// A video element bound to a stream.
 #[function_component]
 pub fn Video(props: &VideoProps) -> Html {
-    let node = use_node_ref();
+    let own = use_node_ref();
+    let node = props.node.clone().unwrap_or(own);
     let blocked = use_state(|| false);
     let t = use_texts();
     {
@@ -40,7 +57,7 @@ pub fn Video(props: &VideoProps) -> Html {
             move |(stream, muted)| {
                 if let Some(video) = node.cast::<HtmlVideoElement>() {
                     video.set_muted(*muted);
-                    video.set_src_object(stream.as_ref());
+                    put_stream(&node, stream.as_ref());
                     if stream.is_some() {
                         spawn_local(async move { blocked.set(play(&video).await.is_err()) });
                     } else {

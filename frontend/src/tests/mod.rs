@@ -5,6 +5,7 @@ mod app;
 mod media_error;
 mod peer_loopback;
 mod room_dialog;
+mod room_name;
 mod toolbar;
 
 use std::time::Duration;

@@ -11,10 +11,11 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::MediaStream;
 
 use super::until;
+use crate::call::Opening;
 use crate::channel::{ChannelEvent, PeerMessage};
 use crate::config::Config;
 use crate::media::{tracks_of, LocalMedia};
-use crate::peer::{Peer, PeerEvent, PeerState};
+use crate::peer::{Peer, PeerEvent, PeerState, Spare};
 
 /// The wire, as the service sees it: typed out, raw through the service, typed in.
 fn over_the_wire(signal: Signal) -> Signal {
@@ -67,16 +68,47 @@ impl Side {
     }
 }
 
-/// Two peers wired to each other. Both are made before either can fire an event (events
-/// come from browser tasks), so no signal is lost.
+/// Two peers wired to each other, the first impolite. Both are made before either can fire
+/// an event (events come from browser tasks), so no signal is lost.
 fn pair(a_media: Option<&LocalMedia>, b_media: Option<&LocalMedia>) -> (Side, Side) {
+    pair_as([Role::Impolite, Role::Polite], a_media, b_media)
+}
+
+/// [`pair`], each peer made from a [`Spare`] made beforehand with `spare_config`.
+fn pair_from_spares(
+    spare_config: &Config,
+    a_media: Option<&LocalMedia>,
+    b_media: Option<&LocalMedia>,
+) -> (Side, Side) {
+    let spares = [0, 1].map(|_| match Spare::new(&spare_config.rtc_configuration(&[])) {
+        Ok(spare) => Some(spare),
+        Err(e) => panic!("{e}"),
+    });
+    make_pair([Role::Impolite, Role::Polite], spares, a_media, b_media)
+}
+
+/// [`pair`] with the two roles given: the first side offers (as one arriving would), the
+/// other answers (as the friend who was waiting).
+fn pair_as(
+    roles: [Role; 2],
+    a_media: Option<&LocalMedia>,
+    b_media: Option<&LocalMedia>,
+) -> (Side, Side) {
+    make_pair(roles, [None, None], a_media, b_media)
+}
+
+fn make_pair(
+    roles: [Role; 2],
+    mut spares: [Option<Spare>; 2],
+    a_media: Option<&LocalMedia>,
+    b_media: Option<&LocalMedia>,
+) -> (Side, Side) {
     let slots = [
         Rc::new(RefCell::new(None::<Peer>)),
         Rc::new(RefCell::new(None::<Peer>)),
     ];
     let logs = [Rc::new(Log::default()), Rc::new(Log::default())];
-    // The first side is impolite: on a fresh pair it is the one that offers.
-    let roles = [Role::Impolite, Role::Polite];
+    let openings = [Opening::Offer, Opening::Answer];
     let media = [a_media, b_media];
     let config = Config::default().rtc_configuration(&[]);
     for me in 0..2 {
@@ -110,7 +142,15 @@ fn pair(a_media: Option<&LocalMedia>, b_media: Option<&LocalMedia>) -> (Side, Si
                 Err(e) => panic!("MediaStream: {e:?}"),
             },
         };
-        match Peer::new(&config, roles[me], &stream, &tracks, on_event) {
+        match Peer::new(
+            &config,
+            spares[me].take(),
+            roles[me],
+            openings[me],
+            &stream,
+            &tracks,
+            on_event,
+        ) {
             Ok(peer) => *slots[me].borrow_mut() = Some(peer),
             Err(e) => panic!("{e}"),
         }
@@ -207,6 +247,47 @@ async fn a_fresh_polite_peer_sends_its_media_in_its_first_answer() {
             && a.log.received.borrow().as_slice() == [muted.clone()]
     })
     .await;
+    media_a.stop();
+    media_b.stop();
+}
+
+#[wasm_bindgen_test]
+async fn a_polite_arrival_offers_and_the_impolite_friend_answers_with_its_media() {
+    let (media_a, media_b) = (media().await, media().await);
+    let (a, b) = pair_as(
+        [Role::Polite, Role::Impolite],
+        Some(&media_a),
+        Some(&media_b),
+    );
+    until("media both ways", LIMIT, || {
+        a.remote_kinds() == ["audio", "video"] && b.remote_kinds() == ["audio", "video"]
+    })
+    .await;
+    until("both connected", LIMIT, || a.connected() && b.connected()).await;
+    assert_eq!(
+        (a.log.offers.get(), b.log.offers.get()),
+        (1, 0),
+        "one round trip, no glare"
+    );
+    media_a.stop();
+    media_b.stop();
+}
+
+#[wasm_bindgen_test]
+async fn peers_made_from_spares_take_the_configuration_given_when_used() {
+    // Spares made for relayed candidates only, with no relay: as they are, they could never
+    // connect. Used with the default configuration, they gather host candidates and do.
+    let relay_only = match Config::parse(r#"{"ice_transport_policy":"relay"}"#) {
+        Ok(config) => config,
+        Err(e) => panic!("{e}"),
+    };
+    let (media_a, media_b) = (media().await, media().await);
+    let (a, b) = pair_from_spares(&relay_only, Some(&media_a), Some(&media_b));
+    until("media both ways", LIMIT, || {
+        a.remote_kinds() == ["audio", "video"] && b.remote_kinds() == ["audio", "video"]
+    })
+    .await;
+    until("both connected", LIMIT, || a.connected() && b.connected()).await;
     media_a.stop();
     media_b.stop();
 }
