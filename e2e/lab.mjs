@@ -21,7 +21,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CHROMIUM, FAKE_MEDIA, REQUIRE_ALL, launchBrowser, tempDir } from './harness.mjs';
+import { CHROMIUM, FAKE_MEDIA, launchBrowser, tempDir } from './harness.mjs';
 
 const PREFIX = 'duetlab';
 /** The public network's first two octets; a home's router is 198.18.<home>.2 on it. */
@@ -150,9 +150,6 @@ export async function labUnavailable() {
     removeNamespaceSync(probe);
   }
 }
-
-/** Under REQUIRE_ALL (CI), a lab that cannot run is a failure; elsewhere a reason to skip. */
-export { REQUIRE_ALL };
 
 /** A network of namespaces: the public network, and homes added to it. */
 export class Lab {
