@@ -473,6 +473,15 @@ async fn make_offer(inner: Rc<Inner>) {
         "peer: negotiationneeded in {:?}",
         inner.pc.signaling_state()
     );
+    // A connection holding its tracks back answers the friend's first offer: it has nothing
+    // to offer yet. Chromium still fires `negotiationneeded` when a spare connection is given
+    // its ICE servers (the join's TURN credentials); offering then collides with the friend's
+    // offer, and after the polite side's rollback Chromium could no longer start the data
+    // channel's transport (seen in the network lab, tests/network.test.mjs).
+    if inner.held_back.borrow().is_some() {
+        trace!("peer: nothing to offer while the tracks are held back");
+        return;
+    }
     inner.making_offer.set(true);
     let result = set_local_description(&inner.pc).await;
     inner.making_offer.set(false);
