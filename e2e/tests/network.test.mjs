@@ -131,7 +131,7 @@ describe('calls across real networks (the network lab)', { skip: noLab || noCotu
     }
   });
 
-  test('d. with one side\'s uplink capped at 300 kbit/s the call holds, reads Fair or Poor, and offers "Audio only"', { todo: 'failing on main since the lab and the faster call setup were merged together (2026-12-04): it runs and reports, but does not fail the suite until fixed; issue 13 stays open' }, async (t) => {
+  test('d. with one side\'s uplink capped at 300 kbit/s the call holds, reads Fair or Poor, and offers "Audio only"', async (t) => {
     const { ana, ben } = await call(t, 'Thin uplink', { network: (home) => home.capUplink(300) });
     // What Ben receives stays under the cap (the cap is real), and the call holds on it.
     for (let i = 0; i < 2; i += 1) {
@@ -195,7 +195,7 @@ describe('calls across real networks (the network lab)', { skip: noLab || noCotu
     }
   });
 
-  test('g. a home renumbered mid-call (Wi-Fi to mobile data) is back within 5 s', { todo: 'failing on main since the lab and the faster call setup were merged together (2026-12-04): it runs and reports, but does not fail the suite until fixed; issue 13 stays open' }, async (t) => {
+  test('g. a home renumbered mid-call (Wi-Fi to mobile data) is back within 5 s', async (t) => {
     const { ana, ben } = await call(t, 'Renumbered');
     const before = { ana: await pageNow(ana.page), ben: await pageNow(ben.page) };
     await ana.home.renumber();
