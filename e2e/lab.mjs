@@ -61,6 +61,16 @@ function ipIn(ns, words) {
   return exec('ip', ['-n', ns, ...words.split(/\s+/)]);
 }
 
+/**
+ * `ip -n <ns> -batch -`: several commands in one process, applied in order. What must look
+ * instantaneous (a phone changing networks) is done this way: under load, each `ip` process
+ * can take a few hundred milliseconds to start, and a change spread over seven of them left
+ * the home half-renumbered for seconds, which the test then counted against the app.
+ */
+function ipBatch(ns, lines) {
+  return exec('ip', ['-n', ns, '-batch', '-'], { input: `${lines.join('\n')}\n` });
+}
+
 /** Runs `command` inside namespace `ns`. */
 function execIn(ns, command, args, options) {
   return exec('ip', ['netns', 'exec', ns, command, ...args], options);
@@ -384,15 +394,22 @@ ${forward.map((rule) => `    ${rule}`).join('\n')}
     const old = { publicIp: this.publicIp, lanPrefix: this.lanPrefix, hostIp: this.hostIp };
     this.#renumbered = !this.#renumbered;
     // Old addresses first: the new public one is in the same /16, and adding it first would
-    // make it a secondary address, deleted together with the old primary.
-    await ipIn(this.router, `addr del ${old.publicIp}/16 dev wan`);
-    await ipIn(this.router, `addr add ${this.publicIp}/16 dev wan`);
-    await ipIn(this.router, `addr del ${old.lanPrefix}.1/24 dev lan`);
-    await ipIn(this.router, `addr add ${this.lanPrefix}.1/24 dev lan`);
-    await ipIn(this.host, `addr del ${old.hostIp}/24 dev eth0`);
-    await ipIn(this.host, `addr add ${this.hostIp}/24 dev eth0`);
-    // The old default route went with the old address.
-    await ipIn(this.host, `route replace default via ${this.lanPrefix}.1`);
+    // make it a secondary address, deleted together with the old primary. The router and the
+    // host change at the same moment, each in one process.
+    await Promise.all([
+      ipBatch(this.router, [
+        `addr del ${old.publicIp}/16 dev wan`,
+        `addr add ${this.publicIp}/16 dev wan`,
+        `addr del ${old.lanPrefix}.1/24 dev lan`,
+        `addr add ${this.lanPrefix}.1/24 dev lan`,
+      ]),
+      ipBatch(this.host, [
+        `addr del ${old.hostIp}/24 dev eth0`,
+        `addr add ${this.hostIp}/24 dev eth0`,
+        // The old default route went with the old address.
+        `route replace default via ${this.lanPrefix}.1`,
+      ]),
+    ]);
   }
 
   /**
