@@ -8,7 +8,7 @@
 //! The messages are small JSON objects ([`PeerMessage`]); anything unreadable is ignored (a
 //! newer friend may say things this version does not know).
 
-use crate::stats::Grade;
+use crate::browser::stats::Grade;
 use gloo::events::EventListener;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;

@@ -14,7 +14,7 @@ use web_sys::{
     MediaStreamConstraints, MediaStreamTrack,
 };
 
-use crate::device_fallback::fallback_order;
+use crate::call::device_fallback::{fallback_order, Device, MediaKind};
 
 /// Why the camera and microphone could not be used.
 ///
@@ -297,17 +297,6 @@ fn first_track(stream: &MediaStream, kind: MediaKind) -> Result<MediaStreamTrack
         .ok_or(MediaError::NotFound)
 }
 
-/// A camera or microphone of this machine.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Device {
-    /// Its `deviceId`.
-    pub id: String,
-    /// Its name (empty before permission was granted).
-    pub label: String,
-    /// Camera or microphone.
-    pub kind: MediaKind,
-}
-
 /// The cameras and microphones (`enumerateDevices`), in the browser's order.
 pub async fn list_devices() -> Result<Vec<Device>, MediaError> {
     let promise = media_devices()?
@@ -386,25 +375,6 @@ pub fn watch_devices(on_change: impl Fn() + 'static) -> Option<EventListener> {
 /// unplugged), until dropped. A track stopped by this page does not fire it.
 pub fn on_track_ended(track: &MediaStreamTrack, on_ended: impl Fn() + 'static) -> EventListener {
     EventListener::new(track, "ended", move |_| on_ended())
-}
-
-/// The two kinds of local media.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MediaKind {
-    /// The microphone.
-    Audio,
-    /// The camera.
-    Video,
-}
-
-impl MediaKind {
-    /// `MediaStreamTrack.kind` for this kind.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Audio => "audio",
-            Self::Video => "video",
-        }
-    }
 }
 
 /// The tracks of a stream, typed.

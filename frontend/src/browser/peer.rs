@@ -27,10 +27,10 @@ use gloo::timers::callback::Timeout;
 use js_sys::{Function, Promise, Reflect};
 use shared::{IceCandidate, Role, SdpKind, SessionDescription, Signal};
 
-use crate::call::Opening;
-use crate::channel::{ChannelError, ChannelEvent, DataChannel, PeerMessage};
-use crate::stats::{CallPath, StatsSample};
-use crate::verification::VerificationCode;
+use crate::browser::channel::{ChannelError, ChannelEvent, DataChannel, PeerMessage};
+use crate::browser::stats::{CallPath, StatsSample};
+use crate::call::events::{Opening, PeerState};
+use crate::call::verification::VerificationCode;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
@@ -53,39 +53,15 @@ macro_rules! trace {
 /// offer before offering its own media itself.
 pub const POLITE_OFFER_WAIT_MS: u32 = 3_000;
 
-/// The connection's state, as `RTCPeerConnection.connectionState`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PeerState {
-    /// Just made; nothing negotiated yet.
-    New,
-    /// ICE and DTLS are working on it.
-    Connecting,
-    /// Media can flow.
-    Connected,
-    /// Connectivity was lost for a moment; it may come back by itself.
-    Disconnected,
-    /// Connectivity is lost; only an ICE restart can bring it back.
-    Failed,
-    /// Closed for good.
-    Closed,
-}
-
-impl PeerState {
-    /// Whether this connection can still carry (or recover to carry) the call: the
-    /// `live_call` of a `Hello`.
-    pub fn is_live(self) -> bool {
-        !matches!(self, Self::Failed | Self::Closed)
-    }
-
-    fn from_browser(state: RtcPeerConnectionState) -> Self {
-        match state {
-            RtcPeerConnectionState::New => Self::New,
-            RtcPeerConnectionState::Connecting => Self::Connecting,
-            RtcPeerConnectionState::Connected => Self::Connected,
-            RtcPeerConnectionState::Disconnected => Self::Disconnected,
-            RtcPeerConnectionState::Failed => Self::Failed,
-            _ => Self::Closed,
-        }
+/// The connection's state in the call's terms.
+fn peer_state(state: RtcPeerConnectionState) -> PeerState {
+    match state {
+        RtcPeerConnectionState::New => PeerState::New,
+        RtcPeerConnectionState::Connecting => PeerState::Connecting,
+        RtcPeerConnectionState::Connected => PeerState::Connected,
+        RtcPeerConnectionState::Disconnected => PeerState::Disconnected,
+        RtcPeerConnectionState::Failed => PeerState::Failed,
+        _ => PeerState::Closed,
     }
 }
 
@@ -262,7 +238,7 @@ impl Peer {
             let weak = weak.clone();
             move |_| {
                 if let Some(inner) = weak.upgrade() {
-                    let state = PeerState::from_browser(inner.pc.connection_state());
+                    let state = peer_state(inner.pc.connection_state());
                     trace!(
                         "peer: connection {state:?}, ice {:?}",
                         inner.pc.ice_connection_state()
@@ -343,7 +319,7 @@ impl Peer {
 
     /// The connection's current state.
     pub fn state(&self) -> PeerState {
-        PeerState::from_browser(self.inner.pc.connection_state())
+        peer_state(self.inner.pc.connection_state())
     }
 
     /// The code both people see for this connection, from the DTLS fingerprints of the

@@ -5,7 +5,7 @@
 //! has its own, and it survives a reload), and the browser profile's two newest ones in
 //! `localStorage` (they outlive a closed tab; the newest under the key a single token always
 //! had, the other beside it). Which one a join uses is
-//! [`crate::resume`]'s choice.
+//! [`crate::call::resume`]'s choice.
 //!
 //! Keyed by the room's identity ([`RoomKey`]) so that "Casa Azul" and "casa azul " find the
 //! same token. Storage can be unavailable (private modes, quotas): then the app simply joins

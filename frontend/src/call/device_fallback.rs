@@ -1,7 +1,36 @@
-//! Which camera or microphone to fall back to when the one in use goes away mid-call (a
-//! camera unplugged, a headset switched off). Pure, so the choice is tested without devices.
+//! The cameras and microphones as the call sees them, and which one to fall back to when the
+//! one in use goes away mid-call (a camera unplugged, a headset switched off). Pure, so the
+//! choice is tested without devices; [`crate::browser::media`] lists and opens the real ones.
 
-use crate::media::{Device, MediaKind};
+/// The two kinds of local media.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    /// The microphone.
+    Audio,
+    /// The camera.
+    Video,
+}
+
+impl MediaKind {
+    /// `MediaStreamTrack.kind` for this kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Audio => "audio",
+            Self::Video => "video",
+        }
+    }
+}
+
+/// A camera or microphone of this machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    /// Its `deviceId`.
+    pub id: String,
+    /// Its name (empty before permission was granted).
+    pub label: String,
+    /// Camera or microphone.
+    pub kind: MediaKind,
+}
 
 /// Chromium's alias for "whatever the system uses now" (it follows the system's own choice
 /// once a device is gone, so it is the best guess of what the person expects next).

@@ -18,8 +18,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 
-use crate::locks::{self, HeldLock, Wait};
-use crate::storage;
+use crate::browser::locks::{self, HeldLock, Wait};
+use crate::browser::storage;
 
 /// How long a reloaded tab waits for the lock of its own token: the old page's lock goes when
 /// the browser has torn that page down, which is normally long done, but need not be.

@@ -12,19 +12,22 @@ use shared::{ClientMsg, RoomName, Signal};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{MediaStream, MediaStreamTrack};
 
-use crate::call::{Call, CallStatus, Command, EndReason, Input, Notice, CONNECT_TIMEOUT_MS};
-use crate::channel::{ChannelError, ChannelEvent, PeerMessage};
-use crate::config::Config;
-use crate::controls::MediaState;
-use crate::media::{LocalMedia, MediaKind};
-use crate::peer::{Peer, PeerEvent, PeerState, Spare};
-use crate::resume::Claim;
-use crate::signaling::{Signaling, SignalingEvent};
-use crate::stats::{Flow, FlowWatch, Grade, Quality, StatsSample, UplinkWatch};
-use crate::verification::VerificationCode;
+use crate::browser::channel::{ChannelError, ChannelEvent, PeerMessage};
+use crate::browser::config::Config;
+use crate::browser::media::LocalMedia;
+use crate::browser::peer::{Peer, PeerEvent, Spare};
+use crate::browser::signaling::{Signaling, SignalingEvent};
+use crate::browser::stats::{Flow, FlowWatch, Grade, Quality, StatsSample, UplinkWatch};
+use crate::call::controls::MediaState;
+use crate::call::device_fallback::MediaKind;
+use crate::call::events::{Command, Input, PeerState};
+use crate::call::machine::{Call, CONNECT_TIMEOUT_MS};
+use crate::call::resume::Claim;
+use crate::call::status::{CallStatus, EndReason, Notice};
+use crate::call::verification::VerificationCode;
 
 /// How often the connection's statistics are read while connected: often enough to notice a
-/// stall within [`crate::stats::STALL_MS`] and a half.
+/// stall within [`crate::browser::stats::STALL_MS`] and a half.
 const STATS_INTERVAL_MS: u32 = 500;
 /// The quality shown is measured over this long at least (ms): shorter windows jitter.
 const QUALITY_WINDOW_MS: f64 = 1_000.0;
@@ -43,7 +46,7 @@ pub struct CallView {
     pub friend_media: Option<MediaState>,
     /// The connection's quality, measured every second while connected.
     pub quality: Option<Quality>,
-    /// The code both people should see, while connected (see [`crate::verification`]).
+    /// The code both people should see, while connected (see [`crate::call::verification`]).
     pub verification: Option<VerificationCode>,
     /// Whether a relay server (TURN) is at hand for this call, configured or handed out with
     /// the join; `None` until the service answered the first join.

@@ -1,5 +1,5 @@
 //! "Audio only", for a thin uplink: offered once this side's uplink has been poor for a while
-//! ([`crate::stats::UplinkWatch`]); one click stops sending video (the friend sees the camera
+//! ([`crate::browser::stats::UplinkWatch`]); one click stops sending video (the friend sees the camera
 //! off), one more sends it again. Inside a polite live region, so the offer is read out when
 //! it appears.
 

@@ -6,11 +6,15 @@ use yew::prelude::*;
 
 use crate::i18n::{fill, use_texts, Texts};
 
-use crate::call::{CallStatus, Notice};
-use crate::components::{AudioOnly, QualityIndicator, Video, ViewingButtons};
-use crate::controls::MediaState;
-use crate::media::LocalMedia;
-use crate::session::CallView;
+use super::audio_only::AudioOnly;
+use super::quality::QualityIndicator;
+use super::video::Video;
+use super::viewing_buttons::ViewingButtons;
+use crate::browser::media::LocalMedia;
+use crate::call::controls::MediaState;
+use crate::call::session::CallView;
+use crate::call::status::{CallStatus, Notice};
+use crate::ui::wording::status_text;
 
 /// Props of [`CallScreen`].
 #[derive(Properties, PartialEq)]
@@ -104,7 +108,7 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
                 </div>
                 <div class={classes!("status", status_tone(status))} role="status">
                     <span class="dot" aria-hidden="true" />
-                    { status.text(t) }
+                    { status_text(status, t) }
                 </div>
                 <QualityIndicator quality={props.view.quality} />
                 <AudioOnly thin_uplink={props.view.thin_uplink} on={props.audio_only}

@@ -5,8 +5,8 @@ use yew::prelude::*;
 
 use crate::i18n::use_texts;
 
-use crate::channel::MAX_CHAT_CHARS;
-use crate::chat::{Author, ChatLog};
+use crate::browser::channel::MAX_CHAT_CHARS;
+use crate::call::chat::{Author, ChatLog};
 
 /// Props of [`ChatPanel`].
 #[derive(Properties, PartialEq)]

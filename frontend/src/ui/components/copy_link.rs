@@ -6,8 +6,8 @@ use yew::prelude::*;
 
 use crate::i18n::{fill, use_texts};
 
-use crate::clipboard::copy_text;
-use crate::routes::room_link;
+use crate::browser::clipboard::copy_text;
+use crate::ui::routes::room_link;
 
 /// What the last copy did.
 #[derive(Debug, Clone, PartialEq, Eq)]

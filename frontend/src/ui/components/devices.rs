@@ -10,8 +10,9 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlSelectElement, MediaStreamTrack};
 use yew::prelude::*;
 
+use crate::browser::media::{list_devices, open_device, watch_devices, LocalMedia};
+use crate::call::device_fallback::{Device, MediaKind};
 use crate::i18n::{fill, use_texts, Texts};
-use crate::media::{list_devices, open_device, watch_devices, Device, LocalMedia, MediaKind};
 
 /// How long the polite "now using…" notice stays (an error stays until things change).
 const NOTICE_MS: u32 = 20_000;

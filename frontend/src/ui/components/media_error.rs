@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::i18n::{fill, use_texts, Texts};
 
-use crate::media::MediaError;
+use crate::browser::media::MediaError;
 
 /// What happened, and what to do, for a person (not a developer), in the language of `t`.
 pub fn explain(error: &MediaError, t: &Texts) -> (&'static str, String) {

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::i18n::{fill, use_texts};
 
-use crate::stats::{CallPath, Grade, Quality};
+use crate::browser::stats::{CallPath, Grade, Quality};
 
 /// Props of [`QualityIndicator`].
 #[derive(Properties, PartialEq)]

@@ -6,7 +6,7 @@
 //! dialog open and says that a name is needed: there is nothing else to do on this page
 //! without one.
 //!
-//! Below the name, the "Hide my address" switch ([`crate::hide_address`]): off, on, or fixed
+//! Below the name, the "Hide my address" switch ([`crate::call::hide_address`]): off, on, or fixed
 //! with the reason beside it.
 
 use shared::{RoomName, RoomNameError, MAX_ROOM_NAME_CHARS};
@@ -16,9 +16,9 @@ use yew::prelude::*;
 
 use crate::i18n::{fill, use_texts, Texts};
 
-use crate::components::Video;
-use crate::hide_address::AddressChoice;
-use crate::media::LocalMedia;
+use super::video::Video;
+use crate::browser::media::LocalMedia;
+use crate::call::hide_address::AddressChoice;
 
 /// What to tell a person whose input is not a room name, in the language of `t`.
 pub fn problem_text(error: &RoomNameError, t: &Texts) -> String {
@@ -113,20 +113,22 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
     let on_private = {
         let input = input.clone();
         let problem = problem.clone();
-        Callback::from(move |_: MouseEvent| match crate::private_room::generate() {
-            Ok(name) => {
-                problem.set(None);
-                if let Some(field) = input.cast::<HtmlInputElement>() {
-                    field.set_value(&name);
-                    let _ = field.focus();
+        Callback::from(
+            move |_: MouseEvent| match crate::call::private_room::generate() {
+                Ok(name) => {
+                    problem.set(None);
+                    if let Some(field) = input.cast::<HtmlInputElement>() {
+                        field.set_value(&name);
+                        let _ = field.focus();
+                    }
                 }
-            }
-            Err(e) => {
-                // The browser's own words are for the console; the person gets theirs.
-                gloo::console::warn!(e.to_string());
-                problem.set(Some(t.random_unavailable.to_owned()));
-            }
-        })
+                Err(e) => {
+                    // The browser's own words are for the console; the person gets theirs.
+                    gloo::console::warn!(e.to_string());
+                    problem.set(Some(t.random_unavailable.to_owned()));
+                }
+            },
+        )
     };
     let on_input = {
         let problem = problem.clone();

@@ -4,8 +4,8 @@ use yew::prelude::*;
 
 use crate::i18n::{use_texts, Texts};
 
-use crate::controls::Shortcut;
-use crate::focus::use_focus_trap;
+use crate::browser::focus::use_focus_trap;
+use crate::call::controls::Shortcut;
 
 /// What a shortcut does, in words.
 fn describe(shortcut: Shortcut, t: &Texts) -> &'static str {

@@ -5,8 +5,8 @@ use yew::prelude::*;
 
 use crate::i18n::{fill, use_texts};
 
-use crate::controls::MediaState;
-use crate::media::can_share_screen;
+use crate::browser::media::can_share_screen;
+use crate::call::controls::MediaState;
 
 /// Props of [`Toolbar`].
 #[derive(Properties, PartialEq)]

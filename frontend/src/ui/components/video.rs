@@ -8,8 +8,8 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlVideoElement, MediaStream};
 use yew::prelude::*;
 
+use crate::browser::media::play;
 use crate::i18n::use_texts;
-use crate::media::play;
 
 /// Props of [`Video`].
 #[derive(Properties, PartialEq)]

@@ -8,11 +8,11 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, HtmlVideoElement};
 use yew::prelude::*;
 
-use crate::i18n::use_texts;
-use crate::viewing::{
+use crate::browser::viewing::{
     fullscreen_supported, in_fullscreen, in_picture_in_picture, picture_in_picture_supported,
     toggle_fullscreen, toggle_picture_in_picture,
 };
+use crate::i18n::use_texts;
 
 /// Props of [`ViewingButtons`].
 #[derive(Properties, PartialEq)]

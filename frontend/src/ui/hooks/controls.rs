@@ -1,0 +1,80 @@
+//! The in-call controls that act on the running call: the microphone and camera switches,
+//! "Audio only", a camera or microphone switched in the picker, chat messages, and leaving.
+
+use web_sys::MediaStreamTrack;
+use yew::prelude::*;
+
+use super::call::CallHandles;
+use crate::browser::media::LocalMedia;
+use crate::call::controls::MediaState;
+use crate::call::device_fallback::MediaKind;
+use crate::call::session::Session;
+use crate::ui::state::{Action, AppState};
+
+/// The controls' handlers, stable from one render to the next.
+#[derive(Clone, PartialEq)]
+pub struct CallControls {
+    /// Hang up and go back to the room step.
+    pub on_leave: Callback<()>,
+    /// A camera or microphone chosen in the picker: the friend gets its track.
+    pub on_switched: Callback<MediaStreamTrack>,
+    /// Send a chat message; says whether it went out.
+    pub on_send: Callback<String, bool>,
+}
+
+/// Keeps the tracks and the call in line with the switches, and makes the controls' handlers.
+#[hook]
+pub fn use_call_controls(
+    call: &CallHandles,
+    dispatcher: UseReducerDispatcher<AppState>,
+    local_state: MediaState,
+    media: Option<LocalMedia>,
+    audio_only: bool,
+) -> CallControls {
+    // The microphone and camera switches act on the tracks themselves (so the peer
+    // connection sends silence or black at once), and the friend hears of it.
+    {
+        let call = call.clone();
+        use_effect_with((local_state, media), move |(local_state, media)| {
+            if let Some(media) = media {
+                media.set_enabled(MediaKind::Audio, local_state.mic);
+                media.set_enabled(MediaKind::Video, local_state.camera);
+            }
+            call.with_session(|session| session.send_media_state(*local_state));
+        });
+    }
+    // "Audio only" acts on the call's video sender; the friend hears of it as a camera off.
+    {
+        let call = call.clone();
+        use_effect_with(audio_only, move |on| {
+            call.with_session(|session| session.set_audio_only(*on, local_state));
+        });
+    }
+    let on_switched = use_callback(call.clone(), |track: MediaStreamTrack, call| {
+        call.with_session(|session| session.send_track(&track));
+    });
+    let on_leave = use_callback(
+        (call.clone(), dispatcher.clone()),
+        |(), (call, dispatcher)| {
+            call.with_session(Session::hang_up);
+            dispatcher.dispatch(Action::Leave);
+        },
+    );
+    let on_send = use_callback(
+        (call.clone(), dispatcher),
+        |text: String, (call, dispatcher)| {
+            let sent = call
+                .with_session(|session| session.send_chat(&text).is_ok())
+                .unwrap_or(false);
+            if sent {
+                dispatcher.dispatch(Action::ChatSent(text));
+            }
+            sent
+        },
+    );
+    CallControls {
+        on_leave,
+        on_switched,
+        on_send,
+    }
+}
