@@ -9,10 +9,10 @@
 use yew::prelude::*;
 use yew_router::prelude::{use_navigator, use_route, BrowserRouter};
 
-use super::components::in_call::InCall;
+use super::components::in_call::{in_call, InCallProps};
 use super::components::media_error::MediaErrorView;
 use super::components::room_dialog::RoomDialog;
-use super::components::top_bar::TopBar;
+use super::components::top_bar::top_bar;
 use super::hooks::call::use_call;
 use super::hooks::controls::use_call_controls;
 use super::hooks::join::{use_join, JoinContext};
@@ -20,8 +20,9 @@ use super::hooks::language::use_language;
 use super::hooks::screen_share::use_screen_share;
 use super::hooks::shortcuts::use_shortcuts;
 use super::hooks::startup::use_startup;
+use super::hooks::switches::use_switches;
 use super::routes::Route;
-use super::state::{Action, AppState, Screen};
+use super::state::{AppState, Screen};
 use super::wording::room_notice_text;
 use crate::browser::storage;
 use crate::i18n::Lang;
@@ -58,10 +59,11 @@ fn Duet() -> Html {
         state.media.clone(),
         state.audio_only,
     );
+    let switches = use_switches(dispatcher.clone());
     let on_share = use_screen_share(&call, dispatcher.clone(), state.sharing);
-    let in_call = matches!(state.screen, Screen::InCall { .. });
+    let in_a_call = matches!(state.screen, Screen::InCall { .. });
     use_shortcuts(
-        in_call,
+        in_a_call,
         state.help_open,
         dispatcher.clone(),
         controls.on_leave.clone(),
@@ -80,14 +82,6 @@ fn Duet() -> Html {
             storage::save_relay_offered(*offered);
         }
     });
-    let on_hide_address = use_callback(dispatcher.clone(), |on: bool, dispatcher| {
-        storage::save_hide_address(on);
-        dispatcher.dispatch(Action::HideAddress(on));
-    });
-    let on_retry = use_callback(dispatcher.clone(), |(), dispatcher| {
-        dispatcher.dispatch(Action::RetryMedia);
-    });
-
     // The dialog offers the last room tried, else the room of the link that opened the page.
     let initial = state
         .last_room
@@ -104,7 +98,7 @@ fn Duet() -> Html {
             </section>
         },
         Screen::MediaFailed(error) => html! {
-            <MediaErrorView error={error.clone()} on_retry={on_retry} />
+            <MediaErrorView error={error.clone()} on_retry={switches.retry_media.clone()} />
         },
         Screen::AskingRoom { notice } => html! {
             <RoomDialog
@@ -113,29 +107,36 @@ fn Duet() -> Html {
                 initial={initial}
                 local={state.media.clone()}
                 hide_address={state.address_choice()}
-                on_hide_address={on_hide_address}
+                on_hide_address={switches.hide_address.clone()}
             />
         },
         Screen::InCall { room, view } => match &state.media {
-            Some(local) => html! {
-                <InCall room={room.clone()} view={view.clone()} local={local.clone()}
-                    local_state={state.local_state} sharing={state.sharing}
-                    audio_only={state.audio_only} help_open={state.help_open}
-                    chat={state.chat.clone()} controls={controls} on_share={on_share}
-                    remote_node={call.remote_video.clone()} dispatcher={dispatcher} />
-            },
+            Some(local) => in_call(InCallProps {
+                room: room.clone(),
+                view: view.clone(),
+                local: local.clone(),
+                local_state: state.local_state,
+                sharing: state.sharing,
+                audio_only: state.audio_only,
+                help_open: state.help_open,
+                chat: state.chat.clone(),
+                controls,
+                on_share,
+                remote_node: call.remote_video.clone(),
+                switches: switches.clone(),
+            }),
             None => html! {},
         },
     };
     let room = match &state.screen {
-        Screen::InCall { room, .. } => Some(room.clone()),
+        Screen::InCall { room, .. } => Some(room),
         _ => None,
     };
 
     html! {
         <ContextProvider<Lang> context={lang}>
             <div class="app">
-                <TopBar room={room} lang={lang} on_language={on_language} />
+                { top_bar(room, lang, on_language) }
                 <main class="main">{ body }</main>
             </div>
         </ContextProvider<Lang>>

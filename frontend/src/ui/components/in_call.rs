@@ -15,10 +15,9 @@ use crate::call::chat::ChatLog;
 use crate::call::controls::MediaState;
 use crate::call::session::CallView;
 use crate::ui::hooks::controls::CallControls;
-use crate::ui::state::{Action, AppState};
+use crate::ui::hooks::switches::Switches;
 
-/// The call page's props.
-#[derive(Properties, PartialEq)]
+/// What the call page shows.
 pub struct InCallProps {
     /// The room.
     pub room: RoomName,
@@ -42,30 +41,15 @@ pub struct InCallProps {
     pub on_share: Callback<()>,
     /// The friend's video element.
     pub remote_node: NodeRef,
-    /// For the switches that only change the app's state.
-    pub dispatcher: UseReducerDispatcher<AppState>,
+    /// The switches that only change the app's state.
+    pub switches: Switches,
 }
 
-/// A handler that dispatches `action`, the same from one render to the next.
-#[hook]
-fn use_dispatch(dispatcher: &UseReducerDispatcher<AppState>, action: Action) -> Callback<()> {
-    use_callback((dispatcher.clone(), action), |(), (dispatcher, action)| {
-        dispatcher.dispatch(action.clone())
-    })
-}
-
-/// The call page.
-#[function_component]
-pub fn InCall(props: &InCallProps) -> Html {
-    let dispatcher = &props.dispatcher;
-    let on_toggle_mic = use_dispatch(dispatcher, Action::ToggleMic);
-    let on_toggle_camera = use_dispatch(dispatcher, Action::ToggleCamera);
-    let on_toggle_chat = use_dispatch(dispatcher, Action::ToggleChat);
-    let on_help = use_dispatch(dispatcher, Action::SetHelp(true));
-    let on_help_close = use_dispatch(dispatcher, Action::SetHelp(false));
-    let on_audio_only = use_callback(dispatcher.clone(), |on: bool, dispatcher| {
-        dispatcher.dispatch(Action::AudioOnly(on));
-    });
+/// The call page. A view function rather than a component: the screen it draws changes with
+/// nearly every state change anyway, and the components inside skip what did not change.
+pub fn in_call(props: InCallProps) -> Html {
+    let props = &props;
+    let switches = &props.switches;
     let controls = &props.controls;
     let on_switched: Callback<MediaStreamTrack> = controls.on_switched.clone();
     let toolbar = html! {
@@ -73,10 +57,10 @@ pub fn InCall(props: &InCallProps) -> Html {
             media={props.local_state}
             chat_open={props.chat.is_open()}
             unread={props.chat.unread()}
-            on_toggle_mic={on_toggle_mic}
-            on_toggle_camera={on_toggle_camera}
-            on_toggle_chat={on_toggle_chat.clone()}
-            on_help={on_help}
+            on_toggle_mic={switches.toggle_mic.clone()}
+            on_toggle_camera={switches.toggle_camera.clone()}
+            on_toggle_chat={switches.toggle_chat.clone()}
+            on_help={switches.open_help.clone()}
             on_leave={controls.on_leave.clone()}
             sharing={props.sharing}
             on_share={props.on_share.clone()}
@@ -88,7 +72,7 @@ pub fn InCall(props: &InCallProps) -> Html {
     let chat = if props.chat.is_open() {
         html! {
             <ChatPanel log={props.chat.clone()} on_send={controls.on_send.clone()}
-                on_close={on_toggle_chat} />
+                on_close={switches.toggle_chat.clone()} />
         }
     } else {
         html! {}
@@ -98,9 +82,9 @@ pub fn InCall(props: &InCallProps) -> Html {
             <CallScreen room={props.room.clone()} view={props.view.clone()}
                 local={props.local.clone()} remote_node={props.remote_node.clone()}
                 local_state={props.local_state} sharing={props.sharing} chat={chat}
-                toolbar={toolbar} audio_only={props.audio_only} on_audio_only={on_audio_only} />
+                toolbar={toolbar} audio_only={props.audio_only} on_audio_only={switches.audio_only.clone()} />
             if props.help_open {
-                <ShortcutsHelp on_close={on_help_close} />
+                <ShortcutsHelp on_close={switches.close_help.clone()} />
             }
         </>
     }

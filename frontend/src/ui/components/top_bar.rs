@@ -7,22 +7,12 @@ use super::brand::Brand;
 use super::copy_link::CopyLink;
 use crate::i18n::Lang;
 
-/// The top bar's props.
-#[derive(Properties, PartialEq)]
-pub struct TopBarProps {
-    /// The room of the call shown, if any.
-    pub room: Option<RoomName>,
-    /// The interface's language.
-    pub lang: Lang,
-    /// The language switch's `change` handler.
-    pub on_language: Callback<Event>,
-}
-
-/// The bar above every screen.
-#[function_component]
-pub fn TopBar(props: &TopBarProps) -> Html {
-    let t = props.lang.texts();
-    let room_chip = match &props.room {
+/// The bar above every screen: the room of the call shown, if any, and the language switch
+/// (`lang`, with its `change` handler). A view function rather than a component: it has no
+/// state of its own, and a component's machinery costs the download more than its redraw.
+pub fn top_bar(room: Option<&RoomName>, lang: Lang, on_language: Callback<Event>) -> Html {
+    let t = lang.texts();
+    let room_chip = match room {
         Some(room) => html! {
             <div class="room-chip">
                 <span class="room-chip-label">{ t.room }</span>
@@ -38,9 +28,9 @@ pub fn TopBar(props: &TopBarProps) -> Html {
             <div class="topbar-end">
                 { room_chip }
                 <select class="language" aria-label={t.language}
-                    onchange={props.on_language.clone()}>
+                    onchange={on_language}>
                     { for Lang::ALL.iter().map(|l| html! {
-                        <option value={l.code()} lang={l.code()} selected={*l == props.lang}>
+                        <option value={l.code()} lang={l.code()} selected={*l == lang}>
                             { l.name() }
                         </option>
                     }) }

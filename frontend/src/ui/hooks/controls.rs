@@ -50,19 +50,22 @@ pub fn use_call_controls(
             call.with_session(|session| session.set_audio_only(*on, local_state));
         });
     }
-    let on_switched = use_callback(call.clone(), |track: MediaStreamTrack, call| {
-        call.with_session(|session| session.send_track(&track));
-    });
-    let on_leave = use_callback(
-        (call.clone(), dispatcher.clone()),
-        |(), (call, dispatcher)| {
-            call.with_session(Session::hang_up);
-            dispatcher.dispatch(Action::Leave);
-        },
-    );
-    let on_send = use_callback(
-        (call.clone(), dispatcher),
-        |text: String, (call, dispatcher)| {
+    (*use_memo((call.clone(), dispatcher), |(call, dispatcher)| {
+        let on_switched = {
+            let call = call.clone();
+            Callback::from(move |track: MediaStreamTrack| {
+                call.with_session(|session| session.send_track(&track));
+            })
+        };
+        let on_leave = {
+            let (call, dispatcher) = (call.clone(), dispatcher.clone());
+            Callback::from(move |()| {
+                call.with_session(Session::hang_up);
+                dispatcher.dispatch(Action::Leave);
+            })
+        };
+        let (call, dispatcher) = (call.clone(), dispatcher.clone());
+        let on_send = Callback::from(move |text: String| {
             let sent = call
                 .with_session(|session| session.send_chat(&text).is_ok())
                 .unwrap_or(false);
@@ -70,11 +73,12 @@ pub fn use_call_controls(
                 dispatcher.dispatch(Action::ChatSent(text));
             }
             sent
-        },
-    );
-    CallControls {
-        on_leave,
-        on_switched,
-        on_send,
-    }
+        });
+        CallControls {
+            on_leave,
+            on_switched,
+            on_send,
+        }
+    }))
+    .clone()
 }

@@ -9,3 +9,4 @@ pub mod language;
 pub mod screen_share;
 pub mod shortcuts;
 pub mod startup;
+pub mod switches;

@@ -15,40 +15,43 @@ pub fn use_screen_share(
     dispatcher: UseReducerDispatcher<AppState>,
     sharing: bool,
 ) -> Callback<()> {
-    let stop_sharing = use_callback(
-        (call.clone(), dispatcher.clone()),
-        |(), (call, dispatcher)| {
-            if let Some((track, _)) = call.screen.borrow_mut().take() {
-                track.stop();
-            }
-            call.with_session(|session| session.set_screen(None));
-            dispatcher.dispatch(Action::Sharing(false));
-        },
-    );
-    use_callback(
-        (call.clone(), dispatcher, stop_sharing, sharing),
-        |(), (call, dispatcher, stop_sharing, sharing)| {
+    (*use_memo(
+        (call.clone(), dispatcher, sharing),
+        |(call, dispatcher, sharing)| {
+            let stop_sharing = {
+                let (call, dispatcher) = (call.clone(), dispatcher.clone());
+                Callback::from(move |()| {
+                    if let Some((track, _)) = call.screen.borrow_mut().take() {
+                        track.stop();
+                    }
+                    call.with_session(|session| session.set_screen(None));
+                    dispatcher.dispatch(Action::Sharing(false));
+                })
+            };
             if *sharing {
-                stop_sharing.emit(());
-                return;
+                return stop_sharing;
             }
-            let (call, dispatcher, stop_sharing) =
-                (call.clone(), dispatcher.clone(), stop_sharing.clone());
-            spawn_local(async move {
-                // A cancelled picker is an error too: nothing to do then.
-                let Ok(track) = capture_screen().await else {
-                    return;
-                };
-                if call.session.borrow().is_none() {
-                    // The call ended while the picker was open.
-                    track.stop();
-                    return;
-                }
-                let ended = on_track_ended(&track, move || stop_sharing.emit(()));
-                call.with_session(|session| session.set_screen(Some(Clone::clone(&track))));
-                *call.screen.borrow_mut() = Some((track, ended));
-                dispatcher.dispatch(Action::Sharing(true));
-            });
+            let (call, dispatcher) = (call.clone(), dispatcher.clone());
+            Callback::from(move |()| {
+                let (call, dispatcher, stop_sharing) =
+                    (call.clone(), dispatcher.clone(), stop_sharing.clone());
+                spawn_local(async move {
+                    // A cancelled picker is an error too: nothing to do then.
+                    let Ok(track) = capture_screen().await else {
+                        return;
+                    };
+                    if call.session.borrow().is_none() {
+                        // The call ended while the picker was open.
+                        track.stop();
+                        return;
+                    }
+                    let ended = on_track_ended(&track, move || stop_sharing.emit(()));
+                    call.with_session(|session| session.set_screen(Some(Clone::clone(&track))));
+                    *call.screen.borrow_mut() = Some((track, ended));
+                    dispatcher.dispatch(Action::Sharing(true));
+                });
+            })
         },
-    )
+    ))
+    .clone()
 }
