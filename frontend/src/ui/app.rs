@@ -14,13 +14,12 @@ use super::components::media_error::MediaErrorView;
 use super::components::room_dialog::RoomDialog;
 use super::components::top_bar::top_bar;
 use super::hooks::call::use_call;
-use super::hooks::controls::use_call_controls;
+use super::hooks::controls::use_media_switches;
+use super::hooks::handlers::use_handlers;
 use super::hooks::join::{use_join, JoinContext};
 use super::hooks::language::use_language;
-use super::hooks::screen_share::use_screen_share;
 use super::hooks::shortcuts::use_shortcuts;
 use super::hooks::startup::use_startup;
-use super::hooks::switches::use_switches;
 use super::routes::Route;
 use super::state::{AppState, Screen};
 use super::wording::room_notice_text;
@@ -46,27 +45,24 @@ fn Duet() -> Html {
         ..AppState::default()
     });
     let dispatcher = state.dispatcher();
-    let (lang, on_language) = use_language();
+    let (lang, set_lang) = use_language();
     let t = lang.texts();
     let route = use_route::<Route>().unwrap_or(Route::Home);
     let navigator = use_navigator();
     use_startup(dispatcher.clone(), state.media_attempt);
     let call = use_call(&state, dispatcher.clone());
-    let controls = use_call_controls(
+    use_media_switches(
         &call,
-        dispatcher.clone(),
         state.local_state,
         state.media.clone(),
         state.audio_only,
     );
-    let switches = use_switches(dispatcher.clone());
-    let on_share = use_screen_share(&call, dispatcher.clone(), state.sharing);
-    let in_a_call = matches!(state.screen, Screen::InCall { .. });
+    let handlers = use_handlers(&call, &dispatcher, &set_lang);
     use_shortcuts(
-        in_a_call,
+        matches!(state.screen, Screen::InCall { .. }),
         state.help_open,
         dispatcher.clone(),
-        controls.on_leave.clone(),
+        handlers.controls.on_leave.clone(),
     );
     let join_context = JoinContext {
         media: state.media.clone(),
@@ -98,7 +94,7 @@ fn Duet() -> Html {
             </section>
         },
         Screen::MediaFailed(error) => html! {
-            <MediaErrorView error={error.clone()} on_retry={switches.retry_media.clone()} />
+            <MediaErrorView error={error.clone()} on_retry={handlers.switches.retry_media.clone()} />
         },
         Screen::AskingRoom { notice } => html! {
             <RoomDialog
@@ -107,7 +103,7 @@ fn Duet() -> Html {
                 initial={initial}
                 local={state.media.clone()}
                 hide_address={state.address_choice()}
-                on_hide_address={switches.hide_address.clone()}
+                on_hide_address={handlers.switches.hide_address.clone()}
             />
         },
         Screen::InCall { room, view } => match &state.media {
@@ -120,10 +116,8 @@ fn Duet() -> Html {
                 audio_only: state.audio_only,
                 help_open: state.help_open,
                 chat: state.chat.clone(),
-                controls,
-                on_share,
                 remote_node: call.remote_video.clone(),
-                switches: switches.clone(),
+                handlers: &handlers,
             }),
             None => html! {},
         },
@@ -136,7 +130,7 @@ fn Duet() -> Html {
     html! {
         <ContextProvider<Lang> context={lang}>
             <div class="app">
-                { top_bar(room, lang, on_language) }
+                { top_bar(room, lang, handlers.on_language.clone()) }
                 <main class="main">{ body }</main>
             </div>
         </ContextProvider<Lang>>

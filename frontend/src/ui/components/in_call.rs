@@ -14,11 +14,10 @@ use crate::browser::media::LocalMedia;
 use crate::call::chat::ChatLog;
 use crate::call::controls::MediaState;
 use crate::call::session::CallView;
-use crate::ui::hooks::controls::CallControls;
-use crate::ui::hooks::switches::Switches;
+use crate::ui::hooks::handlers::Handlers;
 
 /// What the call page shows.
-pub struct InCallProps {
+pub struct InCallProps<'a> {
     /// The room.
     pub room: RoomName,
     /// What the call looks like.
@@ -35,22 +34,18 @@ pub struct InCallProps {
     pub help_open: bool,
     /// The call's chat.
     pub chat: ChatLog,
-    /// The handlers that act on the running call.
-    pub controls: CallControls,
-    /// The share button's handler.
-    pub on_share: Callback<()>,
     /// The friend's video element.
     pub remote_node: NodeRef,
-    /// The switches that only change the app's state.
-    pub switches: Switches,
+    /// The app's handlers.
+    pub handlers: &'a Handlers,
 }
 
 /// The call page. A view function rather than a component: the screen it draws changes with
 /// nearly every state change anyway, and the components inside skip what did not change.
-pub fn in_call(props: InCallProps) -> Html {
+pub fn in_call(props: InCallProps<'_>) -> Html {
     let props = &props;
-    let switches = &props.switches;
-    let controls = &props.controls;
+    let switches = &props.handlers.switches;
+    let controls = &props.handlers.controls;
     let on_switched: Callback<MediaStreamTrack> = controls.on_switched.clone();
     let toolbar = html! {
         <Toolbar
@@ -63,7 +58,7 @@ pub fn in_call(props: InCallProps) -> Html {
             on_help={switches.open_help.clone()}
             on_leave={controls.on_leave.clone()}
             sharing={props.sharing}
-            on_share={props.on_share.clone()}
+            on_share={props.handlers.screen_share.button(props.sharing)}
             devices={html! {
                 <DevicePicker media={props.local.clone()} on_switched={on_switched} />
             }}

@@ -17,39 +17,29 @@ use crate::call::session::{Session, SessionUpdate, Warm};
 use crate::ui::components::video::put_stream;
 use crate::ui::state::{Action, AppState, Screen};
 
-/// A place the app's hooks share, that outlives renders.
-pub type Slot<T> = Rc<RefCell<Option<T>>>;
+/// What the call's hooks share, made once for the app's whole life (so handlers made from it
+/// stay the same from one render to the next).
+pub type CallHandles = Rc<CallSlots>;
 
-/// What the call's hooks share. Its parts are the same from one render to the next (equality
-/// is identity), so callbacks made from them stay stable.
-#[derive(Clone)]
-pub struct CallHandles {
+/// The places the call's hooks share, outliving renders.
+#[derive(Default)]
+pub struct CallSlots {
     /// The running call, if any: [`use_call`]'s effect owns it; controls reach it here.
-    pub session: Slot<Session>,
+    pub session: RefCell<Option<Session>>,
     /// The shared screen's track and the listener for the browser's own "Stop sharing".
-    pub screen: Slot<(MediaStreamTrack, EventListener)>,
+    pub screen: RefCell<Option<(MediaStreamTrack, EventListener)>>,
     /// A connection to the service and a peer connection, made while the room step shows for
     /// the next call to start with (measured in docs/benchmarks.md).
-    pub warm: Slot<Warm>,
+    pub warm: RefCell<Option<Warm>>,
     /// A call started by Join itself, so that its join goes out before the call screen is
     /// drawn, for the effect to keep; with the timer that shows that screen at the latest (a
     /// new Join drops both).
-    pub starting: Slot<(Session, Timeout)>,
+    pub starting: RefCell<Option<(Session, Timeout)>>,
     /// The friend's video element, which a call fills as soon as their media arrives.
     pub remote_video: NodeRef,
 }
 
-impl PartialEq for CallHandles {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.session, &other.session)
-            && Rc::ptr_eq(&self.screen, &other.screen)
-            && Rc::ptr_eq(&self.warm, &other.warm)
-            && Rc::ptr_eq(&self.starting, &other.starting)
-            && self.remote_video == other.remote_video
-    }
-}
-
-impl CallHandles {
+impl CallSlots {
     /// Runs `f` on the running call, if there is one.
     pub fn with_session<R>(&self, f: impl FnOnce(&Session) -> R) -> Option<R> {
         self.session.borrow().as_ref().map(f)
@@ -100,21 +90,15 @@ impl CallHandles {
 /// of one join shows (its screen share ends with it).
 #[hook]
 pub fn use_call(state: &AppState, dispatcher: UseReducerDispatcher<AppState>) -> CallHandles {
-    let handles = CallHandles {
-        session: use_mut_ref(|| None),
-        screen: use_mut_ref(|| None),
-        warm: use_mut_ref(|| None),
-        starting: use_mut_ref(|| None),
-        remote_video: use_node_ref(),
-    };
+    let handles: CallHandles = use_memo((), |()| CallSlots::default());
 
     // Warm up as soon as the room step shows.
     {
         let asking = matches!(state.screen, Screen::AskingRoom { .. });
-        let warm = handles.warm.clone();
+        let handles = handles.clone();
         use_effect_with((asking, state.config.clone()), move |(asking, config)| {
             if let (true, Some(config)) = (asking, config) {
-                let mut warm = warm.borrow_mut();
+                let mut warm = handles.warm.borrow_mut();
                 if warm.is_none() {
                     *warm = Some(Warm::start(config));
                 }

@@ -11,8 +11,7 @@ use crate::call::device_fallback::MediaKind;
 use crate::call::session::Session;
 use crate::ui::state::{Action, AppState};
 
-/// The controls' handlers, stable from one render to the next.
-#[derive(Clone, PartialEq)]
+/// The controls' handlers.
 pub struct CallControls {
     /// Hang up and go back to the room step.
     pub on_leave: Callback<()>,
@@ -22,15 +21,14 @@ pub struct CallControls {
     pub on_send: Callback<String, bool>,
 }
 
-/// Keeps the tracks and the call in line with the switches, and makes the controls' handlers.
+/// Keeps the tracks and the call in line with the switches.
 #[hook]
-pub fn use_call_controls(
+pub fn use_media_switches(
     call: &CallHandles,
-    dispatcher: UseReducerDispatcher<AppState>,
     local_state: MediaState,
     media: Option<LocalMedia>,
     audio_only: bool,
-) -> CallControls {
+) {
     // The microphone and camera switches act on the tracks themselves (so the peer
     // connection sends silence or black at once), and the friend hears of it.
     {
@@ -50,7 +48,11 @@ pub fn use_call_controls(
             call.with_session(|session| session.set_audio_only(*on, local_state));
         });
     }
-    (*use_memo((call.clone(), dispatcher), |(call, dispatcher)| {
+}
+
+impl CallControls {
+    /// The handlers, acting on `call`.
+    pub fn new(call: &CallHandles, dispatcher: &UseReducerDispatcher<AppState>) -> Self {
         let on_switched = {
             let call = call.clone();
             Callback::from(move |track: MediaStreamTrack| {
@@ -79,6 +81,5 @@ pub fn use_call_controls(
             on_switched,
             on_send,
         }
-    }))
-    .clone()
+    }
 }

@@ -42,10 +42,8 @@ pub fn use_join(
     call: &CallHandles,
     dispatcher: UseReducerDispatcher<AppState>,
 ) -> Callback<RoomName> {
-    use_callback(
-        (context, call.clone(), dispatcher),
-        |room: RoomName, (context, call, dispatcher)| join(room, context, call, dispatcher),
-    )
+    let call = call.clone();
+    Callback::from(move |room: RoomName| join(room, &context, &call, &dispatcher))
 }
 
 fn join(

@@ -5,14 +5,18 @@ use yew::prelude::*;
 
 use crate::i18n::Lang;
 
-/// The current language, and the language switch's `change` handler (which remembers the
-/// choice).
+/// The current language, and its setter for [`language_switch`].
 #[hook]
-pub fn use_language() -> (Lang, Callback<Event>) {
+pub fn use_language() -> (Lang, UseStateSetter<Lang>) {
     let lang = use_state(Lang::initial);
     // `<html lang>` follows the language, for screen readers and hyphenation.
     use_effect_with(*lang, |lang| lang.apply(false));
-    let on_language = use_callback(lang.setter(), |event: Event, set_lang| {
+    (*lang, lang.setter())
+}
+
+/// The language switch's `change` handler: applies the language chosen and remembers it.
+pub fn language_switch(set_lang: UseStateSetter<Lang>) -> Callback<Event> {
+    Callback::from(move |event: Event| {
         let chosen = event
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
@@ -24,6 +28,5 @@ pub fn use_language() -> (Lang, Callback<Event>) {
             chosen.apply(true);
             set_lang.set(chosen);
         }
-    });
-    (*lang, on_language)
+    })
 }

@@ -4,6 +4,7 @@
 
 pub mod call;
 pub mod controls;
+pub mod handlers;
 pub mod join;
 pub mod language;
 pub mod screen_share;

@@ -5,8 +5,7 @@ use yew::prelude::*;
 use crate::browser::storage;
 use crate::ui::state::{Action, AppState};
 
-/// The switches' handlers, made once per dispatcher (so the same from one render to the next).
-#[derive(Clone, PartialEq)]
+/// The switches' handlers.
 pub struct Switches {
     /// Mute or unmute the microphone.
     pub toggle_mic: Callback<()>,
@@ -26,29 +25,31 @@ pub struct Switches {
     pub hide_address: Callback<bool>,
 }
 
-fn dispatch(dispatcher: &UseReducerDispatcher<AppState>, action: Action) -> Callback<()> {
+/// A handler that dispatches the action `make` makes (a function rather than an action to
+/// clone: cloning an [`Action`] is code for every kind of action, in the download).
+fn dispatch(dispatcher: &UseReducerDispatcher<AppState>, make: fn() -> Action) -> Callback<()> {
     let dispatcher = dispatcher.clone();
-    Callback::from(move |()| dispatcher.dispatch(action.clone()))
+    Callback::from(move |()| dispatcher.dispatch(make()))
 }
 
-/// The switches' handlers.
-#[hook]
-pub fn use_switches(dispatcher: UseReducerDispatcher<AppState>) -> Switches {
-    (*use_memo(dispatcher, |dispatcher| Switches {
-        toggle_mic: dispatch(dispatcher, Action::ToggleMic),
-        toggle_camera: dispatch(dispatcher, Action::ToggleCamera),
-        toggle_chat: dispatch(dispatcher, Action::ToggleChat),
-        open_help: dispatch(dispatcher, Action::SetHelp(true)),
-        close_help: dispatch(dispatcher, Action::SetHelp(false)),
-        audio_only: dispatcher.to_callback().reform(Action::AudioOnly),
-        retry_media: dispatch(dispatcher, Action::RetryMedia),
-        hide_address: {
-            let dispatcher = dispatcher.clone();
-            Callback::from(move |on: bool| {
-                storage::save_hide_address(on);
-                dispatcher.dispatch(Action::HideAddress(on));
-            })
-        },
-    }))
-    .clone()
+impl Switches {
+    /// The switches' handlers, dispatching to `dispatcher`.
+    pub fn new(dispatcher: &UseReducerDispatcher<AppState>) -> Self {
+        Self {
+            toggle_mic: dispatch(dispatcher, || Action::ToggleMic),
+            toggle_camera: dispatch(dispatcher, || Action::ToggleCamera),
+            toggle_chat: dispatch(dispatcher, || Action::ToggleChat),
+            open_help: dispatch(dispatcher, || Action::SetHelp(true)),
+            close_help: dispatch(dispatcher, || Action::SetHelp(false)),
+            audio_only: dispatcher.to_callback().reform(Action::AudioOnly),
+            retry_media: dispatch(dispatcher, || Action::RetryMedia),
+            hide_address: {
+                let dispatcher = dispatcher.clone();
+                Callback::from(move |on: bool| {
+                    storage::save_hide_address(on);
+                    dispatcher.dispatch(Action::HideAddress(on));
+                })
+            },
+        }
+    }
 }
