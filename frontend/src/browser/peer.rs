@@ -19,24 +19,23 @@
 //! applied strictly one after the other, in the order the friend sent them.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use js_sys::{Function, Promise, Reflect};
-use shared::{IceCandidate, Role, SdpKind, SessionDescription, Signal};
+use shared::{IceCandidate, Role, Signal};
 
-use crate::browser::channel::{ChannelError, ChannelEvent, DataChannel, PeerMessage};
-use crate::browser::stats::{CallPath, StatsSample};
+use crate::browser::channel::{ChannelError, PeerMessage};
+use crate::browser::stats::StatsSample;
 use crate::call::events::{Opening, PeerState};
 use crate::call::verification::VerificationCode;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
-    MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit, RtcPeerConnection,
-    RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcSdpType, RtcSessionDescriptionInit,
-    RtcSignalingState, RtcTrackEvent,
+    MediaStream, MediaStreamTrack, RtcConfiguration, RtcPeerConnection, RtcPeerConnectionIceEvent,
+    RtcPeerConnectionState, RtcSignalingState, RtcTrackEvent,
 };
 
 /// Logs negotiation steps in debug builds (they are the first thing to look at when a call
@@ -48,6 +47,13 @@ macro_rules! trace {
         }
     };
 }
+
+mod negotiation;
+mod stats_report;
+
+pub use negotiation::PeerEvent;
+use negotiation::{call_method, drain, make_offer, Inner};
+use stats_report::read_stats;
 
 /// How long a fresh connection opening with [`Opening::Answer`] waits for the friend's first
 /// offer before offering its own media itself.
@@ -63,19 +69,6 @@ fn peer_state(state: RtcPeerConnectionState) -> PeerState {
         RtcPeerConnectionState::Failed => PeerState::Failed,
         _ => PeerState::Closed,
     }
-}
-
-/// What the peer connection tells its owner.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PeerEvent {
-    /// A description or candidate to send to the friend.
-    Signal(Signal),
-    /// The connection state changed.
-    State(PeerState),
-    /// The friend's media arrived (a stream with their tracks).
-    RemoteStream(MediaStream),
-    /// The data channel opened or brought a message from the friend.
-    Channel(ChannelEvent),
 }
 
 /// A peer connection made ahead of need, for [`Peer::new`] to take: making one keeps the page
@@ -105,53 +98,6 @@ impl Drop for Spare {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the browser could not create a peer connection: {0}")]
 pub struct PeerError(String);
-
-struct Inner {
-    pc: RtcPeerConnection,
-    polite: Cell<bool>,
-    making_offer: Cell<bool>,
-    ignore_offer: Cell<bool>,
-    incoming: RefCell<VecDeque<Signal>>,
-    draining: Cell<bool>,
-    remote: RefCell<Option<MediaStream>>,
-    /// Local tracks not added yet (a fresh polite connection), with their stream.
-    held_back: RefCell<Option<(MediaStream, Vec<MediaStreamTrack>)>>,
-    held_back_timer: RefCell<Option<Timeout>>,
-    /// The pre-agreed data channel, made together with the local tracks.
-    channel: RefCell<Option<DataChannel>>,
-    closed: Cell<bool>,
-    on_event: Box<dyn Fn(PeerEvent)>,
-}
-
-impl Inner {
-    fn emit(&self, event: PeerEvent) {
-        if !self.closed.get() {
-            (self.on_event)(event);
-        }
-    }
-
-    /// Adds the held-back local tracks and the data channel, if not done yet. Right after a
-    /// remote offer is set, `addTrack` takes over the offer's receive-only transceivers, and
-    /// the channel the friend's offer already negotiated, so the answer carries them: no
-    /// second negotiation, hence no collision on a fresh polite connection.
-    fn add_held_back_tracks(self: &Rc<Self>) {
-        self.held_back_timer.borrow_mut().take();
-        let held_back = self.held_back.borrow_mut().take();
-        if let Some((stream, tracks)) = held_back {
-            trace!("peer: adding {} local tracks", tracks.len());
-            for track in &tracks {
-                self.pc.add_track_0(track, &stream);
-            }
-            let weak = Rc::downgrade(self);
-            let channel = DataChannel::open(&self.pc, move |event| {
-                if let Some(inner) = weak.upgrade() {
-                    inner.emit(PeerEvent::Channel(event));
-                }
-            });
-            *self.channel.borrow_mut() = Some(channel);
-        }
-    }
-}
 
 /// One peer connection to the friend. Dropping it closes the connection.
 pub struct Peer {
@@ -441,229 +387,4 @@ impl Drop for Peer {
         self.inner.channel.borrow_mut().take();
         self.inner.pc.close();
     }
-}
-
-/// `negotiationneeded`: make an offer with the implicit `setLocalDescription()` and send it.
-async fn make_offer(inner: Rc<Inner>) {
-    trace!(
-        "peer: negotiationneeded in {:?}",
-        inner.pc.signaling_state()
-    );
-    // A connection holding its tracks back answers the friend's first offer: it has nothing
-    // to offer yet. Chromium still fires `negotiationneeded` when a spare connection is given
-    // its ICE servers (the join's TURN credentials); offering then collides with the friend's
-    // offer, and after the polite side's rollback Chromium could no longer start the data
-    // channel's transport (seen in the network lab, tests/network.test.mjs).
-    if inner.held_back.borrow().is_some() {
-        trace!("peer: nothing to offer while the tracks are held back");
-        return;
-    }
-    inner.making_offer.set(true);
-    let result = set_local_description(&inner.pc).await;
-    inner.making_offer.set(false);
-    match result {
-        Ok(()) => send_local_description(&inner),
-        Err(e) => gloo::console::warn!(format!("could not make an offer: {e:?}")),
-    }
-}
-
-/// Applies queued signals one at a time, so an answer or candidate never overtakes the
-/// description it belongs to.
-async fn drain(inner: Rc<Inner>) {
-    loop {
-        let next = inner.incoming.borrow_mut().pop_front();
-        let Some(signal) = next else { break };
-        if inner.closed.get() {
-            break;
-        }
-        match signal {
-            Signal::Description { description } => apply_description(&inner, description).await,
-            Signal::Candidate { candidate } => apply_candidate(&inner, candidate).await,
-            // Pairing is the owner's business; a peer connection has nothing to do with it.
-            Signal::Hello { .. } => {}
-        }
-    }
-    inner.draining.set(false);
-}
-
-async fn apply_description(inner: &Rc<Inner>, description: SessionDescription) {
-    let is_offer = description.kind == SdpKind::Offer;
-    let collision = is_offer
-        && (inner.making_offer.get() || inner.pc.signaling_state() != RtcSignalingState::Stable);
-    inner.ignore_offer.set(!inner.polite.get() && collision);
-    trace!(
-        "peer: remote {:?} in {:?}, making offer {}, collision {collision}, ignored {}",
-        description.kind,
-        inner.pc.signaling_state(),
-        inner.making_offer.get(),
-        inner.ignore_offer.get()
-    );
-    if inner.ignore_offer.get() {
-        return;
-    }
-    // On a collision the polite side gets here too: setting the remote offer rolls its own
-    // pending offer back implicitly.
-    let init = RtcSessionDescriptionInit::new(sdp_type(description.kind));
-    init.set_sdp(&description.sdp);
-    if let Err(e) = JsFuture::from(inner.pc.set_remote_description(&init)).await {
-        gloo::console::warn!(format!("could not apply the friend's description: {e:?}"));
-        return;
-    }
-    if is_offer {
-        inner.add_held_back_tracks();
-        match set_local_description(&inner.pc).await {
-            Ok(()) => send_local_description(inner),
-            Err(e) => gloo::console::warn!(format!("could not answer: {e:?}")),
-        }
-    }
-}
-
-async fn apply_candidate(inner: &Inner, candidate: IceCandidate) {
-    let init = RtcIceCandidateInit::new(&candidate.candidate);
-    init.set_sdp_mid(candidate.sdp_mid.as_deref());
-    init.set_sdp_m_line_index(candidate.sdp_m_line_index);
-    if let Some(ufrag) = &candidate.username_fragment {
-        let _ = Reflect::set(&init, &"usernameFragment".into(), &JsValue::from_str(ufrag));
-    }
-    let promise = inner
-        .pc
-        .add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init));
-    let result = JsFuture::from(promise).await;
-    trace!(
-        "peer: remote candidate {} -> {}",
-        candidate.candidate,
-        result.is_ok()
-    );
-    if let Err(e) = result {
-        // Candidates of an offer we chose to ignore are expected to fail.
-        if !inner.ignore_offer.get() {
-            gloo::console::warn!(format!("could not add a candidate: {e:?}"));
-        }
-    }
-}
-
-fn send_local_description(inner: &Inner) {
-    let Some(local) = inner.pc.local_description() else {
-        return;
-    };
-    let kind = match local.type_() {
-        RtcSdpType::Offer => SdpKind::Offer,
-        RtcSdpType::Answer => SdpKind::Answer,
-        RtcSdpType::Pranswer => SdpKind::Pranswer,
-        _ => return,
-    };
-    inner.emit(PeerEvent::Signal(Signal::Description {
-        description: SessionDescription {
-            kind,
-            sdp: local.sdp(),
-        },
-    }));
-}
-
-/// Sums what a stats report says about incoming media, and reads the selected candidate
-/// pair: its round trip and what its two ends are (direct or relayed).
-fn read_stats(report: &JsValue) -> StatsSample {
-    let number = |stat: &JsValue, key: &str| {
-        Reflect::get(stat, &JsValue::from_str(key))
-            .ok()
-            .and_then(|v| v.as_f64())
-    };
-    let text = |stat: &JsValue, key: &str| {
-        Reflect::get(stat, &JsValue::from_str(key))
-            .ok()
-            .and_then(|v| v.as_string())
-    };
-    let mut sample = StatsSample::default();
-    // An RTCStatsReport is a maplike: iterating it gives [id, stat] pairs.
-    let Ok(Some(entries)) = js_sys::try_iter(report) else {
-        return sample;
-    };
-    // Pairs and candidates by id, to follow the selected pair to its two ends.
-    let mut linked: HashMap<String, JsValue> = HashMap::new();
-    let mut selected_pair = None;
-    let mut nominated_pair = None;
-    for entry in entries.flatten() {
-        let stat = Reflect::get(&entry, &JsValue::from_f64(1.0)).unwrap_or(JsValue::UNDEFINED);
-        sample.timestamp_ms = sample
-            .timestamp_ms
-            .max(number(&stat, "timestamp").unwrap_or(0.0));
-        match text(&stat, "type").as_deref() {
-            Some("inbound-rtp") => {
-                sample.bytes_received += number(&stat, "bytesReceived").unwrap_or(0.0);
-                sample.packets_received += number(&stat, "packetsReceived").unwrap_or(0.0);
-                sample.packets_lost += number(&stat, "packetsLost").unwrap_or(0.0);
-                if let (Some(w), Some(h)) =
-                    (number(&stat, "frameWidth"), number(&stat, "frameHeight"))
-                {
-                    sample.frame = Some((w as u32, h as u32));
-                }
-            }
-            // The standard way to the pair in use (Chromium)...
-            Some("transport") => {
-                if let Some(id) = text(&stat, "selectedCandidatePairId") {
-                    selected_pair = Some(id);
-                }
-            }
-            Some("candidate-pair") => {
-                // ...and, where there is no transport stat (Firefox), the nominated pair
-                // that works.
-                let nominated = Reflect::get(&stat, &JsValue::from_str("nominated"))
-                    .ok()
-                    .and_then(|v| v.as_bool())
-                    .unwrap_or(false);
-                if nominated && text(&stat, "state").as_deref() == Some("succeeded") {
-                    nominated_pair = Some(stat.clone());
-                }
-                if let Some(id) = text(&stat, "id") {
-                    linked.insert(id, stat);
-                }
-            }
-            Some("local-candidate" | "remote-candidate") => {
-                if let Some(id) = text(&stat, "id") {
-                    linked.insert(id, stat);
-                }
-            }
-            _ => {}
-        }
-    }
-    let pair = selected_pair
-        .and_then(|id| linked.get(&id).cloned())
-        .or(nominated_pair);
-    if let Some(pair) = pair {
-        sample.rtt_s = number(&pair, "currentRoundTripTime");
-        sample.available_outgoing_bps = number(&pair, "availableOutgoingBitrate");
-        let end_type = |key: &str| {
-            text(&pair, key)
-                .and_then(|id| linked.get(&id))
-                .and_then(|candidate| text(candidate, "candidateType"))
-        };
-        if let (Some(local), Some(remote)) =
-            (end_type("localCandidateId"), end_type("remoteCandidateId"))
-        {
-            sample.path = Some(CallPath::of_pair(&local, &remote));
-        }
-    }
-    sample
-}
-
-fn sdp_type(kind: SdpKind) -> RtcSdpType {
-    match kind {
-        SdpKind::Offer => RtcSdpType::Offer,
-        SdpKind::Answer => RtcSdpType::Answer,
-        SdpKind::Pranswer => RtcSdpType::Pranswer,
-        SdpKind::Rollback => RtcSdpType::Rollback,
-    }
-}
-
-/// The argument-less `setLocalDescription()`, which makes the right offer or answer for the
-/// current state. web-sys only has the form with an explicit description.
-async fn set_local_description(pc: &RtcPeerConnection) -> Result<(), JsValue> {
-    let promise = call_method(pc, "setLocalDescription")?.dyn_into::<Promise>()?;
-    JsFuture::from(promise).await.map(drop)
-}
-
-/// Calls a method web-sys does not bind (`restartIce`, argument-less `setLocalDescription`).
-fn call_method(pc: &RtcPeerConnection, name: &str) -> Result<JsValue, JsValue> {
-    let method = Reflect::get(pc, &JsValue::from_str(name))?.dyn_into::<Function>()?;
-    method.call0(pc)
 }

@@ -57,8 +57,7 @@ pub fn plan(own: Option<ResumeToken>, shared: &[ResumeToken], locks_supported: b
 /// `navigator.locks.query()`, and the token is a credential).
 pub fn lock_name(token: &ResumeToken) -> String {
     let digest = Sha256::digest(token.as_str().as_bytes());
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("duet.call.{hex}")
+    format!("duet.call.{}", shared::to_hex(&digest[..16]))
 }
 
 /// This tab's place in a room: the token it joins with, and the lock showing other tabs that
