@@ -62,18 +62,11 @@ fn load(devices: &UseStateHandle<Vec<Device>>) {
     });
 }
 
-/// A disclosure button opening two selects, "Camera" and "Microphone", and the notices about
-/// devices lost during the call.
-#[function_component]
-pub fn DevicePicker(props: &DevicePickerProps) -> Html {
-    let t = use_texts();
-    let open = use_state(|| false);
+/// The machine's cameras and microphones, the whole call long (devices come and go), and
+/// read again when the panel opens (`open`).
+#[hook]
+fn use_devices(open: bool) -> UseStateHandle<Vec<Device>> {
     let devices = use_state(Vec::<Device>::new);
-    let failed = use_state(|| false);
-    let lost = use_state(|| None::<Lost>);
-    let lost_timer = use_mut_ref(|| None::<Timeout>);
-    // Bumped after a switch, so the selects show the device now in use.
-    let version = use_state(|| 0u32);
     {
         // The whole call long, not only while the panel is open.
         let devices = devices.clone();
@@ -86,54 +79,79 @@ pub fn DevicePicker(props: &DevicePickerProps) -> Html {
     {
         // Labels may have changed since (a device renamed, permission granted meanwhile).
         let devices = devices.clone();
-        use_effect_with(*open, move |open| {
+        use_effect_with(open, move |open| {
             if *open {
                 load(&devices);
             }
         });
     }
-    {
-        // Watches the tracks in use now; a replacement re-renders with new ids, which watches
-        // the new tracks instead.
-        let ids = (
-            props.media.track_id(MediaKind::Audio),
-            props.media.track_id(MediaKind::Video),
-        );
-        let media = props.media.clone();
-        let on_switched = props.on_switched.clone();
-        let (devices, lost, lost_timer) = (devices.clone(), lost.clone(), lost_timer.clone());
-        use_effect_with(ids, move |_| {
-            let listeners = media.clone().watch_lost(move |kind, device| {
-                let (media, on_switched, devices, lost, lost_timer) = (
-                    media.clone(),
-                    on_switched.clone(),
-                    devices.clone(),
-                    lost.clone(),
-                    lost_timer.clone(),
-                );
-                spawn_local(async move {
-                    let outcome = match media.replace_lost(kind, &device).await {
-                        Ok(track) => {
-                            let name = track.label();
-                            on_switched.emit(track);
-                            let lost = lost.clone();
-                            *lost_timer.borrow_mut() =
-                                Some(Timeout::new(NOTICE_MS, move || lost.set(None)));
-                            Lost::Replaced(kind, name)
-                        }
-                        Err(e) => {
-                            gloo::console::warn!(format!("no {} left: {e}", kind.as_str()));
-                            lost_timer.borrow_mut().take();
-                            Lost::NoneLeft(kind)
-                        }
-                    };
-                    lost.set(Some(outcome));
-                    load(&devices);
-                });
+    devices
+}
+
+/// Replaces a camera or microphone that goes away mid-call, and says what happened.
+#[hook]
+fn use_lost_devices(
+    media: &LocalMedia,
+    on_switched: &Callback<MediaStreamTrack>,
+    devices: &UseStateHandle<Vec<Device>>,
+) -> UseStateHandle<Option<Lost>> {
+    let lost = use_state(|| None::<Lost>);
+    let lost_timer = use_mut_ref(|| None::<Timeout>);
+    // Watches the tracks in use now; a replacement re-renders with new ids, which watches the
+    // new tracks instead.
+    let ids = (
+        media.track_id(MediaKind::Audio),
+        media.track_id(MediaKind::Video),
+    );
+    let media = media.clone();
+    let on_switched = on_switched.clone();
+    let (devices, lost_now) = (devices.clone(), lost.clone());
+    use_effect_with(ids, move |_| {
+        let lost = lost_now;
+        let listeners = media.clone().watch_lost(move |kind, device| {
+            let (media, on_switched, devices, lost, lost_timer) = (
+                media.clone(),
+                on_switched.clone(),
+                devices.clone(),
+                lost.clone(),
+                lost_timer.clone(),
+            );
+            spawn_local(async move {
+                let outcome = match media.replace_lost(kind, &device).await {
+                    Ok(track) => {
+                        let name = track.label();
+                        on_switched.emit(track);
+                        let lost = lost.clone();
+                        *lost_timer.borrow_mut() =
+                            Some(Timeout::new(NOTICE_MS, move || lost.set(None)));
+                        Lost::Replaced(kind, name)
+                    }
+                    Err(e) => {
+                        gloo::console::warn!(format!("no {} left: {e}", kind.as_str()));
+                        lost_timer.borrow_mut().take();
+                        Lost::NoneLeft(kind)
+                    }
+                };
+                lost.set(Some(outcome));
+                load(&devices);
             });
-            move || drop(listeners)
         });
-    }
+        move || drop(listeners)
+    });
+    lost
+}
+
+/// A disclosure button opening two selects, "Camera" and "Microphone", and the notices about
+/// devices lost during the call.
+#[function_component]
+pub fn DevicePicker(props: &DevicePickerProps) -> Html {
+    let t = use_texts();
+    let open = use_state(|| false);
+    let devices = use_devices(*open);
+    let failed = use_state(|| false);
+    let lost = use_lost_devices(&props.media, &props.on_switched, &devices);
+    // Bumped after a switch, so the selects show the device now in use.
+    let version = use_state(|| 0u32);
     let toggle = {
         let open = open.clone();
         Callback::from(move |_: MouseEvent| open.set(!*open))

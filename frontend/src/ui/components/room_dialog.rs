@@ -57,9 +57,22 @@ pub struct RoomDialogProps {
     pub on_hide_address: Callback<bool>,
 }
 
-/// The room-name dialog.
-#[function_component]
-pub fn RoomDialog(props: &RoomDialogProps) -> Html {
+/// The room-name field's state and handlers.
+struct RoomField {
+    /// The text box (uncontrolled: its value is the DOM's own).
+    input: NodeRef,
+    /// What is wrong with what was typed, if anything.
+    problem: UseStateHandle<Option<String>>,
+    on_submit: Callback<SubmitEvent>,
+    on_cancel: Callback<MouseEvent>,
+    on_private: Callback<MouseEvent>,
+    on_input: Callback<InputEvent>,
+}
+
+/// The room-name field: starts with `initial`, checks the name on submit and hands a valid
+/// one to `on_join`.
+#[hook]
+fn use_room_field(initial: &AttrValue, on_join: &Callback<RoomName>) -> RoomField {
     let input = use_node_ref();
     let problem = use_state(|| None::<String>);
     let t = use_texts();
@@ -69,7 +82,7 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
     // initial text is put in once.
     {
         let input = input.clone();
-        use_effect_with(props.initial.clone(), move |initial| {
+        use_effect_with(initial.clone(), move |initial| {
             if let Some(input) = input.cast::<HtmlInputElement>() {
                 input.set_value(initial);
                 let _ = input.focus();
@@ -81,7 +94,7 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
     let on_submit = {
         let input = input.clone();
         let problem = problem.clone();
-        let on_join = props.on_join.clone();
+        let on_join = on_join.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let Some(field) = input.cast::<HtmlInputElement>() else {
@@ -134,24 +147,59 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
         let problem = problem.clone();
         Callback::from(move |_: InputEvent| problem.set(None))
     };
-    let on_hide_address = {
-        let on_hide_address = props.on_hide_address.clone();
-        Callback::from(move |event: Event| {
-            if let Some(switch) = event
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            {
-                on_hide_address.emit(switch.checked());
-            }
-        })
-    };
-    let choice = props.hide_address;
-    let hide_address_why = match choice {
+    RoomField {
+        input,
+        problem,
+        on_submit,
+        on_cancel,
+        on_private,
+        on_input,
+    }
+}
+
+/// The "Hide my address" switch: off, on, or fixed with the reason beside it.
+fn hide_address_switch(choice: AddressChoice, on_change: &Callback<bool>, t: &Texts) -> Html {
+    let on_change = on_change.clone();
+    let onchange = Callback::from(move |event: Event| {
+        if let Some(switch) = event
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        {
+            on_change.emit(switch.checked());
+        }
+    });
+    let why = match choice {
         AddressChoice::Open { .. } => t.hide_address_hint,
         AddressChoice::NoRelay => t.hide_address_no_relay,
         AddressChoice::AlwaysRelayed => t.hide_address_always,
     };
+    html! {
+        <div class="hide-address">
+            // A checkbox with the switch role: its state is read as on or off, and Space
+            // flips it, as any checkbox.
+            <label>
+                <input id="hide-address" type="checkbox" role="switch"
+                    checked={choice.hides()} disabled={!choice.can_change()}
+                    aria-describedby="hide-address-why" {onchange} />
+                { t.hide_address }
+            </label>
+            <span id="hide-address-why" class="muted-text hint">{ why }</span>
+        </div>
+    }
+}
 
+/// The room-name dialog.
+#[function_component]
+pub fn RoomDialog(props: &RoomDialogProps) -> Html {
+    let t = use_texts();
+    let RoomField {
+        input,
+        problem,
+        on_submit,
+        on_cancel,
+        on_private,
+        on_input,
+    } = use_room_field(&props.initial, &props.on_join);
     // One alert at a time: the input's problem, else the reason the dialog is back.
     let message = problem
         .as_ref()
@@ -196,17 +244,7 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
                     <span class="muted-text hint">
                         { t.private_room_hint }
                     </span>
-                    <div class="hide-address">
-                        // A checkbox with the switch role: its state is read as on or off,
-                        // and Space flips it, as any checkbox.
-                        <label>
-                            <input id="hide-address" type="checkbox" role="switch"
-                                checked={choice.hides()} disabled={!choice.can_change()}
-                                aria-describedby="hide-address-why" onchange={on_hide_address} />
-                            { t.hide_address }
-                        </label>
-                        <span id="hide-address-why" class="muted-text hint">{ hide_address_why }</span>
-                    </div>
+                    { hide_address_switch(props.hide_address, &props.on_hide_address, t) }
                     if let Some(message) = message {
                         <p class="alert" role="alert">{ message }</p>
                     }
