@@ -26,7 +26,7 @@ use super::wording::room_notice_text;
 use crate::browser::storage;
 use crate::i18n::Lang;
 
-/// The whole app: the router around [`Duet`].
+/// The whole app: the router around `Duet`, the screens.
 #[function_component]
 pub fn App() -> Html {
     html! {

@@ -21,7 +21,6 @@ use crate::ui::state::{Action, AppState};
 const SHOW_CALL_WITHIN_MS: u32 = 150;
 
 /// What joining needs to know, as it stands at this render.
-#[derive(Clone, PartialEq)]
 pub struct JoinContext {
     /// The camera and microphone, once granted.
     pub media: Option<LocalMedia>,
@@ -35,7 +34,8 @@ pub struct JoinContext {
     pub route: Route,
 }
 
-/// The room dialog's Join handler.
+/// The room dialog's Join handler (made at each render: what it needs, the media, the
+/// configuration and the address, changes with the state).
 #[hook]
 pub fn use_join(
     context: JoinContext,

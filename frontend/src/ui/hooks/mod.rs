@@ -1,6 +1,8 @@
-//! The app's custom hooks: each holds one of [`super::app`]'s side effects (a browser resource,
-//! a listener, a running call) and hands back stable callbacks, so that a state change redraws
-//! only the components whose props changed.
+//! The app's custom hooks, each holding one of [`super::app`]'s side effects (the language,
+//! the configuration and media, a running call, the tracks' switches, the keyboard shortcuts),
+//! and the handlers the components get: made once ([`handlers`]: the switches, the call's
+//! controls, screen sharing, the language switch), so that a state change redraws only the
+//! components whose props changed.
 
 pub mod call;
 pub mod controls;
