@@ -302,13 +302,7 @@ impl Peer {
                 *held = Clone::clone(track);
             }
         }
-        let sender = self
-            .inner
-            .pc
-            .get_senders()
-            .iter()
-            .filter_map(|s| s.dyn_into::<web_sys::RtcRtpSender>().ok())
-            .find(|s| s.track().is_some_and(|t| t.kind() == kind));
+        let sender = self.sender_of(&kind);
         let promise = sender.map(|s| s.replace_track(Some(track)));
         async move {
             match promise {
@@ -322,6 +316,16 @@ impl Peer {
         }
     }
 
+    /// The sender of this connection's track of `kind` (`audio`, `video`), if it sends one.
+    fn sender_of(&self, kind: &str) -> Option<web_sys::RtcRtpSender> {
+        self.inner
+            .pc
+            .get_senders()
+            .iter()
+            .filter_map(|s| s.dyn_into::<web_sys::RtcRtpSender>().ok())
+            .find(|s| s.track().is_some_and(|t| t.kind() == kind))
+    }
+
     /// Sends this connection's video, or stops sending it ("Audio only"): every encoding of
     /// the video sender goes active or inactive (`RTCRtpSender.setParameters`), so nothing is
     /// renegotiated and the track stays, ready to go on again. Does nothing while no video
@@ -330,13 +334,7 @@ impl Peer {
         &self,
         on: bool,
     ) -> impl std::future::Future<Output = Result<(), PeerError>> {
-        let sender = self
-            .inner
-            .pc
-            .get_senders()
-            .iter()
-            .filter_map(|s| s.dyn_into::<web_sys::RtcRtpSender>().ok())
-            .find(|s| s.track().is_some_and(|t| t.kind() == "video"));
+        let sender = self.sender_of("video");
         let set = sender.map(|sender| -> Result<Promise, JsValue> {
             let parameters = Reflect::get(&sender, &"getParameters".into())?
                 .dyn_into::<Function>()?

@@ -192,20 +192,14 @@ fn hide_address_switch(choice: AddressChoice, on_change: &Callback<bool>, t: &Te
 #[function_component]
 pub fn RoomDialog(props: &RoomDialogProps) -> Html {
     let t = use_texts();
-    let RoomField {
-        input,
-        problem,
-        on_submit,
-        on_cancel,
-        on_private,
-        on_input,
-    } = use_room_field(&props.initial, &props.on_join);
+    let field = use_room_field(&props.initial, &props.on_join);
     // One alert at a time: the input's problem, else the reason the dialog is back.
-    let message = problem
+    let message = field
+        .problem
         .as_ref()
         .map(|p| AttrValue::from(p.clone()))
         .or(props.notice.clone());
-    let invalid = problem.is_some();
+    let invalid = field.problem.is_some();
 
     html! {
         <div class="backdrop">
@@ -223,10 +217,10 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
                 <p id="room-dialog-help" class="muted-text">
                     { t.join_help }
                 </p>
-                <form class="room-form" onsubmit={on_submit} novalidate=true>
+                <form class="room-form" onsubmit={field.on_submit} novalidate=true>
                     <label for="room-name">{ t.room_name }</label>
                     <input
-                        ref={input}
+                        ref={field.input}
                         id="room-name"
                         name="room"
                         type="text"
@@ -236,9 +230,9 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
                         spellcheck="false"
                         enterkeyhint="go"
                         aria-invalid={if invalid { "true" } else { "false" }}
-                        oninput={on_input}
+                        oninput={field.on_input}
                     />
-                    <button type="button" class="link-button" onclick={on_private}>
+                    <button type="button" class="link-button" onclick={field.on_private}>
                         { t.new_private_room }
                     </button>
                     <span class="muted-text hint">
@@ -249,7 +243,7 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
                         <p class="alert" role="alert">{ message }</p>
                     }
                     <div class="actions">
-                        <button type="button" class="button secondary" onclick={on_cancel}>
+                        <button type="button" class="button secondary" onclick={field.on_cancel}>
                             { t.cancel }
                         </button>
                         <button type="submit" class="button primary">{ t.join }</button>
