@@ -15,10 +15,8 @@ say "format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --exclude duet-frontend --all-targets -- -D warnings
 cargo clippy -p duet-frontend --target wasm32-unknown-unknown --all-targets -- -D warnings
-# No two modules import each other in a circle. The frontend's two circles (media and
-# device_fallback, components and call_view) go with its restructuring (issue 16, item 3),
-# which then drops this --skip.
-python3 scripts/module-cycles.py --skip duet-frontend
+# No two modules import each other in a circle, in any crate.
+python3 scripts/module-cycles.py
 
 say "deployment files (no Docker engine here: check what can be checked without one)"
 # .env.example leaves DUET_TURN_SECRET empty on purpose: compose must refuse it as it is...
