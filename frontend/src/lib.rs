@@ -1,45 +1,25 @@
 //! Duet's browser app: a one-to-one video call in a Yew single-page app.
 //!
-//! The layers, from the browser up:
-//! - [`media`], [`peer`], [`channel`], [`signaling`], [`stats`], [`storage`], [`locks`],
-//!   [`clipboard`], [`viewing`], [`private_room`], [`config`]: small typed wrappers over
-//!   web-sys (getUserMedia and `play()`, RTCPeerConnection with perfect negotiation, its data
-//!   channel, the WebSocket with reconnection, `getStats`, resume tokens, Web Locks, the
-//!   clipboard, picture-in-picture and fullscreen, random room names, `/config.json`). Of
-//!   them, only [`media`], [`peer`], [`locks`], [`clipboard`], [`viewing`], [`private_room`]
-//!   and [`config`] handle a raw `JsValue`; no other module, and no component, does.
-//! - [`resume`]: which resume token a tab joins with; [`hide_address`]: whether a call may
-//!   use only relayed candidates.
-//! - [`call`]: the call's state machine, pure.
-//! - [`session`]: runs the state machine against the wrappers.
-//! - [`app`] and [`components`]: the interface.
+//! The layers, from the bottom up (each imports only from the ones before it):
+//! - [`i18n`]: every word the app shows, one file per language.
+//! - [`call`]'s pure core ([`call::machine`], [`call::events`], [`call::controls`],
+//!   [`call::chat`], [`call::device_fallback`], [`call::hide_address`],
+//!   [`call::verification`]): the call's rules as plain data in, plain data out, tested
+//!   without a browser.
+//! - [`browser`]: small typed wrappers over web-sys (getUserMedia, RTCPeerConnection with
+//!   perfect negotiation, its data channel, the WebSocket with reconnection, `getStats`,
+//!   storage, Web Locks, the clipboard, picture-in-picture and fullscreen, focus,
+//!   `/config.json`). Only these modules (and [`call::private_room`]'s random bytes) handle a
+//!   raw `JsValue`; no component does.
+//! - [`call::session`] and [`call::resume`]: run the state machine against the wrappers.
+//! - [`ui`]: the interface (the app, its state and hooks, the components, the routes).
 
 use wasm_bindgen::JsCast;
 
-pub mod app;
+pub mod browser;
 pub mod call;
-pub mod channel;
-pub mod chat;
-pub mod clipboard;
-pub mod components;
-pub mod config;
-pub mod controls;
-pub mod device_fallback;
-pub mod focus;
-pub mod hide_address;
 pub mod i18n;
-pub mod locks;
-pub mod media;
-pub mod peer;
-pub mod private_room;
-pub mod resume;
-pub mod routes;
-pub mod session;
-pub mod signaling;
-pub mod stats;
-pub mod storage;
-pub mod verification;
-pub mod viewing;
+pub mod ui;
 
 #[cfg(test)]
 mod tests;
@@ -71,5 +51,5 @@ pub fn run() {
         // The listener lives as long as the page.
         .forget();
     }
-    yew::Renderer::<app::App>::new().render();
+    yew::Renderer::<ui::app::App>::new().render();
 }

@@ -7,7 +7,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::HtmlVideoElement;
 
 use super::{find, mount_point, text_of, tick, until};
-use crate::app::App;
+use crate::ui::app::App;
 
 #[wasm_bindgen_test]
 async fn media_comes_first_then_the_room_dialog_with_a_muted_preview() {
@@ -45,7 +45,7 @@ async fn media_comes_first_then_the_room_dialog_with_a_muted_preview() {
     assert!(video.has_attribute("autoplay"));
     // Leave no camera running for the next tests.
     if let Some(stream) = video.src_object() {
-        for track in crate::media::tracks_of(&stream) {
+        for track in crate::browser::media::tracks_of(&stream) {
             track.stop();
         }
     }
@@ -58,7 +58,7 @@ fn without_media_there_is_no_room_to_join() {
     use std::rc::Rc;
     use yew::Reducible;
 
-    use crate::app::{Action, AppState, Screen};
+    use crate::ui::state::{Action, AppState, Screen};
 
     let start = Rc::new(AppState::default());
     assert_eq!(start.screen, Screen::AcquiringMedia);
@@ -69,7 +69,9 @@ fn without_media_there_is_no_room_to_join() {
         Screen::AcquiringMedia,
         "a join before media is ignored"
     );
-    let failed = start.reduce(Action::MediaFailed(crate::media::MediaError::Refused));
+    let failed = start.reduce(Action::MediaFailed(
+        crate::browser::media::MediaError::Refused,
+    ));
     let retried = failed.reduce(Action::RetryMedia);
     assert_eq!(retried.screen, Screen::AcquiringMedia);
     assert_eq!(retried.media_attempt, 1, "Try again asks again");
@@ -77,7 +79,7 @@ fn without_media_there_is_no_room_to_join() {
 
 #[wasm_bindgen_test]
 fn keys_on_form_controls_and_in_dialogs_are_theirs_not_shortcuts() {
-    use crate::app::takes_keys;
+    use crate::ui::hooks::shortcuts::takes_keys;
 
     let root = mount_point();
     root.set_inner_html(
@@ -108,9 +110,9 @@ fn a_hidden_call_without_a_relay_ends_before_connecting_and_the_switch_then_know
     use std::rc::Rc;
     use yew::Reducible;
 
-    use crate::app::{Action, AppState, RoomNotice, Screen};
-    use crate::hide_address::AddressChoice;
-    use crate::session::{CallView, SessionUpdate};
+    use crate::call::hide_address::AddressChoice;
+    use crate::call::session::{CallView, SessionUpdate};
+    use crate::ui::state::{Action, AppState, RoomNotice, Screen};
 
     let room = shared::RoomName::parse("x").unwrap_or_else(|e| panic!("{e}"));
     let in_call = AppState {
@@ -152,8 +154,8 @@ fn audio_only_is_per_call_and_ends_with_a_screen_share() {
     use std::rc::Rc;
     use yew::Reducible;
 
-    use crate::app::{Action, AppState, Screen};
-    use crate::session::CallView;
+    use crate::call::session::CallView;
+    use crate::ui::state::{Action, AppState, Screen};
 
     let asking = Rc::new(AppState {
         screen: Screen::AskingRoom { notice: None },

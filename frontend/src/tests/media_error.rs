@@ -13,9 +13,9 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use super::{find, mount_point, text_of, until};
-use crate::components::media_error::{explain, MediaErrorView};
+use crate::browser::media::MediaError;
 use crate::i18n::{Lang, Texts};
-use crate::media::MediaError;
+use crate::ui::components::media_error::{explain, MediaErrorView};
 
 /// Every kind of failure the error screen can be asked to explain.
 fn every_error() -> Vec<MediaError> {

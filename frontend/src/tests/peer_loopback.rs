@@ -11,11 +11,12 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::MediaStream;
 
 use super::until;
-use crate::call::Opening;
-use crate::channel::{ChannelEvent, PeerMessage};
-use crate::config::Config;
-use crate::media::{tracks_of, LocalMedia};
-use crate::peer::{Peer, PeerEvent, PeerState, Spare};
+use crate::browser::channel::{ChannelEvent, PeerMessage};
+use crate::browser::config::Config;
+use crate::browser::media::{tracks_of, LocalMedia};
+use crate::browser::peer::{Peer, PeerEvent, Spare};
+use crate::call::events::Opening;
+use crate::call::events::PeerState;
 
 /// The wire, as the service sees it: typed out, raw through the service, typed in.
 fn over_the_wire(signal: Signal) -> Signal {

@@ -12,8 +12,8 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 use yew::{AppHandle, Callback};
 
 use super::{find, mount_point, text_of, until};
-use crate::components::room_dialog::{RoomDialog, RoomDialogProps};
-use crate::hide_address::AddressChoice;
+use crate::call::hide_address::AddressChoice;
+use crate::ui::components::room_dialog::{RoomDialog, RoomDialogProps};
 
 struct Mounted {
     root: Element,

@@ -7,8 +7,8 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use yew::Callback;
 
 use super::{find, mount_point, until};
-use crate::components::toolbar::{Toolbar, ToolbarProps};
-use crate::controls::MediaState;
+use crate::call::controls::MediaState;
+use crate::ui::components::toolbar::{Toolbar, ToolbarProps};
 
 fn props(unread: u32) -> ToolbarProps {
     ToolbarProps {

@@ -1,0 +1,14 @@
+//! The typed browser layer: each module wraps one web API behind typed values and errors, so
+//! that nothing above it touches a raw `JsValue`.
+
+pub mod channel;
+pub mod clipboard;
+pub mod config;
+pub mod focus;
+pub mod locks;
+pub mod media;
+pub mod peer;
+pub mod signaling;
+pub mod stats;
+pub mod storage;
+pub mod viewing;

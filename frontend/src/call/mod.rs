@@ -1,0 +1,15 @@
+//! The call: its rules, pure ([`machine`] and the state it keeps, [`controls`], [`chat`],
+//! [`device_fallback`], [`hide_address`], [`verification`]), and what runs them against the
+//! browser ([`session`], [`resume`], [`private_room`]).
+
+pub mod chat;
+pub mod controls;
+pub mod device_fallback;
+pub mod events;
+pub mod hide_address;
+pub mod machine;
+pub mod private_room;
+pub mod resume;
+pub mod session;
+pub mod status;
+pub mod verification;

@@ -1,0 +1,138 @@
+//! The top component: media first, then the room, then the call.
+//!
+//! The app's state is one enum in a reducer ([`super::state`]); side effects (asking for
+//! media, loading the configuration, running a call) are custom hooks ([`super::hooks`]) keyed
+//! on the state they serve, so a call's session lives exactly as long as the screen that shows
+//! it. Their callbacks stay the same from one render to the next, so a state change redraws
+//! only what it changes.
+
+use yew::prelude::*;
+use yew_router::prelude::{use_navigator, use_route, BrowserRouter};
+
+use super::components::in_call::{in_call, InCallProps};
+use super::components::media_error::MediaErrorView;
+use super::components::room_dialog::RoomDialog;
+use super::components::top_bar::top_bar;
+use super::hooks::call::use_call;
+use super::hooks::controls::use_media_switches;
+use super::hooks::handlers::use_handlers;
+use super::hooks::join::{use_join, JoinContext};
+use super::hooks::language::use_language;
+use super::hooks::shortcuts::use_shortcuts;
+use super::hooks::startup::use_startup;
+use super::routes::Route;
+use super::state::{AppState, Screen};
+use super::wording::room_notice_text;
+use crate::browser::storage;
+use crate::i18n::Lang;
+
+/// The whole app: the router around [`Duet`].
+#[function_component]
+pub fn App() -> Html {
+    html! {
+        <BrowserRouter>
+            <Duet />
+        </BrowserRouter>
+    }
+}
+
+/// The app's screens, under the router.
+#[function_component]
+fn Duet() -> Html {
+    let state = use_reducer(|| AppState {
+        hide_address: storage::hide_address(),
+        relay_offered: storage::relay_offered(),
+        ..AppState::default()
+    });
+    let dispatcher = state.dispatcher();
+    let (lang, set_lang) = use_language();
+    let t = lang.texts();
+    let route = use_route::<Route>().unwrap_or(Route::Home);
+    let navigator = use_navigator();
+    use_startup(dispatcher.clone(), state.media_attempt);
+    let call = use_call(&state, dispatcher.clone());
+    use_media_switches(
+        &call,
+        state.local_state,
+        state.media.clone(),
+        state.audio_only,
+    );
+    let handlers = use_handlers(&call, &dispatcher, &set_lang);
+    use_shortcuts(
+        matches!(state.screen, Screen::InCall { .. }),
+        state.help_open,
+        dispatcher.clone(),
+        handlers.controls.on_leave.clone(),
+    );
+    let join_context = JoinContext {
+        media: state.media.clone(),
+        config: state.config.clone(),
+        hides: state.address_choice().hides(),
+        navigator,
+        route: route.clone(),
+    };
+    let on_join = use_join(join_context, &call, dispatcher.clone());
+    // What the service said about a relay outlives the visit: the switch is right next time.
+    use_effect_with(state.relay_offered, |offered| {
+        if let Some(offered) = offered {
+            storage::save_relay_offered(*offered);
+        }
+    });
+    // The dialog offers the last room tried, else the room of the link that opened the page.
+    let initial = state
+        .last_room
+        .as_ref()
+        .map(|r| AttrValue::from(r.to_string()))
+        .or_else(|| route.room().map(|r| AttrValue::from(r.to_owned())))
+        .unwrap_or_default();
+    let body = match &state.screen {
+        Screen::AcquiringMedia => html! {
+            <section class="card notice-card" aria-labelledby="acquiring-title">
+                <div class="spinner" aria-hidden="true" />
+                <h1 id="acquiring-title">{ t.media_title }</h1>
+                <p class="muted-text" role="status">{ t.media_waiting }</p>
+            </section>
+        },
+        Screen::MediaFailed(error) => html! {
+            <MediaErrorView error={error.clone()} on_retry={handlers.switches.retry_media.clone()} />
+        },
+        Screen::AskingRoom { notice } => html! {
+            <RoomDialog
+                on_join={on_join}
+                notice={notice.as_ref().map(|n| AttrValue::from(room_notice_text(n, t)))}
+                initial={initial}
+                local={state.media.clone()}
+                hide_address={state.address_choice()}
+                on_hide_address={handlers.switches.hide_address.clone()}
+            />
+        },
+        Screen::InCall { room, view } => match &state.media {
+            Some(local) => in_call(InCallProps {
+                room: room.clone(),
+                view: view.clone(),
+                local: local.clone(),
+                local_state: state.local_state,
+                sharing: state.sharing,
+                audio_only: state.audio_only,
+                help_open: state.help_open,
+                chat: state.chat.clone(),
+                remote_node: call.remote_video.clone(),
+                handlers: &handlers,
+            }),
+            None => html! {},
+        },
+    };
+    let room = match &state.screen {
+        Screen::InCall { room, .. } => Some(room),
+        _ => None,
+    };
+
+    html! {
+        <ContextProvider<Lang> context={lang}>
+            <div class="app">
+                { top_bar(room, lang, handlers.on_language.clone()) }
+                <main class="main">{ body }</main>
+            </div>
+        </ContextProvider<Lang>>
+    }
+}

@@ -1,0 +1,144 @@
+//! The call: the friend's video large, the person's own as a small picture-in-picture, and
+//! one status line.
+
+use shared::RoomName;
+use yew::prelude::*;
+
+use crate::i18n::{fill, use_texts, Texts};
+
+use super::audio_only::AudioOnly;
+use super::quality::QualityIndicator;
+use super::video::Video;
+use super::viewing_buttons::ViewingButtons;
+use crate::browser::media::LocalMedia;
+use crate::call::controls::MediaState;
+use crate::call::session::CallView;
+use crate::call::status::{CallStatus, Notice};
+use crate::ui::wording::status_text;
+
+/// Props of [`CallScreen`].
+#[derive(Properties, PartialEq)]
+pub struct CallScreenProps {
+    /// The room.
+    pub room: RoomName,
+    /// What the session reports.
+    pub view: CallView,
+    /// The person's camera and microphone.
+    pub local: LocalMedia,
+    /// Whether the person's own microphone and camera are on.
+    pub local_state: MediaState,
+    /// Whether a screen is shared instead of the camera.
+    #[prop_or_default]
+    pub sharing: bool,
+    /// The chat panel, when shown.
+    #[prop_or_default]
+    pub chat: Html,
+    /// The controls.
+    pub toolbar: Html,
+    /// Whether "Audio only" is on (video not sent).
+    #[prop_or_default]
+    pub audio_only: bool,
+    /// Called when the person switches "Audio only" on or off.
+    #[prop_or_default]
+    pub on_audio_only: Callback<bool>,
+    /// The friend's video element, which the call fills before the screen knows of it.
+    #[prop_or_default]
+    pub remote_node: Option<NodeRef>,
+}
+
+fn status_tone(status: &CallStatus) -> &'static str {
+    match status {
+        CallStatus::Connected => "ok",
+        CallStatus::FriendLeft | CallStatus::FriendDropped | CallStatus::WaitingForFriend => "idle",
+        _ => "busy",
+    }
+}
+
+/// The call screen.
+#[function_component]
+pub fn CallScreen(props: &CallScreenProps) -> Html {
+    let status = &props.view.status;
+    let has_remote = props.view.remote.is_some();
+    let friend = props.view.friend_media.unwrap_or_default();
+    let t = use_texts();
+    let stage = use_node_ref();
+    html! {
+        <section class="call" aria-label={fill(t.call_label, &[("room", props.room.as_str())])}>
+          // The page's heading, for screen-reader navigation (the video says the rest).
+          <h1 class="visually-hidden">{ fill(t.call_label, &[("room", props.room.as_str())]) }</h1>
+          <div class="call-main">
+            <div ref={stage.clone()} class={classes!("stage", has_remote.then_some("live"))}>
+                <Video class="remote" label={t.remote_video} stream={props.view.remote.clone()}
+                    node={props.remote_node.clone()} />
+                if !has_remote {
+                    <div class="placeholder" aria-hidden="true">
+                        <div class="rings"><span /><span /></div>
+                        <p class="placeholder-room">{ props.room.as_str() }</p>
+                    </div>
+                }
+                if has_remote && !friend.camera {
+                    <div class="camera-off" aria-hidden="true">
+                        <span class="camera-off-icon">{ "🚫" }</span>
+                    </div>
+                }
+                if has_remote && !(friend.mic && friend.camera) {
+                    <ul class="friend-flags" aria-label={t.friend}>
+                        if !friend.mic {
+                            <li class="flag">{ t.friend_muted }</li>
+                        }
+                        if !friend.camera {
+                            <li class="flag">{ t.friend_camera_off }</li>
+                        }
+                    </ul>
+                }
+                <div class="pip">
+                    <Video class="mirror" label={t.local_video}
+                        stream={Some(props.local.shared_stream())} muted=true />
+                    if props.sharing {
+                        <p class="pip-flags sharing">{ t.sharing_screen }</p>
+                    } else if !props.local_state.camera || !props.local_state.mic {
+                        <p class="pip-flags">
+                            { match (props.local_state.mic, props.local_state.camera) {
+                                (false, false) => t.you_muted_camera_off,
+                                (false, true) => t.you_muted,
+                                _ => t.your_camera_off,
+                            } }
+                        </p>
+                    }
+                </div>
+                <div class={classes!("status", status_tone(status))} role="status">
+                    <span class="dot" aria-hidden="true" />
+                    { status_text(status, t) }
+                </div>
+                <QualityIndicator quality={props.view.quality} />
+                <AudioOnly thin_uplink={props.view.thin_uplink} on={props.audio_only}
+                    on_change={props.on_audio_only.clone()} />
+                if let Some(code) = props.view.verification {
+                    <p class="verification" role="note" aria-label={t.verification_code}
+                       title={t.verification_hint}>
+                        <span class="verification-symbols" aria-hidden="true">{ code.symbols() }</span>
+                        <span class="visually-hidden">{ code.names(t) }</span>
+                    </p>
+                }
+                if has_remote {
+                    <ViewingButtons stage={stage.clone()} />
+                }
+            </div>
+            if let Some(notice) = &props.view.notice {
+                <p class="alert floating" role="alert">{ notice_text(notice, t) }</p>
+            }
+            { props.chat.clone() }
+          </div>
+            { props.toolbar.clone() }
+        </section>
+    }
+}
+
+/// The words of a notice in the call view.
+fn notice_text(notice: &Notice, t: &Texts) -> String {
+    match notice {
+        Notice::Service(message) => message.clone(),
+        Notice::Unavailable => t.notice_unavailable.to_owned(),
+        Notice::TooManyJoins => t.notice_too_many_joins.to_owned(),
+    }
+}

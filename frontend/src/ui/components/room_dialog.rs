@@ -1,0 +1,223 @@
+//! The room step: a modal dialog asking for the room's name.
+//!
+//! The name is checked with [`RoomName::parse`], the same rules the service applies (on the
+//! browser's own Unicode data, see shared's `browser` feature), so what the dialog accepts
+//! the service accepts. Cancelling, or an empty or blank name, keeps the
+//! dialog open and says that a name is needed: there is nothing else to do on this page
+//! without one.
+//!
+//! Below the name, the "Hide my address" switch ([`crate::call::hide_address`]): off, on, or fixed
+//! with the reason beside it.
+
+use shared::{RoomName, RoomNameError, MAX_ROOM_NAME_CHARS};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::i18n::{fill, use_texts, Texts};
+
+use super::video::Video;
+use crate::browser::media::LocalMedia;
+use crate::call::hide_address::AddressChoice;
+
+/// What to tell a person whose input is not a room name, in the language of `t`.
+pub fn problem_text(error: &RoomNameError, t: &Texts) -> String {
+    match error {
+        RoomNameError::Empty => t.name_needed.to_owned(),
+        RoomNameError::TooLong(n) => fill(
+            t.name_too_long,
+            &[
+                ("n", &n.to_string()),
+                ("max", &MAX_ROOM_NAME_CHARS.to_string()),
+            ],
+        ),
+        RoomNameError::ControlCharacter => t.name_control.to_owned(),
+    }
+}
+
+/// Props of [`RoomDialog`].
+#[derive(Properties, PartialEq)]
+pub struct RoomDialogProps {
+    /// Called with a valid room name when the person joins.
+    pub on_join: Callback<RoomName>,
+    /// Why the dialog is back (the room was full, ...), if it is.
+    #[prop_or_default]
+    pub notice: Option<AttrValue>,
+    /// What the input starts with (the last room tried).
+    #[prop_or_default]
+    pub initial: AttrValue,
+    /// The person's camera, previewed in the dialog.
+    #[prop_or_default]
+    pub local: Option<LocalMedia>,
+    /// Where "Hide my address" stands.
+    #[prop_or(AddressChoice::Open { on: false })]
+    pub hide_address: AddressChoice,
+    /// Called with the person's new choice when they flip "Hide my address".
+    #[prop_or_default]
+    pub on_hide_address: Callback<bool>,
+}
+
+/// The room-name dialog.
+#[function_component]
+pub fn RoomDialog(props: &RoomDialogProps) -> Html {
+    let input = use_node_ref();
+    let problem = use_state(|| None::<String>);
+    let t = use_texts();
+
+    // The text box is the only thing to do here: put the cursor in it. Its value is the
+    // DOM's own (an uncontrolled input), so re-renders never overwrite what is typed; the
+    // initial text is put in once.
+    {
+        let input = input.clone();
+        use_effect_with(props.initial.clone(), move |initial| {
+            if let Some(input) = input.cast::<HtmlInputElement>() {
+                input.set_value(initial);
+                let _ = input.focus();
+                input.select();
+            }
+        });
+    }
+
+    let on_submit = {
+        let input = input.clone();
+        let problem = problem.clone();
+        let on_join = props.on_join.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let Some(field) = input.cast::<HtmlInputElement>() else {
+                return;
+            };
+            match RoomName::parse(&field.value()) {
+                Ok(name) => {
+                    problem.set(None);
+                    on_join.emit(name);
+                }
+                Err(error) => {
+                    problem.set(Some(problem_text(&error, t)));
+                    let _ = field.focus();
+                }
+            }
+        })
+    };
+    let on_cancel = {
+        let input = input.clone();
+        let problem = problem.clone();
+        Callback::from(move |_: MouseEvent| {
+            problem.set(Some(t.name_needed.to_owned()));
+            if let Some(field) = input.cast::<HtmlInputElement>() {
+                field.set_value("");
+                let _ = field.focus();
+            }
+        })
+    };
+    let on_private = {
+        let input = input.clone();
+        let problem = problem.clone();
+        Callback::from(
+            move |_: MouseEvent| match crate::call::private_room::generate() {
+                Ok(name) => {
+                    problem.set(None);
+                    if let Some(field) = input.cast::<HtmlInputElement>() {
+                        field.set_value(&name);
+                        let _ = field.focus();
+                    }
+                }
+                Err(e) => {
+                    // The browser's own words are for the console; the person gets theirs.
+                    gloo::console::warn!(e.to_string());
+                    problem.set(Some(t.random_unavailable.to_owned()));
+                }
+            },
+        )
+    };
+    let on_input = {
+        let problem = problem.clone();
+        Callback::from(move |_: InputEvent| problem.set(None))
+    };
+    let on_hide_address = {
+        let on_hide_address = props.on_hide_address.clone();
+        Callback::from(move |event: Event| {
+            if let Some(switch) = event
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                on_hide_address.emit(switch.checked());
+            }
+        })
+    };
+    let choice = props.hide_address;
+    let hide_address_why = match choice {
+        AddressChoice::Open { .. } => t.hide_address_hint,
+        AddressChoice::NoRelay => t.hide_address_no_relay,
+        AddressChoice::AlwaysRelayed => t.hide_address_always,
+    };
+
+    // One alert at a time: the input's problem, else the reason the dialog is back.
+    let message = problem
+        .as_ref()
+        .map(|p| AttrValue::from(p.clone()))
+        .or(props.notice.clone());
+    let invalid = problem.is_some();
+
+    html! {
+        <div class="backdrop">
+            // Not aria-modal: it is the page's main step, not a layer over one, and the
+            // language switch beside it must stay reachable (by Tab and by screen readers).
+            <div class="card dialog" role="dialog"
+                aria-labelledby="room-dialog-title" aria-describedby="room-dialog-help">
+                if let Some(local) = &props.local {
+                    <div class="preview">
+                        <Video class="mirror" label={t.local_video} stream={Some(local.shared_stream())}
+                            muted=true />
+                    </div>
+                }
+                <h1 id="room-dialog-title">{ t.join_title }</h1>
+                <p id="room-dialog-help" class="muted-text">
+                    { t.join_help }
+                </p>
+                <form class="room-form" onsubmit={on_submit} novalidate=true>
+                    <label for="room-name">{ t.room_name }</label>
+                    <input
+                        ref={input}
+                        id="room-name"
+                        name="room"
+                        type="text"
+                        placeholder={t.room_placeholder}
+                        autocomplete="off"
+                        autocapitalize="off"
+                        spellcheck="false"
+                        enterkeyhint="go"
+                        aria-invalid={if invalid { "true" } else { "false" }}
+                        oninput={on_input}
+                    />
+                    <button type="button" class="link-button" onclick={on_private}>
+                        { t.new_private_room }
+                    </button>
+                    <span class="muted-text hint">
+                        { t.private_room_hint }
+                    </span>
+                    <div class="hide-address">
+                        // A checkbox with the switch role: its state is read as on or off,
+                        // and Space flips it, as any checkbox.
+                        <label>
+                            <input id="hide-address" type="checkbox" role="switch"
+                                checked={choice.hides()} disabled={!choice.can_change()}
+                                aria-describedby="hide-address-why" onchange={on_hide_address} />
+                            { t.hide_address }
+                        </label>
+                        <span id="hide-address-why" class="muted-text hint">{ hide_address_why }</span>
+                    </div>
+                    if let Some(message) = message {
+                        <p class="alert" role="alert">{ message }</p>
+                    }
+                    <div class="actions">
+                        <button type="button" class="button secondary" onclick={on_cancel}>
+                            { t.cancel }
+                        </button>
+                        <button type="submit" class="button primary">{ t.join }</button>
+                    </div>
+                </form>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,85 @@
+//! The in-call controls that act on the running call: the microphone and camera switches,
+//! "Audio only", a camera or microphone switched in the picker, chat messages, and leaving.
+
+use web_sys::MediaStreamTrack;
+use yew::prelude::*;
+
+use super::call::CallHandles;
+use crate::browser::media::LocalMedia;
+use crate::call::controls::MediaState;
+use crate::call::device_fallback::MediaKind;
+use crate::call::session::Session;
+use crate::ui::state::{Action, AppState};
+
+/// The controls' handlers.
+pub struct CallControls {
+    /// Hang up and go back to the room step.
+    pub on_leave: Callback<()>,
+    /// A camera or microphone chosen in the picker: the friend gets its track.
+    pub on_switched: Callback<MediaStreamTrack>,
+    /// Send a chat message; says whether it went out.
+    pub on_send: Callback<String, bool>,
+}
+
+/// Keeps the tracks and the call in line with the switches.
+#[hook]
+pub fn use_media_switches(
+    call: &CallHandles,
+    local_state: MediaState,
+    media: Option<LocalMedia>,
+    audio_only: bool,
+) {
+    // The microphone and camera switches act on the tracks themselves (so the peer
+    // connection sends silence or black at once), and the friend hears of it.
+    {
+        let call = call.clone();
+        use_effect_with((local_state, media), move |(local_state, media)| {
+            if let Some(media) = media {
+                media.set_enabled(MediaKind::Audio, local_state.mic);
+                media.set_enabled(MediaKind::Video, local_state.camera);
+            }
+            call.with_session(|session| session.send_media_state(*local_state));
+        });
+    }
+    // "Audio only" acts on the call's video sender; the friend hears of it as a camera off.
+    {
+        let call = call.clone();
+        use_effect_with(audio_only, move |on| {
+            call.with_session(|session| session.set_audio_only(*on, local_state));
+        });
+    }
+}
+
+impl CallControls {
+    /// The handlers, acting on `call`.
+    pub fn new(call: &CallHandles, dispatcher: &UseReducerDispatcher<AppState>) -> Self {
+        let on_switched = {
+            let call = call.clone();
+            Callback::from(move |track: MediaStreamTrack| {
+                call.with_session(|session| session.send_track(&track));
+            })
+        };
+        let on_leave = {
+            let (call, dispatcher) = (call.clone(), dispatcher.clone());
+            Callback::from(move |()| {
+                call.with_session(Session::hang_up);
+                dispatcher.dispatch(Action::Leave);
+            })
+        };
+        let (call, dispatcher) = (call.clone(), dispatcher.clone());
+        let on_send = Callback::from(move |text: String| {
+            let sent = call
+                .with_session(|session| session.send_chat(&text).is_ok())
+                .unwrap_or(false);
+            if sent {
+                dispatcher.dispatch(Action::ChatSent(text));
+            }
+            sent
+        });
+        CallControls {
+            on_leave,
+            on_switched,
+            on_send,
+        }
+    }
+}

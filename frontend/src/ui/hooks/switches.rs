@@ -1,0 +1,55 @@
+//! The handlers that only change the app's state (no browser object, no running call).
+
+use yew::prelude::*;
+
+use crate::browser::storage;
+use crate::ui::state::{Action, AppState};
+
+/// The switches' handlers.
+pub struct Switches {
+    /// Mute or unmute the microphone.
+    pub toggle_mic: Callback<()>,
+    /// Turn the camera off or on.
+    pub toggle_camera: Callback<()>,
+    /// Show or hide the chat.
+    pub toggle_chat: Callback<()>,
+    /// Show the keyboard shortcuts.
+    pub open_help: Callback<()>,
+    /// Hide the keyboard shortcuts.
+    pub close_help: Callback<()>,
+    /// "Audio only" on or off.
+    pub audio_only: Callback<bool>,
+    /// Ask for the camera and microphone again.
+    pub retry_media: Callback<()>,
+    /// "Hide my address" on or off (remembered by the browser).
+    pub hide_address: Callback<bool>,
+}
+
+/// A handler that dispatches the action `make` makes (a function rather than an action to
+/// clone: cloning an [`Action`] is code for every kind of action, in the download).
+fn dispatch(dispatcher: &UseReducerDispatcher<AppState>, make: fn() -> Action) -> Callback<()> {
+    let dispatcher = dispatcher.clone();
+    Callback::from(move |()| dispatcher.dispatch(make()))
+}
+
+impl Switches {
+    /// The switches' handlers, dispatching to `dispatcher`.
+    pub fn new(dispatcher: &UseReducerDispatcher<AppState>) -> Self {
+        Self {
+            toggle_mic: dispatch(dispatcher, || Action::ToggleMic),
+            toggle_camera: dispatch(dispatcher, || Action::ToggleCamera),
+            toggle_chat: dispatch(dispatcher, || Action::ToggleChat),
+            open_help: dispatch(dispatcher, || Action::SetHelp(true)),
+            close_help: dispatch(dispatcher, || Action::SetHelp(false)),
+            audio_only: dispatcher.to_callback().reform(Action::AudioOnly),
+            retry_media: dispatch(dispatcher, || Action::RetryMedia),
+            hide_address: {
+                let dispatcher = dispatcher.clone();
+                Callback::from(move |on: bool| {
+                    storage::save_hide_address(on);
+                    dispatcher.dispatch(Action::HideAddress(on));
+                })
+            },
+        }
+    }
+}
