@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the noise suppressor's worklet (the `denoise/` crate to wasm, and
-# frontend/denoise-worklet.js) into <dist>/denoise/. Run by Trunk as a post_build hook
+# Builds the noise suppressor (the `denoise/` crate to wasm, frontend/denoise-worklet.js and
+# frontend/denoise-pipeline.js) into <dist>/denoise/. Run by Trunk as a post_build hook
 # (Trunk.toml), so `trunk build --release` and `trunk serve` emit it with the app; by hand:
 #   scripts/build-denoise.sh [DIR]        DIR defaults to $TRUNK_STAGING_DIR, else dist
 # A directory of its own keeps it out of the first load's files (scripts/bundle-size.sh counts
@@ -30,3 +30,4 @@ else
   cp "$built" "$out/denoise.wasm"
 fi
 cp frontend/denoise-worklet.js "$out/worklet.js"
+cp frontend/denoise-pipeline.js "$out/pipeline.js"

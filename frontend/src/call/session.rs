@@ -158,6 +158,9 @@ struct Inner {
     audio_only: Cell<bool>,
     /// A shared screen sent instead of the camera (kept for new connections too).
     screen: RefCell<Option<MediaStreamTrack>>,
+    /// The denoised microphone ("Strong noise suppression") sent instead of the microphone's
+    /// own track (kept for new connections too).
+    sent_audio: RefCell<Option<MediaStreamTrack>>,
     ended: RefCell<Option<EndReason>>,
     on_update: Box<dyn Fn(SessionUpdate)>,
 }
@@ -214,6 +217,7 @@ impl Session {
             thin_uplink: Cell::new(false),
             audio_only: Cell::new(false),
             screen: RefCell::new(None),
+            sent_audio: RefCell::new(None),
             ended: RefCell::new(None),
             on_update: Box::new(on_update),
         });
@@ -278,7 +282,38 @@ impl Session {
         if track.kind() == MediaKind::Video.as_str() && self.inner.screen.borrow().is_some() {
             return;
         }
+        // A denoised microphone goes on being sent: its suppressor now listens to this one.
+        if track.kind() == MediaKind::Audio.as_str() && self.inner.sent_audio.borrow().is_some() {
+            return;
+        }
         replace_track(&self.inner, track);
+    }
+
+    /// Sends `denoised` (the suppressor's track) instead of the microphone, or (`None`) the
+    /// microphone again; resolves once the connection sends it, so that the caller can stop
+    /// the track it replaced without a gap.
+    pub fn set_sent_audio(
+        &self,
+        denoised: Option<MediaStreamTrack>,
+    ) -> impl std::future::Future<Output = ()> {
+        let track = denoised
+            .clone()
+            .or_else(|| self.inner.media.track(MediaKind::Audio));
+        *self.inner.sent_audio.borrow_mut() = denoised;
+        let replaced = track.and_then(|track| {
+            self.inner
+                .peer
+                .borrow()
+                .as_ref()
+                .map(|(_, peer)| peer.replace_track(&track))
+        });
+        async move {
+            if let Some(replaced) = replaced {
+                if let Err(e) = replaced.await {
+                    gloo::console::warn!(format!("replaceTrack failed: {e}"));
+                }
+            }
+        }
     }
 
     /// Sends a shared screen instead of the camera, or (`None`) the camera again.
@@ -469,14 +504,17 @@ fn run(inner: &Rc<Inner>, command: Command) {
             let rtc_configuration = inner
                 .config
                 .rtc_configuration(inner.call.borrow().ice_servers());
-            // A shared screen goes on being sent over a new connection.
+            // A shared screen and a denoised microphone go on being sent over a new
+            // connection.
             let screen = inner.screen.borrow().clone();
+            let sent_audio = inner.sent_audio.borrow().clone();
             let tracks: Vec<MediaStreamTrack> = inner
                 .media
                 .tracks()
                 .into_iter()
-                .map(|t| match &screen {
-                    Some(screen) if t.kind() == screen.kind() => Clone::clone(screen),
+                .map(|t| match (&screen, &sent_audio) {
+                    (Some(screen), _) if t.kind() == screen.kind() => Clone::clone(screen),
+                    (_, Some(audio)) if t.kind() == audio.kind() => Clone::clone(audio),
                     _ => t,
                 })
                 .collect();
