@@ -121,11 +121,11 @@ function wavBytes(samples) {
 
 /**
  * Makes the test microphone's recording: GAP seconds of noise, a sentence, GAP of noise, the
- * next sentence, GAP of noise. Returns the samples, and the speech and noise-only stretches in
+ * next sentence, GAP of noise (`sentences`: how many, at most two). Returns the samples, and the speech and noise-only stretches in
  * seconds ([start, end] pairs).
  */
-export async function noisySpeech() {
-  const voices = await Promise.all(SENTENCES.map(speak));
+export async function noisySpeech({ sentences = SENTENCES.length } = {}) {
+  const voices = await Promise.all(SENTENCES.slice(0, sentences).map(speak));
   const gap = GAP * SAMPLE_RATE;
   const length = voices.reduce((sum, v) => sum + v.length, 0) + gap * (voices.length + 1);
   const samples = steadyNoise(length);
@@ -144,8 +144,8 @@ export async function noisySpeech() {
 }
 
 /** Writes the recording to `path` as a WAV file; returns its layout (without the samples). */
-export async function writeNoisySpeech(path) {
-  const { samples, ...layout } = await noisySpeech();
+export async function writeNoisySpeech(path, options) {
+  const { samples, ...layout } = await noisySpeech(options);
   await writeFile(path, wavBytes(samples));
   return layout;
 }
