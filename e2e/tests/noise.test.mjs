@@ -163,3 +163,56 @@ test('the choice is remembered by the browser, and a suppressor that cannot load
   await again.goto(service.url);
   assert.equal(await again.getByRole('switch', { name: NAME }).isChecked(), true);
 });
+
+test('with it on, mute and an unplugged microphone still work', { skip: noEspeak }, async (t) => {
+  const context = await shared.ana.newContext();
+  t.after(() => context.close());
+  const ana = await context.newPage();
+  await ana.goto(shared.service.url);
+  const ben = await openPerson(shared.ben, shared.service.url);
+  t.after(() => ben.context().close());
+  await keepPeerConnection(ana);
+  await ana.getByRole('switch', { name: NAME }).check();
+  await meet(ana, ben, uniqueRoom('noise-devices'));
+  const denoised = async () => {
+    await ana.waitForFunction(() => {
+      const track = window.__pc.getSenders().map((s) => s.track).find((t) => t?.kind === 'audio');
+      const mic = document.querySelector('video[aria-label="Local video"]').srcObject.getAudioTracks()[0];
+      return track && track.readyState === 'live' && track.id !== mic.id;
+    }, null, { timeout: WAIT });
+    return (await sentAudio(ana)).id;
+  };
+  const sent = await denoised();
+
+  // Muted: the microphone's track is disabled, and what the suppressor sends is silence.
+  await ana.getByRole('button', { name: 'Mute microphone', exact: true }).click();
+  await ana.getByRole('button', { name: 'Unmute microphone', exact: true }).waitFor({ timeout: WAIT });
+  const muted = await stretches(ben);
+  await ana.getByRole('button', { name: 'Unmute microphone', exact: true }).click();
+
+  // Unplugged: another microphone (here the same fake one, opened again) takes over, and the
+  // suppressor listens to it; the call goes on sending the same denoised track.
+  const micBefore = await ana.evaluate(
+    () => document.querySelector('video[aria-label="Local video"]').srcObject.getAudioTracks()[0].id,
+  );
+  await ana.evaluate(() => {
+    const track = document.querySelector('video[aria-label="Local video"]').srcObject.getAudioTracks()[0];
+    track.stop();
+    track.dispatchEvent(new Event('ended'));
+  });
+  await ana.getByText(/Your microphone was disconnected, so the call now uses/).waitFor({ timeout: WAIT });
+  await ana.waitForFunction((old) => {
+    const mic = document.querySelector('video[aria-label="Local video"]').srcObject.getAudioTracks()[0];
+    return mic && mic.id !== old && mic.readyState === 'live';
+  }, micBefore, { timeout: WAIT });
+  assert.equal(await denoised(), sent, 'the same denoised track is sent, no replaceTrack needed');
+  const replugged = await stretches(ben);
+
+  const figures = `muted: speech ${muted.speech.toFixed(1)} dB; after the unplug: noise ` +
+    `${replugged.noise.toFixed(1)} dB, speech ${replugged.speech.toFixed(1)} dB`;
+  t.diagnostic(figures);
+  assert.ok(muted.speech < -60, `muted, Ben hears nothing (${figures})`);
+  assert.ok(replugged.speech > -35, `Ben hears Ana's speech from the new microphone (${figures})`);
+  // Without suppression the recording's speech stands about 30 dB over its noise (first test).
+  assert.ok(replugged.speech - replugged.noise > 45, `still denoised (${figures})`);
+});
