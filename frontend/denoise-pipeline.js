@@ -3,9 +3,8 @@
 //   microphone track → MediaStreamAudioSourceNode → AudioWorkletNode 'duet-denoise'
 //                    → MediaStreamAudioDestinationNode → its track, for the call to send
 //
-// Fetched only when the switch is first turned on (browser/denoise.rs adds it as a module
-// script), so that none of this weighs on the app's first load; it puts `start` on
-// `window.duetDenoise`. The worklet's global scope cannot fetch, so the module is fetched and
+// Imported only when the switch is first turned on (`window.duetDenoise` in boot.js, which
+// browser/denoise.rs calls), so that none of this weighs on the app's first load. The worklet's global scope cannot fetch, so the module is fetched and
 // compiled here (WebAssembly.compileStreaming, which the CSP's 'wasm-unsafe-eval' allows) and
 // the compiled WebAssembly.Module goes to the processor in `processorOptions`
 // (denoise-worklet.js). Everything is resolved against this file's own URL: the three files
@@ -23,7 +22,7 @@ const SAMPLE_RATE = 48000;
  * microphone into the same track, and the way to stop it all. Rejects (with an Error) if it
  * cannot start; `onFailed(message)` hears of a failure after the start.
  */
-async function start(mic, onFailed) {
+export async function start(mic, onFailed) {
   compiled ??= WebAssembly.compileStreaming(fetch(new URL('denoise.wasm', import.meta.url)));
   let module;
   try {
@@ -90,5 +89,3 @@ async function start(mic, onFailed) {
     throw error;
   }
 }
-
-window.duetDenoise = { start };

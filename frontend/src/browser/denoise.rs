@@ -9,9 +9,10 @@
 //! Everything it needs lives in `/denoise/` (scripts/build-denoise.sh) and is fetched the first
 //! time the switch is turned on, never with the app: the module (`denoise.wasm`), the worklet
 //! (`worklet.js`), and the page's side of the graph (`pipeline.js`, which compiles the module
-//! and hands it to the worklet, whose scope cannot fetch). The graph is built in that script
-//! rather than here through web-sys because every line here is in the app's first download,
-//! which has a size budget (docs/benchmarks.md); this module is its typed face.
+//! and hands it to the worklet, whose scope cannot fetch), imported by `window.duetDenoise`
+//! (boot.js). The graph is built in that script rather than here through web-sys because
+//! every line here is in the app's first download, which has a size budget
+//! (docs/benchmarks.md); this module is its typed face.
 
 use js_sys::{Function, Promise, Reflect};
 use thiserror::Error;
@@ -19,9 +20,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::MediaStreamTrack;
-
-/// The page's side of the graph; it defines `window.duetDenoise`.
-const PIPELINE_URL: &str = "/denoise/pipeline.js";
 
 /// Why the suppressor cannot run.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -46,12 +44,12 @@ impl DenoiseError {
 
 #[wasm_bindgen]
 extern "C" {
-    /// `window.duetDenoise`, once `pipeline.js` ran.
-    type Api;
-    #[wasm_bindgen(method, catch)]
-    fn start(this: &Api, mic: &MediaStreamTrack, on_failed: &Function) -> Result<Promise, JsValue>;
+    /// `window.duetDenoise` (boot.js): imports `pipeline.js` and starts the graph on `mic`;
+    /// resolves to a [`Pipeline`].
+    #[wasm_bindgen(catch, js_namespace = window, js_name = duetDenoise)]
+    fn load_and_start(mic: &MediaStreamTrack, on_failed: &Function) -> Result<Promise, JsValue>;
 
-    /// A running graph, as `start` resolves to.
+    /// A running graph.
     type Pipeline;
     #[wasm_bindgen(method, getter)]
     fn track(this: &Pipeline) -> MediaStreamTrack;
@@ -70,43 +68,6 @@ pub fn supported() -> bool {
         .all(|name| Reflect::has(&global, &JsValue::from_str(name)).unwrap_or(false))
 }
 
-/// `window.duetDenoise`, loading `pipeline.js` the first time.
-async fn api() -> Result<Api, DenoiseError> {
-    let window = web_sys::window().ok_or(DenoiseError::Unsupported)?;
-    let key = JsValue::from_str("duetDenoise");
-    let loaded = |window: &web_sys::Window| {
-        Reflect::get(window, &key)
-            .ok()
-            .filter(|api| api.is_object())
-            .map(JsCast::unchecked_into::<Api>)
-    };
-    if let Some(api) = loaded(&window) {
-        return Ok(api);
-    }
-    let document = window.document().ok_or(DenoiseError::Unsupported)?;
-    let script = document
-        .create_element("script")
-        .map_err(DenoiseError::from_js)?;
-    // A module script from this origin: what the CSP's `script-src 'self'` allows.
-    script
-        .set_attribute("type", "module")
-        .and_then(|()| script.set_attribute("src", PIPELINE_URL))
-        .map_err(DenoiseError::from_js)?;
-    let done = Promise::new(&mut |resolve, reject| {
-        let _ = script.add_event_listener_with_callback("load", &resolve);
-        let _ = script.add_event_listener_with_callback("error", &reject);
-    });
-    document
-        .body()
-        .ok_or(DenoiseError::Unsupported)?
-        .append_child(&script)
-        .map_err(DenoiseError::from_js)?;
-    JsFuture::from(done)
-        .await
-        .map_err(|_| DenoiseError::Failed(format!("{PIPELINE_URL} did not load")))?;
-    loaded(&window).ok_or_else(|| DenoiseError::Failed(format!("{PIPELINE_URL} defined nothing")))
-}
-
 /// A running suppressor. Dropping it stops its track and closes its audio graph.
 pub struct Suppressor {
     pipeline: Pipeline,
@@ -115,7 +76,7 @@ pub struct Suppressor {
 }
 
 impl Suppressor {
-    /// Loads the suppressor (the first time: fetches its script and module) and starts it on
+    /// Loads the suppressor (the first time: fetches its scripts and module) and starts it on
     /// `mic`. `on_failed` hears of a failure after the start; the caller then goes back to
     /// sending `mic` itself.
     pub async fn start(
@@ -125,14 +86,12 @@ impl Suppressor {
         if !supported() {
             return Err(DenoiseError::Unsupported);
         }
-        let api = api().await?;
         let on_failed = Closure::<dyn Fn(JsValue)>::new(move |message: JsValue| {
             on_failed(DenoiseError::Failed(
                 message.as_string().unwrap_or_default(),
             ));
         });
-        let started = api
-            .start(mic, on_failed.as_ref().unchecked_ref())
+        let started = load_and_start(mic, on_failed.as_ref().unchecked_ref())
             .map_err(DenoiseError::from_js)?;
         let pipeline = JsFuture::from(started)
             .await
