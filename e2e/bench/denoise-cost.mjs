@@ -11,7 +11,8 @@
 //   the crate's documented delay (denoise/src/lib.rs, TOTAL_DELAY).
 // - Effect: the output's level against the input's over the noise-only and the speech
 //   stretches, in dB (the output shifted back by the measured delay).
-// - Bytes: what the browser fetches when the switch is first turned on.
+// - Bytes: what the browser fetches when the switch is first turned on (the module, the
+//   worklet and the page's side of the graph).
 //
 //   trunk build --release
 //   cd e2e && DUET_SIGNALING_BIN=../target/debug/duet-signaling \
@@ -138,19 +139,23 @@ try {
     delay_ms: Number(((lag / rate) * 1000).toFixed(2)),
     noise_only_db: recording.noise.map((s) => Number(stretch(s).toFixed(1))),
     speech_db: recording.speech.map((s) => Number(stretch(s).toFixed(1))),
-    bytes: { 'denoise.wasm': await file('denoise.wasm'), 'worklet.js': await file('worklet.js') },
+    bytes: {
+      'denoise.wasm': await file('denoise.wasm'),
+      'worklet.js': await file('worklet.js'),
+      'pipeline.js': await file('pipeline.js'),
+    },
   };
   console.log(JSON.stringify(figures, null, 2));
   console.error(`
 | | value |
 |---|---|
 | machine, load (1/5/15 min) | ${figures.machine}, ${figures.load} |
-| render of ${figures.audio_seconds} s, median of ${rounds}: without / with the worklet | ${plainMs.toFixed(1)} ms / ${denoiseMs.toFixed(1)} ms |
+| render of ${figures.audio_seconds} s, median of ${rounds}: without / with the worklet | ${plainMs.toFixed(1)} ms / ${denoiseMs.toFixed(1)} ms (fastest: ${Math.min(...result.times.plain).toFixed(1)} / ${Math.min(...result.times.denoise).toFixed(1)}) |
 | worklet CPU per second of audio | ${figures.cpu_ms_per_audio_second} ms (${(figures.cpu_ms_per_audio_second / 10).toFixed(2)} % of one core) |
 | added delay: documented / measured | ${delay} / ${lag} samples (${figures.delay_ms} ms at 48 kHz) |
 | level change, noise-only stretches | ${figures.noise_only_db.join(', ')} dB |
 | level change, speech stretches | ${figures.speech_db.join(', ')} dB |
-| fetched when first turned on (raw / gzip -9) | denoise.wasm ${figures.bytes['denoise.wasm'].raw} / ${figures.bytes['denoise.wasm'].gzip} B, worklet.js ${figures.bytes['worklet.js'].raw} / ${figures.bytes['worklet.js'].gzip} B |
+| fetched when first turned on (raw / gzip -9) | ${Object.entries(figures.bytes).map(([name, b]) => `${name} ${b.raw} / ${b.gzip} B`).join(', ')} |
 `);
 } finally {
   await browser.close();
