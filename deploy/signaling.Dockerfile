@@ -24,8 +24,9 @@ COPY shared/Cargo.toml shared/
 COPY signaling/Cargo.toml signaling/
 COPY frontend/Cargo.toml frontend/
 COPY bench/Cargo.toml bench/
-RUN mkdir -p shared/src signaling/src frontend/src bench/src/bin \
-    && touch shared/src/lib.rs signaling/src/lib.rs frontend/src/lib.rs \
+COPY denoise/Cargo.toml denoise/
+RUN mkdir -p shared/src signaling/src frontend/src bench/src/bin denoise/src \
+    && touch shared/src/lib.rs signaling/src/lib.rs frontend/src/lib.rs denoise/src/lib.rs \
     && echo 'fn main() {}' > signaling/src/main.rs \
     && echo 'fn main() {}' > frontend/src/main.rs \
     && echo 'fn main() {}' > bench/src/main.rs \

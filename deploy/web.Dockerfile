@@ -43,8 +43,9 @@ COPY shared/Cargo.toml shared/
 COPY signaling/Cargo.toml signaling/
 COPY frontend/Cargo.toml frontend/
 COPY bench/Cargo.toml bench/
-RUN mkdir -p shared/src signaling/src frontend/src bench/src/bin \
-    && touch shared/src/lib.rs signaling/src/lib.rs frontend/src/lib.rs \
+COPY denoise/Cargo.toml denoise/
+RUN mkdir -p shared/src signaling/src frontend/src bench/src/bin denoise/src \
+    && touch shared/src/lib.rs signaling/src/lib.rs frontend/src/lib.rs denoise/src/lib.rs \
     && echo 'fn main() {}' > signaling/src/main.rs \
     && echo 'fn main() {}' > frontend/src/main.rs \
     && echo 'fn main() {}' > bench/src/main.rs \
@@ -56,7 +57,10 @@ RUN mkdir -p shared/src signaling/src frontend/src bench/src/bin \
 #    the stubs: touch them so Cargo rebuilds these crates (and never ships a stub).
 COPY shared/src shared/src
 COPY frontend frontend
-RUN find shared/src frontend/src -name '*.rs' -exec touch {} + \
+# The noise suppressor's crate and the script Trunk's post-build hook runs (dist/denoise/).
+COPY denoise/src denoise/src
+COPY scripts/build-denoise.sh scripts/
+RUN find shared/src frontend/src denoise/src -name '*.rs' -exec touch {} + \
     && bash -c 'source scripts/toolchain.sh && toolchain_build && trunk build --release'
 
 # Runtime: the official Caddy image (its binary may bind ports 80/443 without root:

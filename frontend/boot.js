@@ -8,6 +8,13 @@
 // which paints nothing): on a slow connection the splash is on screen for as long as the app
 // downloads; on a fast one, this keeps the app from replacing it before its paint is recorded,
 // so the first screen is measured the same way on every connection.
+
+// "Strong noise suppression" (frontend/src/browser/denoise.rs) lives in /denoise/, out of the
+// first load; the app calls this to fetch and start it the first time it is turned on (a
+// dynamic import is syntax, which the wasm cannot write itself).
+window.duetDenoise = (mic, onFailed) =>
+  import('/denoise/pipeline.js').then((pipeline) => pipeline.start(mic, onFailed));
+
 if (
   document.visibilityState === 'visible' &&
   PerformanceObserver.supportedEntryTypes?.includes('largest-contentful-paint')

@@ -46,6 +46,9 @@ scripts/fuzz.sh "${DUET_FUZZ_SECONDS:-10}"
 say "browser-side tests (wasm-bindgen-test in headless Chromium)"
 cargo test -p duet-frontend --target wasm32-unknown-unknown
 
+say "the noise suppressor's framing as the worklet runs it (wasm, in Node.js)"
+cargo test -p duet-denoise --target wasm32-unknown-unknown
+
 say "release build of the app, and its size budget (wasm + JS, gzip -9)"
 trunk build --release
 # Issue 12 asks for 160 KB (163840); the budget (240 KB) holds what has been reached with

@@ -198,6 +198,46 @@ describe('the production web server (deploy/Caddyfile)', { skip: noCaddy }, () =
     assert.equal(await ana.page.evaluate(() => window.__duetInjected), undefined);
   });
 
+  test('strong noise suppression loads through Caddy: its files on first use, within the CSP', async (t) => {
+    // Served beside the app, revalidated (fixed names), and the module with the type
+    // WebAssembly.compileStreaming requires.
+    const wasm = await caddy.get('/denoise/denoise.wasm');
+    assert.equal(wasm.status, 200);
+    assert.equal(wasm.headers['content-type'], 'application/wasm');
+    for (const name of ['worklet.js', 'pipeline.js']) {
+      const file = await caddy.get(`/denoise/${name}`);
+      assert.equal(file.status, 200);
+      assert.match(file.headers['content-type'], /javascript/);
+    }
+    const room = uniqueRoom('Deploy noise');
+    const ana = await openWatchedPerson(browser, caddy.url, { ignoreHTTPSErrors: true });
+    t.after(() => ana.context.close());
+    const ben = await openWatchedPerson(browser, caddy.url, { ignoreHTTPSErrors: true });
+    t.after(() => ben.context.close());
+    const fetched = [];
+    ana.page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
+    await ana.page.getByRole('switch', { name: 'Strong noise suppression' }).check();
+    assert.deepEqual(fetched.filter((p) => p.startsWith('/denoise/')), [], 'nothing fetched before a call');
+    await joinRoom(ana.page, room);
+    await waitForStatus(ana.page, /Waiting for your friend/i);
+    await joinRoom(ben.page, room);
+    await waitForStatus(ana.page, /\bConnected\b/i);
+    // Ana's connection sends the suppressor's track, not the microphone's.
+    await ana.page.waitForFunction(() => {
+      const track = window.__duetPeers.at(-1).getSenders().map((s) => s.track).find((t) => t?.kind === 'audio');
+      const mic = document.querySelector('video[aria-label="Local video"]').srcObject.getAudioTracks()[0];
+      return track && track.readyState === 'live' && track.id !== mic.id;
+    }, null, { timeout: WAIT });
+    // (The worklet's own script is fetched by the audio worklet, which Playwright's page
+    // requests do not show; that it runs is the track above.)
+    assert.deepEqual(
+      [...new Set(fetched.filter((p) => p.startsWith('/denoise/')))].sort(),
+      ['/denoise/denoise.wasm', '/denoise/pipeline.js'],
+    );
+    await assertNoViolations(ana);
+    await assertNoViolations(ben);
+  });
+
   test('a room link with a dot opens the app in that room, and screen sharing works through Caddy', async (t) => {
     const room = `team.standup-${Math.random().toString(36).slice(2, 8)}`;
     const link = `${caddy.url}/r/${room}`;

@@ -1,4 +1,5 @@
-//! What the browser keeps for Duet between visits: the person's "Hide my address" choice,
+//! What the browser keeps for Duet between visits: the person's "Hide my address" and
+//! "Strong noise suppression" choices,
 //! what the service last said about a relay server, and resume tokens.
 //!
 //! Resume tokens are kept across reloads, per room: this tab's own in `sessionStorage` (each tab
@@ -16,6 +17,8 @@ use shared::{ResumeToken, RoomKey};
 
 /// Where "Hide my address" is kept (`true` or `false`, as JSON).
 const HIDE_ADDRESS_KEY: &str = "duet.hide-address";
+/// Where "Strong noise suppression" is kept (`true` or `false`, as JSON).
+const STRONG_NOISE_KEY: &str = "duet.strong-noise";
 /// Where the latest join's answer to "is there a relay server?" is kept.
 const RELAY_KEY: &str = "duet.relay";
 
@@ -28,6 +31,18 @@ pub fn hide_address() -> bool {
 pub fn save_hide_address(on: bool) {
     if let Err(e) = LocalStorage::set(HIDE_ADDRESS_KEY, on) {
         gloo::console::warn!(format!("could not keep the address choice: {e}"));
+    }
+}
+
+/// Whether this person chose strong noise suppression (off until they turn it on).
+pub fn strong_noise() -> bool {
+    LocalStorage::get(STRONG_NOISE_KEY).unwrap_or(false)
+}
+
+/// Remembers "Strong noise suppression" for this browser.
+pub fn save_strong_noise(on: bool) {
+    if let Err(e) = LocalStorage::set(STRONG_NOISE_KEY, on) {
+        gloo::console::warn!(format!("could not keep the noise choice: {e}"));
     }
 }
 
@@ -157,6 +172,17 @@ mod tests {
         assert_eq!(shared_tokens(room.key()), [token(5)]);
         save_shared_tokens(room.key(), &[]);
         Ok(())
+    }
+
+    #[wasm_bindgen_test]
+    fn the_noise_choice_is_remembered() {
+        LocalStorage::delete(STRONG_NOISE_KEY);
+        assert!(!strong_noise(), "off until chosen");
+        save_strong_noise(true);
+        assert!(strong_noise());
+        save_strong_noise(false);
+        assert!(!strong_noise());
+        LocalStorage::delete(STRONG_NOISE_KEY);
     }
 
     #[wasm_bindgen_test]

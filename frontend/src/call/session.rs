@@ -107,6 +107,7 @@ impl Session {
             thin_uplink: Cell::new(false),
             audio_only: Cell::new(false),
             screen: RefCell::new(None),
+            sent_audio: RefCell::new(None),
             ended: RefCell::new(None),
             on_update: Box::new(on_update),
         });
@@ -171,7 +172,38 @@ impl Session {
         if track.kind() == MediaKind::Video.as_str() && self.inner.screen.borrow().is_some() {
             return;
         }
+        // A denoised microphone goes on being sent: its suppressor now listens to this one.
+        if track.kind() == MediaKind::Audio.as_str() && self.inner.sent_audio.borrow().is_some() {
+            return;
+        }
         replace_track(&self.inner, track);
+    }
+
+    /// Sends `denoised` (the suppressor's track) instead of the microphone, or (`None`) the
+    /// microphone again; resolves once the connection sends it, so that the caller can stop
+    /// the track it replaced without a gap.
+    pub fn set_sent_audio(
+        &self,
+        denoised: Option<MediaStreamTrack>,
+    ) -> impl std::future::Future<Output = ()> {
+        let track = denoised
+            .clone()
+            .or_else(|| self.inner.media.track(MediaKind::Audio));
+        *self.inner.sent_audio.borrow_mut() = denoised;
+        let replaced = track.and_then(|track| {
+            self.inner
+                .peer
+                .borrow()
+                .as_ref()
+                .map(|(_, peer)| peer.replace_track(&track))
+        });
+        async move {
+            if let Some(replaced) = replaced {
+                if let Err(e) = replaced.await {
+                    gloo::console::warn!(format!("replaceTrack failed: {e}"));
+                }
+            }
+        }
     }
 
     /// Sends a shared screen instead of the camera, or (`None`) the camera again.

@@ -46,6 +46,14 @@ pub struct Texts {
     pub hide_address_hint: &'static str,
     pub hide_address_no_relay: &'static str,
     pub hide_address_always: &'static str,
+    /// "Strong noise suppression" switch (room step and Devices panel).
+    pub strong_noise: &'static str,
+    /// What it does, under the switch.
+    pub strong_noise_hint: &'static str,
+    /// Why it is off: this browser cannot run it.
+    pub strong_noise_unsupported: &'static str,
+    /// Why it is off: it failed to load or stopped.
+    pub strong_noise_failed: &'static str,
     pub no_relay: &'static str,
     pub name_needed: &'static str,
     /// `{n}`, `{max}`.

@@ -13,6 +13,7 @@ use yew::{AppHandle, Callback};
 
 use super::{find, mount_point, text_of, until};
 use crate::call::hide_address::AddressChoice;
+use crate::call::noise::NoiseChoice;
 use crate::ui::components::room_dialog::{RoomDialog, RoomDialogProps};
 
 struct Mounted {
@@ -21,6 +22,8 @@ struct Mounted {
     joined: Rc<RefCell<Vec<RoomName>>>,
     /// What "Hide my address" reported, in order.
     hide: Rc<RefCell<Vec<bool>>>,
+    /// What "Strong noise suppression" reported, in order.
+    noise: Rc<RefCell<Vec<bool>>>,
 }
 
 impl Mounted {
@@ -29,6 +32,14 @@ impl Mounted {
     }
 
     async fn with_choice(notice: Option<&str>, hide_address: AddressChoice) -> Self {
+        Self::with_choices(notice, hide_address, NoiseChoice::Open { on: false }).await
+    }
+
+    async fn with_choices(
+        notice: Option<&str>,
+        hide_address: AddressChoice,
+        noise_choice: NoiseChoice,
+    ) -> Self {
         let root = mount_point();
         let joined = Rc::new(RefCell::new(Vec::new()));
         let on_join = {
@@ -40,6 +51,11 @@ impl Mounted {
             let hide = hide.clone();
             Callback::from(move |on: bool| hide.borrow_mut().push(on))
         };
+        let noise = Rc::new(RefCell::new(Vec::new()));
+        let on_noise = {
+            let noise = noise.clone();
+            Callback::from(move |on: bool| noise.borrow_mut().push(on))
+        };
         let props = RoomDialogProps {
             on_join,
             notice: notice.map(|n| n.to_owned().into()),
@@ -47,6 +63,8 @@ impl Mounted {
             local: None,
             hide_address,
             on_hide_address,
+            noise: noise_choice,
+            on_noise,
         };
         let handle = yew::Renderer::<RoomDialog>::with_root_and_props(root.clone(), props).render();
         until("the dialog", Duration::from_secs(5), || {
@@ -58,6 +76,7 @@ impl Mounted {
             handle: Some(handle),
             joined,
             hide,
+            noise,
         }
     }
 
@@ -66,6 +85,23 @@ impl Mounted {
             Some(switch) => switch,
             None => panic!("no switch"),
         }
+    }
+
+    /// The switch whose label is `name`.
+    fn switch_named(&self, name: &str) -> HtmlInputElement {
+        let Ok(all) = self.root.query_selector_all("input[role=switch]") else {
+            panic!("no switches");
+        };
+        (0..all.length())
+            .filter_map(|i| all.item(i)?.dyn_into::<HtmlInputElement>().ok())
+            .find(|s| {
+                s.closest("label")
+                    .ok()
+                    .flatten()
+                    .and_then(|l| l.text_content())
+                    .is_some_and(|t| t.trim() == name)
+            })
+            .unwrap_or_else(|| panic!("no switch named {name}"))
     }
 
     fn input(&self) -> HtmlInputElement {
@@ -285,4 +321,37 @@ async fn without_a_relay_the_switch_is_off_disabled_and_says_why() {
 
     let always = Mounted::with_choice(None, AddressChoice::AlwaysRelayed).await;
     assert!(always.switch().checked() && always.switch().disabled());
+}
+
+#[wasm_bindgen_test]
+async fn strong_noise_suppression_is_a_labelled_switch_that_reports_its_new_state() {
+    let dialog = Mounted::new(None).await;
+    let switch = dialog.switch_named("Strong noise suppression");
+    assert!(!switch.checked() && !switch.disabled());
+    let why = switch.get_attribute("aria-describedby").unwrap_or_default();
+    assert!(text_of(&dialog.root, &format!("#{why}")).contains("background noise"));
+    switch.click();
+    until("the choice", Duration::from_secs(5), || {
+        *dialog.noise.borrow() == [true]
+    })
+    .await;
+    assert!(
+        dialog.hide.borrow().is_empty(),
+        "the other switch did not move"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn where_it_cannot_run_the_noise_switch_is_off_disabled_and_says_why() {
+    for (choice, reason) in [
+        (NoiseChoice::Unsupported, "AudioWorklet"),
+        (NoiseChoice::Failed, "could not run"),
+    ] {
+        let dialog = Mounted::with_choices(None, AddressChoice::Open { on: false }, choice).await;
+        let switch = dialog.switch_named("Strong noise suppression");
+        assert!(!switch.checked() && switch.disabled());
+        let why = switch.get_attribute("aria-describedby").unwrap_or_default();
+        let text = text_of(&dialog.root, &format!("#{why}"));
+        assert!(text.contains(reason), "{text}");
+    }
 }

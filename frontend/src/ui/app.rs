@@ -18,12 +18,13 @@ use super::hooks::controls::use_media_switches;
 use super::hooks::handlers::use_handlers;
 use super::hooks::join::{use_join, JoinContext};
 use super::hooks::language::use_language;
+use super::hooks::noise::use_noise_suppression;
 use super::hooks::shortcuts::use_shortcuts;
 use super::hooks::startup::use_startup;
 use super::routes::Route;
 use super::state::{AppState, Screen};
 use super::wording::room_notice_text;
-use crate::browser::storage;
+use crate::browser::{denoise, storage};
 use crate::i18n::Lang;
 
 /// The whole app: the router around `Duet`, the screens.
@@ -42,6 +43,8 @@ fn Duet() -> Html {
     let state = use_reducer(|| AppState {
         hide_address: storage::hide_address(),
         relay_offered: storage::relay_offered(),
+        strong_noise: storage::strong_noise(),
+        noise_supported: denoise::supported(),
         ..AppState::default()
     });
     let dispatcher = state.dispatcher();
@@ -56,6 +59,13 @@ fn Duet() -> Html {
         state.local_state,
         state.media.clone(),
         state.audio_only,
+    );
+    let noise = state.noise_choice();
+    use_noise_suppression(
+        &call,
+        noise.runs() && matches!(state.screen, Screen::InCall { .. }),
+        state.media.clone(),
+        dispatcher.clone(),
     );
     let handlers = use_handlers(&call, &dispatcher, &set_lang);
     use_shortcuts(
@@ -104,6 +114,8 @@ fn Duet() -> Html {
                 local={state.media.clone()}
                 hide_address={state.address_choice()}
                 on_hide_address={handlers.switches.hide_address.clone()}
+                noise={noise}
+                on_noise={handlers.switches.strong_noise.clone()}
             />
         },
         Screen::InCall { room, view } => match &state.media {
@@ -114,6 +126,7 @@ fn Duet() -> Html {
                 local_state: state.local_state,
                 sharing: state.sharing,
                 audio_only: state.audio_only,
+                noise,
                 help_open: state.help_open,
                 chat: state.chat.clone(),
                 remote_node: call.remote_video.clone(),

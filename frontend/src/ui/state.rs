@@ -11,6 +11,7 @@ use crate::browser::media::{LocalMedia, MediaError};
 use crate::call::chat::{Author, ChatLog};
 use crate::call::controls::MediaState;
 use crate::call::hide_address::AddressChoice;
+use crate::call::noise::NoiseChoice;
 use crate::call::session::{CallView, SessionUpdate};
 use crate::call::status::EndReason;
 
@@ -77,6 +78,12 @@ pub struct AppState {
     pub join_hides: bool,
     /// Whether video is held back for a thin uplink ("Audio only"; per call).
     pub audio_only: bool,
+    /// Whether the person chose "Strong noise suppression" (kept in this browser).
+    pub strong_noise: bool,
+    /// Whether this browser can run the suppressor (AudioWorklet and WebAssembly).
+    pub noise_supported: bool,
+    /// Whether the suppressor failed to load or stopped in this visit.
+    pub noise_failed: bool,
 }
 
 impl AppState {
@@ -90,6 +97,11 @@ impl AppState {
             self.relay_offered
         };
         AddressChoice::new(self.hide_address, forced, relay)
+    }
+
+    /// Where "Strong noise suppression" stands now.
+    pub fn noise_choice(&self) -> NoiseChoice {
+        NoiseChoice::new(self.strong_noise, self.noise_supported, self.noise_failed)
     }
 }
 
@@ -110,6 +122,9 @@ impl Default for AppState {
             relay_offered: None,
             join_hides: false,
             audio_only: false,
+            strong_noise: false,
+            noise_supported: false,
+            noise_failed: false,
         }
     }
 }
@@ -147,6 +162,10 @@ pub enum Action {
     HideAddress(bool),
     /// The person switched "Audio only" on or off.
     AudioOnly(bool),
+    /// The person flipped "Strong noise suppression".
+    StrongNoise(bool),
+    /// The suppressor failed to load or stopped: the microphone is sent as it is.
+    NoiseFailed,
 }
 
 impl Reducible for AppState {
@@ -195,6 +214,8 @@ impl Reducible for AppState {
                 next.audio_only &= !on;
             }
             Action::HideAddress(on) => next.hide_address = on,
+            Action::StrongNoise(on) => next.strong_noise = on,
+            Action::NoiseFailed => next.noise_failed = true,
             Action::AudioOnly(on) => {
                 if !matches!(self.screen, Screen::InCall { .. }) {
                     return self;

@@ -115,14 +115,17 @@ pub(super) fn run(inner: &Rc<Inner>, command: Command) {
             let rtc_configuration = inner
                 .config
                 .rtc_configuration(inner.call.borrow().ice_servers());
-            // A shared screen goes on being sent over a new connection.
+            // A shared screen and a denoised microphone go on being sent over a new
+            // connection.
             let screen = inner.screen.borrow().clone();
+            let sent_audio = inner.sent_audio.borrow().clone();
             let tracks: Vec<MediaStreamTrack> = inner
                 .media
                 .tracks()
                 .into_iter()
-                .map(|t| match &screen {
-                    Some(screen) if t.kind() == screen.kind() => Clone::clone(screen),
+                .map(|t| match (&screen, &sent_audio) {
+                    (Some(screen), _) if t.kind() == screen.kind() => Clone::clone(screen),
+                    (_, Some(audio)) if t.kind() == audio.kind() => Clone::clone(audio),
                     _ => t,
                 })
                 .collect();

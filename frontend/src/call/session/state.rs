@@ -64,6 +64,9 @@ pub(super) struct Inner {
     pub(super) audio_only: Cell<bool>,
     /// A shared screen sent instead of the camera (kept for new connections too).
     pub(super) screen: RefCell<Option<MediaStreamTrack>>,
+    /// The denoised microphone ("Strong noise suppression") sent instead of the microphone's
+    /// own track (kept for new connections too).
+    pub(super) sent_audio: RefCell<Option<MediaStreamTrack>>,
     pub(super) ended: RefCell<Option<EndReason>>,
     pub(super) on_update: Box<dyn Fn(SessionUpdate)>,
 }

@@ -10,8 +10,10 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlSelectElement, MediaStreamTrack};
 use yew::prelude::*;
 
+use super::noise_switch::noise_switch;
 use crate::browser::media::{list_devices, open_device, watch_devices, LocalMedia};
 use crate::call::device_fallback::{Device, MediaKind};
+use crate::call::noise::NoiseChoice;
 use crate::i18n::{fill, use_texts, Texts};
 
 /// How long the polite "now using…" notice stays (an error stays until things change).
@@ -24,6 +26,10 @@ pub struct DevicePickerProps {
     pub media: LocalMedia,
     /// A new device's track, already in the local stream; the call should send it.
     pub on_switched: Callback<MediaStreamTrack>,
+    /// Where "Strong noise suppression" stands.
+    pub noise: NoiseChoice,
+    /// The person flipped "Strong noise suppression".
+    pub on_noise: Callback<bool>,
 }
 
 /// What happened to a device that went away.
@@ -224,6 +230,7 @@ pub fn DevicePicker(props: &DevicePickerProps) -> Html {
                 <div id="device-panel" class="device-panel" key={*version}>
                     { select(MediaKind::Video, t.camera, "device-camera") }
                     { select(MediaKind::Audio, t.microphone, "device-microphone") }
+                    { noise_switch(t, ("device-strong-noise", "device-strong-noise-why"), props.noise, &props.on_noise) }
                     if *failed {
                         <p class="alert" role="alert">{ t.device_failed }</p>
                     }

@@ -13,6 +13,7 @@ use super::toolbar::Toolbar;
 use crate::browser::media::LocalMedia;
 use crate::call::chat::ChatLog;
 use crate::call::controls::MediaState;
+use crate::call::noise::NoiseChoice;
 use crate::call::session::CallView;
 use crate::ui::hooks::handlers::Handlers;
 
@@ -30,6 +31,8 @@ pub struct InCallProps<'a> {
     pub sharing: bool,
     /// Whether video is held back ("Audio only").
     pub audio_only: bool,
+    /// Where "Strong noise suppression" stands.
+    pub noise: NoiseChoice,
     /// Whether the keyboard shortcuts dialog is shown.
     pub help_open: bool,
     /// The call's chat.
@@ -60,7 +63,8 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
             sharing={props.sharing}
             on_share={props.handlers.screen_share.button(props.sharing)}
             devices={html! {
-                <DevicePicker media={props.local.clone()} on_switched={on_switched} />
+                <DevicePicker media={props.local.clone()} on_switched={on_switched}
+                    noise={props.noise} on_noise={switches.strong_noise.clone()} />
             }}
         />
     };

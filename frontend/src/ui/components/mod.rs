@@ -8,6 +8,7 @@ pub mod copy_link;
 pub mod devices;
 pub mod in_call;
 pub mod media_error;
+pub mod noise_switch;
 pub mod quality;
 pub mod room_dialog;
 pub mod shortcuts_help;

@@ -16,9 +16,11 @@ use yew::prelude::*;
 
 use crate::i18n::{fill, use_texts, Texts};
 
+use super::noise_switch::noise_switch;
 use super::video::Video;
 use crate::browser::media::LocalMedia;
 use crate::call::hide_address::AddressChoice;
+use crate::call::noise::NoiseChoice;
 
 /// What to tell a person whose input is not a room name, in the language of `t`.
 pub fn problem_text(error: &RoomNameError, t: &Texts) -> String {
@@ -55,6 +57,10 @@ pub struct RoomDialogProps {
     /// Called with the person's new choice when they flip "Hide my address".
     #[prop_or_default]
     pub on_hide_address: Callback<bool>,
+    /// Where "Strong noise suppression" stands.
+    pub noise: NoiseChoice,
+    /// The person flipped "Strong noise suppression".
+    pub on_noise: Callback<bool>,
 }
 
 /// The room-name field's state and handlers.
@@ -239,6 +245,7 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
                         { t.private_room_hint }
                     </span>
                     { hide_address_switch(props.hide_address, &props.on_hide_address, t) }
+                    { noise_switch(t, ("strong-noise", "strong-noise-why"), props.noise, &props.on_noise) }
                     if let Some(message) = message {
                         <p class="alert" role="alert">{ message }</p>
                     }

@@ -12,6 +12,7 @@ use web_sys::MediaStreamTrack;
 use yew::prelude::*;
 
 use crate::browser::config::Config;
+use crate::browser::denoise::Suppressor;
 use crate::browser::media::LocalMedia;
 use crate::call::session::{Session, SessionUpdate, Warm};
 use crate::ui::components::video::put_stream;
@@ -37,6 +38,8 @@ pub struct CallSlots {
     pub starting: RefCell<Option<(Session, Timeout)>>,
     /// The friend's video element, which a call fills as soon as their media arrives.
     pub remote_video: NodeRef,
+    /// "Strong noise suppression" while it runs ([`super::noise`]): a call sends its track.
+    pub suppressor: RefCell<Option<Suppressor>>,
 }
 
 impl CallSlots {
@@ -61,13 +64,18 @@ impl CallSlots {
         } else {
             config.clone()
         };
-        Session::start(
+        let session = Session::start(
             room,
             media,
             config,
             self.warm.borrow_mut().take(),
             on_update,
-        )
+        );
+        if let Some(suppressor) = self.suppressor.borrow().as_ref() {
+            // No connection yet: this only says what the first one sends.
+            drop(session.set_sent_audio(Some(suppressor.track())));
+        }
+        session
     }
 
     /// Does what a call's update asks that is not the reducer's, and says whether it was: the

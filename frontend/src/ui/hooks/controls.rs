@@ -56,6 +56,15 @@ impl CallControls {
         let on_switched = {
             let call = call.clone();
             Callback::from(move |track: MediaStreamTrack| {
+                // A denoised microphone: its suppressor listens to the new one, and the call
+                // goes on sending the suppressor's track.
+                if track.kind() == MediaKind::Audio.as_str() {
+                    if let Some(suppressor) = call.suppressor.borrow().as_ref() {
+                        if let Err(e) = suppressor.attach(&track) {
+                            gloo::console::warn!(e.to_string());
+                        }
+                    }
+                }
                 call.with_session(|session| session.send_track(&track));
             })
         };

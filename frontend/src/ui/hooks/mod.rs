@@ -9,6 +9,7 @@ pub mod controls;
 pub mod handlers;
 pub mod join;
 pub mod language;
+pub mod noise;
 pub mod screen_share;
 pub mod shortcuts;
 pub mod startup;

@@ -23,6 +23,8 @@ pub struct Switches {
     pub retry_media: Callback<()>,
     /// "Hide my address" on or off (remembered by the browser).
     pub hide_address: Callback<bool>,
+    /// "Strong noise suppression" on or off (remembered by the browser).
+    pub strong_noise: Callback<bool>,
 }
 
 /// A handler that dispatches the action `make` makes (a function rather than an action to
@@ -48,6 +50,13 @@ impl Switches {
                 Callback::from(move |on: bool| {
                     storage::save_hide_address(on);
                     dispatcher.dispatch(Action::HideAddress(on));
+                })
+            },
+            strong_noise: {
+                let dispatcher = dispatcher.clone();
+                Callback::from(move |on: bool| {
+                    storage::save_strong_noise(on);
+                    dispatcher.dispatch(Action::StrongNoise(on));
                 })
             },
         }
