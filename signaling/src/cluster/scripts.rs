@@ -50,7 +50,7 @@ pub enum JoinOutcome {
     },
     /// Two other people are in the room.
     Full,
-    /// The resume token belongs to another room.
+    /// The resume token belongs to another room (found by its key, before the script).
     WrongRoom,
 }
 
@@ -107,7 +107,6 @@ fn parse_seat(text: &str) -> Result<Option<Seat>, UnexpectedAnswer> {
 pub fn parse_join(answer: Vec<String>) -> Result<JoinOutcome, UnexpectedAnswer> {
     match answer.as_slice() {
         [full] if full == "full" => Ok(JoinOutcome::Full),
-        [wrong] if wrong == "wrong_room" => Ok(JoinOutcome::WrongRoom),
         [admitted, role, token, peer, replaced] if admitted == "admitted" => {
             Ok(JoinOutcome::Admitted {
                 role: parse_role(role)?,

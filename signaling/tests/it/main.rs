@@ -6,10 +6,12 @@
 
 mod bad_input;
 mod cluster;
+mod failover;
 mod hardening;
 mod healthcheck;
 mod http;
 mod process;
+mod redis_setups;
 mod room_props;
 mod rooms;
 mod soak;
