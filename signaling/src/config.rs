@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::cluster::{Endpoint, SentinelSettings};
+use crate::cluster::{Endpoint, SentinelSettings, TlsFiles};
 use crate::ip_limits::IpLimit;
 use crate::rate_limit::RateLimit;
 use crate::turn::{TurnRelay, TurnSecret};
@@ -194,6 +194,25 @@ pub struct Config {
     )]
     pub redis_sentinel_password: Option<SecretString>,
 
+    /// With --redis-sentinel: speak TLS to the sentinels and to the primary they name. (With
+    /// --redis-url, a `rediss://` URL says TLS.)
+    #[arg(long, env = "DUET_REDIS_TLS")]
+    pub redis_tls: bool,
+
+    /// Redis over TLS: the CA certificate (a PEM file) that signs the servers' certificates,
+    /// instead of the system's roots. Empty means the system's roots.
+    #[arg(long, env = "DUET_REDIS_TLS_CA", value_name = "FILE")]
+    pub redis_tls_ca: Option<String>,
+
+    /// Redis over TLS: a client certificate (a PEM file) for servers that ask for one
+    /// (`tls-auth-clients`), with --redis-tls-key. Empty means none.
+    #[arg(long, env = "DUET_REDIS_TLS_CERT", value_name = "FILE")]
+    pub redis_tls_cert: Option<String>,
+
+    /// Redis over TLS: the client certificate's private key (a PEM file). Empty means none.
+    #[arg(long, env = "DUET_REDIS_TLS_KEY", value_name = "FILE")]
+    pub redis_tls_key: Option<String>,
+
     /// How the log is written: `text`, a line for people to read, or `json`, one JSON object
     /// a line for a log shipper. `RUST_LOG` chooses what is logged (default `info`).
     #[arg(long, env = "DUET_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -255,9 +274,23 @@ pub enum ConfigError {
     /// A sentinel address that is not HOST:PORT.
     #[error("--redis-sentinel {0:?}: not HOST:PORT")]
     InvalidSentinel(String),
+    /// A client certificate without its key, or a key without its certificate.
+    #[error("--redis-tls-cert and --redis-tls-key go together")]
+    TlsCertWithoutKey,
+    /// `--redis-tls` where a URL says whether to use TLS.
+    #[error("--redis-tls is for --redis-sentinel; with --redis-url, use a rediss:// URL")]
+    TlsFlagWithoutSentinel,
     /// A Redis Cluster without a node to start from.
     #[error("--redis-cluster needs --redis-url (one of the cluster's nodes)")]
     ClusterWithoutUrl,
+}
+
+/// A path setting, less an empty one (`DUET_REDIS_TLS_CA=` in a compose file: clap's own
+/// path parser refuses empty values, so these are read as text).
+fn nonempty_path(path: &Option<String>) -> Option<PathBuf> {
+    path.as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .map(PathBuf::from)
 }
 
 impl Config {
@@ -290,6 +323,14 @@ impl Config {
         }
         if self.redis_cluster && self.redis_url().is_none() {
             return Err(ConfigError::ClusterWithoutUrl);
+        }
+        if self.redis_tls && sentinels.is_empty() {
+            return Err(ConfigError::TlsFlagWithoutSentinel);
+        }
+        if nonempty_path(&self.redis_tls_cert).is_some()
+            != nonempty_path(&self.redis_tls_key).is_some()
+        {
+            return Err(ConfigError::TlsCertWithoutKey);
         }
         Ok(())
     }
@@ -335,6 +376,14 @@ impl Config {
             .collect()
     }
 
+    /// The files for Redis over TLS (after [`Self::validate`]).
+    pub fn redis_tls(&self) -> TlsFiles {
+        TlsFiles {
+            ca: nonempty_path(&self.redis_tls_ca),
+            client: nonempty_path(&self.redis_tls_cert).zip(nonempty_path(&self.redis_tls_key)),
+        }
+    }
+
     /// Where Redis is, in Redis mode (after [`Self::validate`]); `None` without Redis.
     pub fn redis(&self) -> Option<Endpoint> {
         let nonempty = |s: &Option<SecretString>| {
@@ -359,6 +408,7 @@ impl Config {
             username: self.redis_username.clone().filter(|u| !u.trim().is_empty()),
             password: nonempty(&self.redis_password),
             sentinel_password: nonempty(&self.redis_sentinel_password),
+            tls: self.redis_tls,
         }))
     }
 

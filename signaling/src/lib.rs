@@ -142,6 +142,7 @@ pub async fn start(config: Config) -> Result<Server, Error> {
             let (address, receiver) = lobby_mailbox::<InRedis>();
             let cluster = Cluster::connect(
                 &endpoint,
+                &config.redis_tls(),
                 config.client_timeout,
                 address.clone().recipient(),
                 metrics.redis_failovers.clone(),

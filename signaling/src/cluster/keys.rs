@@ -18,6 +18,13 @@ pub fn room_key(key: &RoomKey) -> String {
     format!("{PREFIX}room:{{{}}}", key.as_str())
 }
 
+/// The key recording who left `key`'s room cleanly, and why, for a lease: the other replica's
+/// renewal may find the slot gone before the departing replica's word crosses the bus, and
+/// must not take a hang-up for a lost connection. In the room's hash slot.
+pub fn departures_key(key: &RoomKey) -> String {
+    format!("{}:left", room_key(key))
+}
+
 /// The key naming the room a live resume token belongs to.
 pub fn token_key(token: &ResumeToken) -> String {
     format!("{PREFIX}token:{{{}}}", token.as_str())
@@ -32,6 +39,14 @@ pub fn channel(replica: ReplicaId) -> String {
 mod tests {
     use super::*;
 
+    /// The hash tag of a key, as Redis Cluster reads it: what is between the first `{` and
+    /// the first `}` after it.
+    fn tag(name: &str) -> Option<&str> {
+        name.split_once('{')
+            .and_then(|(_, rest)| rest.split_once('}'))
+            .map(|(tag, _)| tag)
+    }
+
     #[test]
     fn every_name_has_one_hash_tag() {
         let room = shared::RoomName::parse("Casa Azul");
@@ -40,14 +55,13 @@ mod tests {
         let token = ResumeToken::from_bytes([7; 16]);
         for name in [
             room_key(room.key()),
+            departures_key(room.key()),
             token_key(&token),
             channel(ReplicaId(1)),
         ] {
-            let tag = name
-                .split_once('{')
-                .and_then(|(_, rest)| rest.split_once('}'))
-                .map(|(tag, _)| tag);
-            assert!(tag.is_some_and(|t| !t.is_empty()), "{name}");
+            assert!(tag(&name).is_some_and(|t| !t.is_empty()), "{name}");
         }
+        // A room's keys are in one slot on a cluster, so one script may touch them all.
+        assert_eq!(tag(&room_key(room.key())), tag(&departures_key(room.key())));
     }
 }

@@ -3,6 +3,7 @@
 //! followed through failovers.
 
 use std::fmt;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -10,7 +11,10 @@ use std::time::Duration;
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
 use redis::cluster_async::ClusterConnection;
 use redis::sentinel::{SentinelClient, SentinelClientBuilder, SentinelServerType};
-use redis::{Cmd, ConnectionAddr, IntoConnectionInfo, Pipeline, RedisFuture, Value};
+use redis::{
+    ClientTlsConfig, Cmd, ConnectionAddr, ErrorKind, IntoConnectionInfo, Pipeline, RedisError,
+    RedisFuture, TlsCertificates, TlsMode, Value,
+};
 
 /// Where Redis is, as the settings say.
 #[derive(Clone)]
@@ -51,6 +55,61 @@ pub struct SentinelSettings {
     pub password: Option<String>,
     /// The sentinels' own password, if any.
     pub sentinel_password: Option<String>,
+    /// Whether the sentinels and the primary are spoken to over TLS (`--redis-tls`).
+    pub tls: bool,
+}
+
+/// Files for Redis over TLS (a `rediss://` URL, or `--redis-tls` with Sentinel). Without
+/// them, the server's certificate is checked against the system's roots.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The CA certificate (PEM) that signs Redis's certificates, instead of the system's roots.
+    pub ca: Option<PathBuf>,
+    /// A client certificate and its key (PEM), for servers that ask for one
+    /// (`tls-auth-clients`).
+    pub client: Option<(PathBuf, PathBuf)>,
+}
+
+impl TlsFiles {
+    /// The certificates to give redis-rs, read now; `None` when no file is given.
+    fn certificates(&self) -> Result<Option<TlsCertificates>, RedisError> {
+        if self.ca.is_none() && self.client.is_none() {
+            return Ok(None);
+        }
+        let read = |path: &Path| {
+            std::fs::read(path).map_err(|e| {
+                RedisError::from((
+                    ErrorKind::InvalidClientConfig,
+                    "cannot read a Redis TLS file",
+                    format!("{}: {e}", path.display()),
+                ))
+            })
+        };
+        let client_tls = match &self.client {
+            Some((cert, key)) => Some(ClientTlsConfig {
+                client_cert: read(cert)?,
+                client_key: read(key)?,
+            }),
+            None => None,
+        };
+        let root_cert = self.ca.as_deref().map(read).transpose()?;
+        Ok(Some(TlsCertificates {
+            client_tls,
+            root_cert,
+        }))
+    }
+}
+
+/// A client for `info`, with `certificates` when given (they need a `rediss://` address:
+/// redis-rs says so clearly otherwise).
+fn client_for(
+    info: redis::ConnectionInfo,
+    certificates: Option<&TlsCertificates>,
+) -> Result<redis::Client, RedisError> {
+    match certificates {
+        Some(certificates) => redis::Client::build_with_tls(info, certificates.clone()),
+        None => redis::Client::open(info),
+    }
 }
 
 /// The connection commands go through: cheap to clone, shared by every room.
@@ -90,18 +149,21 @@ impl Link {
     /// Sentinel, the task that follows failovers (counting them in `failovers`).
     pub(super) async fn open(
         endpoint: &Endpoint,
+        tls: &TlsFiles,
         failovers: Arc<AtomicU64>,
     ) -> Result<(Self, Subscriber, Option<Follower>), redis::RedisError> {
+        let certificates = tls.certificates()?;
+        let certificates = certificates.as_ref();
         match endpoint {
             Endpoint::Single(url) => {
-                let client = redis::Client::open(url.as_str())?;
+                let client = client_for(url.as_str().into_connection_info()?, certificates)?;
                 let connection =
                     ConnectionManager::new_with_config(client.clone(), manager_config()).await?;
                 Ok((Self::Single(connection), Subscriber::Fixed(client), None))
             }
             Endpoint::Cluster(url) => {
                 let seed = url.as_str().into_connection_info()?;
-                let mut first = cluster_client(vec![seed.clone()])?
+                let mut first = cluster_client(vec![seed.clone()], certificates)?
                     .get_async_connection()
                     .await?;
                 // The client rebuilds its slot map from its initial nodes only: with the node
@@ -113,21 +175,34 @@ impl Link {
                     .await?;
                 let mut infos = vec![seed.clone()];
                 for (host, port) in cluster_nodes(&nodes) {
-                    let addr = ConnectionAddr::Tcp(host, port);
+                    // Over TLS if the node given is.
+                    let addr = match &seed.addr {
+                        ConnectionAddr::TcpTls {
+                            insecure,
+                            tls_params,
+                            ..
+                        } => ConnectionAddr::TcpTls {
+                            host,
+                            port,
+                            insecure: *insecure,
+                            tls_params: tls_params.clone(),
+                        },
+                        _ => ConnectionAddr::Tcp(host, port),
+                    };
                     if addr != seed.addr {
                         let mut info = seed.clone();
                         info.addr = addr;
                         infos.push(info);
                     }
                 }
-                let connection = cluster_client(infos.clone())?
+                let connection = cluster_client(infos.clone(), certificates)?
                     .get_async_connection()
                     .await?;
                 // Pub/sub in a cluster reaches every node: any node will do, the one given
                 // first, then, should it die, the others in turn.
                 let clients = infos
                     .into_iter()
-                    .map(redis::Client::open)
+                    .map(|info| client_for(info, certificates))
                     .collect::<Result<Vec<_>, _>>()?;
                 let subscriber = Subscriber::Rotating {
                     clients: Arc::new(clients),
@@ -136,7 +211,7 @@ impl Link {
                 Ok((Self::Cluster(connection), subscriber, None))
             }
             Endpoint::Sentinel(settings) => {
-                let mut sentinel = sentinel_client(settings)?;
+                let mut sentinel = sentinel_client(settings, certificates)?;
                 let client = sentinel.async_get_client().await?;
                 let connection =
                     ConnectionManager::new_with_config(client.clone(), manager_config()).await?;
@@ -174,20 +249,36 @@ impl Link {
 /// A cluster client starting from `nodes`, with the same short timeouts as one server's.
 fn cluster_client(
     nodes: Vec<redis::ConnectionInfo>,
+    certificates: Option<&TlsCertificates>,
 ) -> Result<redis::cluster::ClusterClient, redis::RedisError> {
-    redis::cluster::ClusterClient::builder(nodes)
+    let mut builder = redis::cluster::ClusterClient::builder(nodes)
         .connection_timeout(Duration::from_secs(1))
         .response_timeout(Duration::from_secs(2))
-        .retries(2)
-        .build()
+        .retries(2);
+    if let Some(certificates) = certificates {
+        builder = builder.certs(certificates.clone());
+    }
+    builder.build()
 }
 
-/// Builds the Sentinel client for `settings`.
-fn sentinel_client(settings: &SentinelSettings) -> Result<SentinelClient, redis::RedisError> {
-    let addrs = settings
-        .sentinels
-        .iter()
-        .map(|(host, port)| ConnectionAddr::Tcp(host.clone(), *port));
+/// Builds the Sentinel client for `settings`, with `certificates` for TLS.
+fn sentinel_client(
+    settings: &SentinelSettings,
+    certificates: Option<&TlsCertificates>,
+) -> Result<SentinelClient, redis::RedisError> {
+    let addrs = settings.sentinels.iter().map(|(host, port)| {
+        let (host, port) = (host.clone(), *port);
+        if settings.tls {
+            ConnectionAddr::TcpTls {
+                host,
+                port,
+                insecure: false,
+                tls_params: None,
+            }
+        } else {
+            ConnectionAddr::Tcp(host, port)
+        }
+    });
     let mut builder = SentinelClientBuilder::new(
         addrs,
         settings.master_name.clone(),
@@ -201,6 +292,16 @@ fn sentinel_client(settings: &SentinelSettings) -> Result<SentinelClient, redis:
     }
     if let Some(password) = &settings.sentinel_password {
         builder = builder.set_client_to_sentinel_password(password.clone());
+    }
+    if settings.tls {
+        builder = builder
+            .set_client_to_sentinel_tls_mode(TlsMode::Secure)
+            .set_client_to_redis_tls_mode(TlsMode::Secure);
+        if let Some(certificates) = certificates {
+            builder = builder
+                .set_client_to_sentinel_certificates(certificates.clone())
+                .set_client_to_redis_certificates(certificates.clone());
+        }
     }
     builder.build()
 }

@@ -28,18 +28,20 @@ use std::time::Duration;
 
 use actix::Recipient;
 use redis::{AsyncCommands, ScriptInvocation, Value};
-use shared::{ResumeToken, Role, RoomKey, ROOM_CAPACITY};
+use shared::{LeaveReason, ResumeToken, Role, RoomKey, ROOM_CAPACITY};
 use tokio::sync::mpsc;
 
 pub use bus::{BusEvent, Envelope, FromBus};
-pub use link::{Endpoint, SentinelSettings};
+pub use link::{Endpoint, SentinelSettings, TlsFiles};
 pub use scripts::{JoinOutcome, Presence};
 pub use seat::{InvalidSeat, ReplicaId, Seat};
 
 use crate::room::{Departure, SessionId};
-use keys::{room_key, token_key};
+use keys::{departures_key, room_key, token_key};
 use link::Link;
-use scripts::{parse_join, parse_leave, parse_refresh, role_text, Scripts, UnexpectedAnswer};
+use scripts::{
+    parse_join, parse_leave, parse_refresh, reason_text, role_text, Scripts, UnexpectedAnswer,
+};
 
 /// Why Redis could not answer.
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +69,8 @@ pub struct Holder {
     pub token: ResumeToken,
     /// Their slot's role.
     pub role: Role,
+    /// The other person as this replica last heard of them.
+    pub peer: Option<Seat>,
 }
 
 /// A replica's handle on the shared registry and bus.
@@ -92,16 +96,18 @@ impl fmt::Debug for Cluster {
 }
 
 impl Cluster {
-    /// Connects to Redis at `endpoint`, subscribes to this replica's channel and starts passing
-    /// what arrives there to `inbox`. Slots are leased for `lease` (the client timeout).
-    /// With Sentinel, follows failovers by itself, counting them in `failovers`.
+    /// Connects to Redis at `endpoint` (over TLS with `tls`'s files, where it speaks TLS),
+    /// subscribes to this replica's channel and starts passing what arrives there to `inbox`.
+    /// Slots are leased for `lease` (the client timeout). With Sentinel, follows failovers by
+    /// itself, counting them in `failovers`.
     pub async fn connect(
         endpoint: &Endpoint,
+        tls: &TlsFiles,
         lease: Duration,
         inbox: Recipient<FromBus>,
         failovers: Arc<AtomicU64>,
     ) -> Result<Self, ClusterError> {
-        let (redis, subscriber, follower) = Link::open(endpoint, failovers).await?;
+        let (redis, subscriber, follower) = Link::open(endpoint, tls, failovers).await?;
         let mut random = [0u8; 8];
         getrandom::fill(&mut random)
             .map_err(|e| ClusterError::Answer(format!("no randomness for a replica id: {e}")))?;
@@ -216,14 +222,20 @@ impl Cluster {
         }
     }
 
-    /// Frees `seat`'s slot in `room`. `None` when it holds none (taken over, or expired).
+    /// Frees `seat`'s slot in `room`, recording `why` for the other person's replica (see
+    /// [`Presence::Here`]). `None` when it holds none (taken over, or expired).
     pub async fn leave(
         &self,
         room: &RoomKey,
         seat: Seat,
+        why: LeaveReason,
     ) -> Result<Option<Departure<Seat>>, ClusterError> {
         let mut invocation = self.scripts.leave.key(room_key(room));
-        invocation.arg(seat.to_string()).arg(self.lease_ms());
+        invocation
+            .key(departures_key(room))
+            .arg(seat.to_string())
+            .arg(self.lease_ms())
+            .arg(reason_text(why));
         let departure = self.run(invocation, parse_leave).await?;
         if let Some(departure) = &departure {
             let mut redis = self.redis.clone();
@@ -244,12 +256,16 @@ impl Cluster {
         holders: &[Holder],
     ) -> Result<Vec<Presence>, ClusterError> {
         let mut invocation = self.scripts.refresh.key(room_key(room));
-        invocation.arg(self.lease_ms()).arg(ROOM_CAPACITY);
+        invocation
+            .key(departures_key(room))
+            .arg(self.lease_ms())
+            .arg(ROOM_CAPACITY);
         for holder in holders {
             invocation
                 .arg(holder.seat.to_string())
                 .arg(holder.token.as_str())
-                .arg(role_text(holder.role));
+                .arg(role_text(holder.role))
+                .arg(holder.peer.map(|p| p.to_string()).unwrap_or_default());
         }
         let count = holders.len();
         let presences = self

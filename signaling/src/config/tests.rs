@@ -270,3 +270,50 @@ fn redis_nonsense_is_refused() -> Result<(), clap::Error> {
     }
     Ok(())
 }
+
+#[test]
+fn redis_tls_files_and_their_nonsense() -> Result<(), clap::Error> {
+    use std::path::PathBuf;
+    let none = parse(&["--redis-url", "rediss://r:6380"])?;
+    assert_eq!(none.validate(), Ok(()));
+    assert_eq!(none.redis_tls(), TlsFiles::default());
+    let all = parse(&[
+        "--redis-url",
+        "rediss://r:6380",
+        "--redis-tls-ca",
+        "/run/ca.pem",
+        "--redis-tls-cert",
+        "/run/me.pem",
+        "--redis-tls-key",
+        "/run/me.key",
+    ])?;
+    assert_eq!(all.validate(), Ok(()));
+    assert_eq!(
+        all.redis_tls(),
+        TlsFiles {
+            ca: Some(PathBuf::from("/run/ca.pem")),
+            client: Some((PathBuf::from("/run/me.pem"), PathBuf::from("/run/me.key"))),
+        }
+    );
+    // Empty files (compose's defaults) are none.
+    let empty = parse(&[
+        "--redis-url",
+        "redis://r",
+        "--redis-tls-ca",
+        "",
+        "--redis-tls-cert",
+        "",
+        "--redis-tls-key",
+        " ",
+    ])?;
+    assert_eq!(empty.validate(), Ok(()));
+    assert_eq!(empty.redis_tls(), TlsFiles::default());
+    let half = parse(&["--redis-url", "rediss://r", "--redis-tls-cert", "/me.pem"])?;
+    assert_eq!(half.validate(), Err(ConfigError::TlsCertWithoutKey));
+    let flag = parse(&["--redis-url", "redis://r", "--redis-tls"])?;
+    assert_eq!(flag.validate(), Err(ConfigError::TlsFlagWithoutSentinel));
+    let sentinel = parse(&["--redis-sentinel", "s:26379", "--redis-tls"])?;
+    assert_eq!(sentinel.validate(), Ok(()));
+    assert!(matches!(sentinel.redis(), Some(Endpoint::Sentinel(s)) if s.tls));
+    Ok(())
+}

@@ -178,7 +178,7 @@ impl RedisSeats {
         let lease = self.cluster.lease();
         let slot = self.held.get_mut(&session)?;
         match presence {
-            Presence::Restored { peer } | Presence::Here { peer } => {
+            Presence::Restored { peer, departed } | Presence::Here { peer, departed } => {
                 let now = Instant::now();
                 if let Presence::Restored { .. } = presence {
                     tracing::info!(room = %room_hint(&self.key), %session, "slot put back in Redis");
@@ -191,6 +191,12 @@ impl RedisSeats {
                     return None;
                 }
                 match (slot.peer, peer) {
+                    // They left cleanly and Redis says why: their replica's word, on its
+                    // way over the bus, would say the same (and is ignored when it comes).
+                    (Some(_), None) if departed.is_some() => {
+                        slot.peer = None;
+                        departed.map(|reason| Notice::PeerLeft(session, reason))
+                    }
                     (Some(_), None) => {
                         if slot
                             .restored
@@ -252,7 +258,7 @@ impl Seats for RedisSeats {
         let key = self.key.clone();
         let seat = cluster.seat(session);
         Some(Answer::Later(Box::pin(async move {
-            let freed = cluster.leave(&key, seat).await;
+            let freed = cluster.leave(&key, seat, reason).await;
             Box::new(move |seats: &mut Self| {
                 let peer = match freed {
                     Ok(Some(departure)) => departure.peer,
@@ -305,6 +311,7 @@ impl Seats for RedisSeats {
                 seat: self.cluster.seat(session),
                 token: slot.token.clone(),
                 role: slot.role,
+                peer: slot.peer,
             })
             .collect();
         if holders.is_empty() {

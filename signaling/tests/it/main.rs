@@ -12,6 +12,7 @@ mod healthcheck;
 mod http;
 mod process;
 mod redis_setups;
+mod redis_tls;
 mod room_props;
 mod rooms;
 mod soak;

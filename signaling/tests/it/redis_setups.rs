@@ -331,3 +331,129 @@ impl SentinelSetup {
         ]
     }
 }
+
+/// A `redis-server` that speaks only TLS, with certificates the test makes (openssl): its
+/// own CA, a server certificate for 127.0.0.1, and a client certificate, which the server
+/// asks for (`tls-auth-clients yes`).
+pub struct TlsRedis {
+    pub port: u16,
+    _server: Redis,
+    dir: Scratch,
+}
+
+impl TlsRedis {
+    pub fn start() -> Self {
+        let dir = Scratch::new("tls");
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .current_dir(&dir.0)
+                .output()
+                .expect("openssl runs");
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        // P-256 keys: quick to make, and what rustls's ring provider verifies.
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        openssl(
+            &[
+                &["req", "-x509", "-days", "1", "-subj", "/CN=Duet test CA"][..],
+                &ec,
+                &[
+                    "-keyout",
+                    "ca.key",
+                    "-out",
+                    "ca.pem",
+                    "-addext",
+                    "basicConstraints=critical,CA:TRUE",
+                    "-addext",
+                    "keyUsage=critical,keyCertSign,cRLSign",
+                ],
+            ]
+            .concat(),
+        );
+        for (who, usage) in [("server", "serverAuth"), ("client", "clientAuth")] {
+            openssl(
+                &[
+                    &["req", "-subj", &format!("/CN=Duet test {who}")][..],
+                    &ec,
+                    &[
+                        "-keyout",
+                        &format!("{who}.key"),
+                        "-out",
+                        &format!("{who}.csr"),
+                    ],
+                ]
+                .concat(),
+            );
+            std::fs::write(
+                dir.0.join(format!("{who}.ext")),
+                format!("subjectAltName=IP:127.0.0.1\nextendedKeyUsage={usage}\n"),
+            )
+            .expect("an extensions file");
+            openssl(&[
+                "x509",
+                "-req",
+                "-days",
+                "1",
+                "-in",
+                &format!("{who}.csr"),
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-extfile",
+                &format!("{who}.ext"),
+                "-out",
+                &format!("{who}.pem"),
+            ]);
+        }
+        let port = free_port();
+        let file = |name: &str| dir.0.join(name).display().to_string();
+        let mut command = server_command(0);
+        command.args([
+            "--tls-port",
+            &port.to_string(),
+            "--tls-cert-file",
+            &file("server.pem"),
+            "--tls-key-file",
+            &file("server.key"),
+            "--tls-ca-cert-file",
+            &file("ca.pem"),
+            "--tls-auth-clients",
+            "yes",
+        ]);
+        let (child, _) = spawn_until(command, "Ready to accept connections");
+        Self {
+            port,
+            _server: Redis { port, child },
+            dir,
+        }
+    }
+
+    /// The service's flags for this server: its `rediss://` URL, the CA, and the client's
+    /// certificate and key.
+    pub fn flags(&self) -> Vec<String> {
+        let file = |name: &str| self.dir.0.join(name).display().to_string();
+        vec![
+            "--redis-url".into(),
+            format!("rediss://127.0.0.1:{}", self.port),
+            "--redis-tls-ca".into(),
+            file("ca.pem"),
+            "--redis-tls-cert".into(),
+            file("client.pem"),
+            "--redis-tls-key".into(),
+            file("client.key"),
+        ]
+    }
+}
