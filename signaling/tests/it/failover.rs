@@ -132,12 +132,14 @@ async fn ride_through_a_failover(run: &str) -> Failover {
     // Rooms are still rooms of two on the new primary.
     stampede_on(&addrs, &format!("Stampede {run}")).await;
 
-    // Nothing fell over: each replica stops cleanly when asked, exit status 0.
+    // Nothing fell over: no replica reported a panic, and each stops cleanly when asked,
+    // exit status 0.
     drop((a, b));
     for replica in replicas {
         replica.signal("TERM");
-        let status = replica.exit().await;
+        let (status, stderr) = replica.exit_with_stderr().await;
         assert!(status.success(), "a replica ended with {status}");
+        assert!(!stderr.contains("panicked"), "a replica panicked: {stderr}");
     }
     drop(redis);
     Failover { named, recovered }
