@@ -229,10 +229,15 @@ impl SentinelSetup {
     pub async fn start() -> Self {
         let dir = Scratch::new("sentinel");
         let primary = Redis::start();
-        let replica = Redis::start_with(
-            free_port(),
-            &["--replicaof", "127.0.0.1", &primary.port.to_string()],
-        );
+        // In sync before the sentinels start: a sentinel learns of replicas from the primary's
+        // INFO, which it asks for at once and then only every 10 s.
+        let replica = {
+            let port = free_port();
+            let mut command = server_command(port);
+            command.args(["--replicaof", "127.0.0.1", &primary.port.to_string()]);
+            let (child, _) = spawn_until(command, "MASTER <-> REPLICA sync: Finished with success");
+            Redis { port, child }
+        };
         let sentinels = (0..3)
             .map(|i| {
                 let port = free_port();
