@@ -104,7 +104,7 @@ before(async () => {
   const redisPort = await freePort();
   cluster.redis = await startChild(
     REDIS,
-    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', await tempDir('redis')],
     /Ready to accept connections/,
   );
   const args = ['--redis-url', `redis://127.0.0.1:${redisPort}`];
@@ -193,14 +193,19 @@ test('a replica dies mid-call: its person resumes on another replica and the cal
 async function sentinelSetup(t) {
   const children = [];
   t.after(async () => { for (const child of children.reverse()) await stopChild(child); });
-  const redisArgs = (port) => ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  // Each server in a directory of its own: a replica writes its full sync's snapshot there
+  // (dump.rdb), which a server started later in the same directory would load.
+  const redisArgs = async (port) => [
+    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+    '--dir', await tempDir('redis'),
+  ];
   const primaryPort = await freePort();
-  const primary = await startChild(REDIS, redisArgs(primaryPort), /Ready to accept connections/);
+  const primary = await startChild(REDIS, await redisArgs(primaryPort), /Ready to accept connections/);
   children.push(primary);
   const replicaPort = await freePort();
   children.push(await startChild(
     REDIS,
-    [...redisArgs(replicaPort), '--replicaof', '127.0.0.1', String(primaryPort)],
+    [...await redisArgs(replicaPort), '--replicaof', '127.0.0.1', String(primaryPort)],
     /MASTER <-> REPLICA sync: Finished with success/,
   ));
   const dir = await tempDir('sentinels');

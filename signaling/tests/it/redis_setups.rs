@@ -45,10 +45,17 @@ impl Drop for Scratch {
 pub struct Redis {
     pub port: u16,
     child: Child,
+    /// Its working directory.
+    _dir: Scratch,
 }
 
-/// The options every test server gets: loopback only, no persistence.
-fn server_command(port: u16) -> Command {
+/// The options every test server gets: loopback only, no persistence, and a directory of
+/// its own. Not the test's working directory: a replica writes the snapshot of its full
+/// sync there (`dump.rdb`, `--save ""` or not), and a server started later in the same
+/// directory would load it, stale rooms, replication id and all (a replica then resumed
+/// "partially" from a primary that had loaded the same file: no full sync to wait for).
+fn server_command(port: u16) -> (Command, Scratch) {
+    let dir = Scratch::new("redis");
     let mut command = Command::new("redis-server");
     command.args([
         "--port",
@@ -59,8 +66,10 @@ fn server_command(port: u16) -> Command {
         "",
         "--appendonly",
         "no",
+        "--dir",
+        &dir.0.display().to_string(),
     ]);
-    command
+    (command, dir)
 }
 
 impl Redis {
@@ -74,10 +83,14 @@ impl Redis {
 
     /// Starts one with extra options (`--replicaof`, say).
     pub fn start_with(port: u16, extra: &[&str]) -> Self {
-        let mut command = server_command(port);
+        let (mut command, dir) = server_command(port);
         command.args(extra);
         let (child, _) = spawn_until(command, "Ready to accept connections");
-        Self { port, child }
+        Self {
+            port,
+            child,
+            _dir: dir,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -116,7 +129,7 @@ impl RedisCluster {
         let nodes: Vec<Redis> = (0..3 * (1 + replicas))
             .map(|_| {
                 let port = free_port();
-                let mut command = server_command(port);
+                let (mut command, own) = server_command(port);
                 command.current_dir(&dir.0).args([
                     "--cluster-enabled",
                     "yes",
@@ -131,7 +144,11 @@ impl RedisCluster {
                     &dir.0.display().to_string(),
                 ]);
                 let (child, _) = spawn_until(command, "Ready to accept connections");
-                Redis { port, child }
+                Redis {
+                    port,
+                    child,
+                    _dir: own,
+                }
             })
             .collect();
         let mut create = Command::new("redis-cli");
@@ -233,10 +250,14 @@ impl SentinelSetup {
         // INFO, which it asks for at once and then only every 10 s.
         let replica = {
             let port = free_port();
-            let mut command = server_command(port);
+            let (mut command, dir) = server_command(port);
             command.args(["--replicaof", "127.0.0.1", &primary.port.to_string()]);
             let (child, _) = spawn_until(command, "MASTER <-> REPLICA sync: Finished with success");
-            Redis { port, child }
+            Redis {
+                port,
+                child,
+                _dir: dir,
+            }
         };
         let sentinels = (0..3)
             .map(|i| {
@@ -425,7 +446,7 @@ impl TlsRedis {
         }
         let port = free_port();
         let file = |name: &str| dir.0.join(name).display().to_string();
-        let mut command = server_command(0);
+        let (mut command, own) = server_command(0);
         command.args([
             "--tls-port",
             &port.to_string(),
@@ -441,7 +462,11 @@ impl TlsRedis {
         let (child, _) = spawn_until(command, "Ready to accept connections");
         Self {
             port,
-            _server: Redis { port, child },
+            _server: Redis {
+                port,
+                child,
+                _dir: own,
+            },
             dir,
         }
     }
