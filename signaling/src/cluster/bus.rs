@@ -114,8 +114,12 @@ pub(super) async fn subscribe(
                 subscribed.store(false, Ordering::Relaxed);
                 tracing::warn!("Redis subscription lost; resubscribing");
             }
-            // A pause between attempts, so a Redis that is down is not hammered.
-            tokio::time::sleep(Duration::from_millis(250)).await;
+            // A pause between attempts, so a Redis that is down is not hammered; cut short
+            // when a failover names a new primary to subscribe at.
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_millis(250)) => {}
+                () = subscriber.moved() => {}
+            }
             // With Sentinel, the primary named now: after a failover, the new one.
             match subscriber.client().get_async_pubsub().await {
                 Ok(mut connection) => match connection.subscribe(&channel).await {

@@ -15,6 +15,7 @@ use redis::{
     ClientTlsConfig, Cmd, ConnectionAddr, ErrorKind, IntoConnectionInfo, Pipeline, RedisError,
     RedisFuture, TlsCertificates, TlsMode, Value,
 };
+use tokio::sync::Notify;
 
 /// Where Redis is, as the settings say.
 #[derive(Clone)]
@@ -119,8 +120,11 @@ pub(super) enum Link {
     Single(ConnectionManager),
     /// A Redis Cluster: each command goes to the node owning its key's slot.
     Cluster(ClusterConnection),
-    /// The primary Sentinel named last; [`follow`] swaps it when a failover names another.
-    Followed(Arc<RwLock<Primary>>),
+    /// The primary Sentinel named last; [`follow`] swaps it when a failover names another,
+    /// and tells the commands still waiting on the old one (the `Notify`) to go again to the
+    /// new one: otherwise each waited for the old primary's connection manager to give up
+    /// (about 1.5 s), and a room actor waiting on a lease renewal relayed nothing meanwhile.
+    Followed(Arc<RwLock<Primary>>, Arc<Notify>),
 }
 
 /// The primary as Sentinel named it last.
@@ -222,14 +226,18 @@ impl Link {
                     client,
                     connection,
                 }));
+                let moved = Arc::new(Notify::new());
+                let retry = Arc::new(Notify::new());
                 let follower = Follower {
                     sentinel,
                     primary: primary.clone(),
                     failovers,
+                    moved: moved.clone(),
+                    retry: retry.clone(),
                 };
                 Ok((
-                    Self::Followed(primary.clone()),
-                    Subscriber::Followed(primary),
+                    Self::Followed(primary.clone(), retry),
+                    Subscriber::Followed { primary, moved },
                     Some(follower),
                 ))
             }
@@ -313,7 +321,12 @@ pub(super) enum Subscriber {
     /// Always this client.
     Fixed(redis::Client),
     /// The primary Sentinel named last.
-    Followed(Arc<RwLock<Primary>>),
+    Followed {
+        /// That primary.
+        primary: Arc<RwLock<Primary>>,
+        /// Told when the follower moves to another primary.
+        moved: Arc<Notify>,
+    },
     /// A cluster's nodes, one after the other: each attempt takes the next.
     Rotating {
         /// The node given first, then the others the cluster named at start.
@@ -324,11 +337,21 @@ pub(super) enum Subscriber {
 }
 
 impl Subscriber {
+    /// Waits until there is somewhere new to subscribe: with Sentinel, until the follower has
+    /// moved to a new primary; otherwise never. (The bus otherwise retries on a timer: after
+    /// a failover, waiting for its next turn came on top of the follower's own poll.)
+    pub(super) async fn moved(&self) {
+        match self {
+            Self::Followed { moved, .. } => moved.notified().await,
+            Self::Fixed(_) | Self::Rotating { .. } => std::future::pending().await,
+        }
+    }
+
     /// The client to subscribe with now.
     pub(super) fn client(&self) -> redis::Client {
         match self {
             Self::Fixed(client) => client.clone(),
-            Self::Followed(primary) => Link::primary(primary).1,
+            Self::Followed { primary, .. } => Link::primary(primary).1,
             Self::Rotating { clients, next } => {
                 let at = next.fetch_add(1, Ordering::Relaxed) % clients.len().max(1);
                 clients[at].clone()
@@ -362,6 +385,10 @@ pub(super) struct Follower {
     sentinel: SentinelClient,
     primary: Arc<RwLock<Primary>>,
     failovers: Arc<AtomicU64>,
+    /// Wakes the bus's subscriber when the primary changes (see [`Subscriber::moved`]).
+    moved: Arc<Notify>,
+    /// Wakes the commands waiting on the old primary (see [`Link::Followed`]).
+    retry: Arc<Notify>,
 }
 
 impl Follower {
@@ -402,8 +429,12 @@ impl Follower {
                         client,
                         connection,
                     };
+                    drop(p);
                     self.failovers.fetch_add(1, Ordering::Relaxed);
                     healthy.store(true, Ordering::Relaxed);
+                    // A permit, should the subscriber be mid-attempt rather than waiting.
+                    self.moved.notify_one();
+                    self.retry.notify_waiters();
                 }
                 Err(e) => {
                     tracing::warn!(primary = %address, "cannot reach the new primary yet: {e}")
@@ -418,9 +449,21 @@ impl ConnectionLike for Link {
         match self {
             Self::Single(c) => c.req_packed_command(cmd),
             Self::Cluster(c) => c.req_packed_command(cmd),
-            Self::Followed(primary) => {
-                let (mut c, _) = Self::primary(primary);
-                Box::pin(async move { c.req_packed_command(cmd).await })
+            Self::Followed(primary, retry) => {
+                let (primary, retry) = (primary.clone(), retry.clone());
+                Box::pin(async move {
+                    loop {
+                        // Listening before the primary is read: a move in between is heard.
+                        let moved = retry.notified();
+                        tokio::pin!(moved);
+                        moved.as_mut().enable();
+                        let (mut c, _) = Self::primary(&primary);
+                        tokio::select! {
+                            answer = c.req_packed_command(cmd) => return answer,
+                            () = &mut moved => {}
+                        }
+                    }
+                })
             }
         }
     }
@@ -434,9 +477,21 @@ impl ConnectionLike for Link {
         match self {
             Self::Single(c) => c.req_packed_commands(cmd, offset, count),
             Self::Cluster(c) => c.req_packed_commands(cmd, offset, count),
-            Self::Followed(primary) => {
-                let (mut c, _) = Self::primary(primary);
-                Box::pin(async move { c.req_packed_commands(cmd, offset, count).await })
+            Self::Followed(primary, retry) => {
+                let (primary, retry) = (primary.clone(), retry.clone());
+                Box::pin(async move {
+                    loop {
+                        // As in `req_packed_command`.
+                        let moved = retry.notified();
+                        tokio::pin!(moved);
+                        moved.as_mut().enable();
+                        let (mut c, _) = Self::primary(&primary);
+                        tokio::select! {
+                            answer = c.req_packed_commands(cmd, offset, count) => return answer,
+                            () = &mut moved => {}
+                        }
+                    }
+                })
             }
         }
     }
@@ -445,7 +500,7 @@ impl ConnectionLike for Link {
         match self {
             Self::Single(c) => c.get_db(),
             Self::Cluster(c) => c.get_db(),
-            Self::Followed(primary) => Self::primary(primary).0.get_db(),
+            Self::Followed(primary, _) => Self::primary(primary).0.get_db(),
         }
     }
 }
