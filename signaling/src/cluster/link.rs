@@ -124,6 +124,11 @@ pub(super) enum Link {
     /// and tells the commands still waiting on the old one (the `Notify`) to go again to the
     /// new one: otherwise each waited for the old primary's connection manager to give up
     /// (about 1.5 s), and a room actor waiting on a lease renewal relayed nothing meanwhile.
+    /// Those are commands waiting on the reconnection, never sent: when the primary process
+    /// dies its connection breaks at once and what was in flight fails with it. Only a
+    /// primary cut off without a word (its machine gone) leaves a sent command waiting out
+    /// the response timeout; if the follower moves first, that one runs again on the new
+    /// primary, possibly twice in all (not tested).
     Followed(Arc<RwLock<Primary>>, Arc<Notify>),
 }
 
