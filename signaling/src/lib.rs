@@ -170,7 +170,12 @@ pub async fn start(config: Config) -> Result<Server, Error> {
         ip_limits: IpLimits::new(config.ip_limit()),
         trust_x_forwarded_for: config.trust_x_forwarded_for,
     };
-    let user_timeout = config.client_timeout;
+    // The kernel's abort is the backstop for a reader nobody writes to. A reader someone does
+    // write to is its room's to drop (the friend is told, the eviction counted) one grace
+    // period (the client timeout) after its backlog overflows, which follows the window's
+    // closing closely; giving the kernel one more client timeout keeps the room's judgement
+    // first even when a loaded machine fills the buffers slowly.
+    let user_timeout = config.client_timeout.saturating_mul(2);
     let static_dir = config.static_dir.clone();
     let mut server = HttpServer::new(move || {
         lobby_start.run_here_once();
@@ -186,8 +191,8 @@ pub async fn start(config: Config) -> Result<Server, Error> {
     .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
     // A browser that stops reading stops its session actor too (actix-web-actors runs the
     // actor only while the response body is polled), so no heartbeat can close it: the
-    // kernel does, once data sent has waited --client-timeout to be taken (on Linux this
-    // covers a zero receive window too).
+    // kernel does, once data sent has waited twice --client-timeout to be taken (on Linux
+    // this covers a zero receive window too).
     .on_connect(move |connection, _| tune_socket(connection, user_timeout));
     if config.workers > 0 {
         server = server.workers(config.workers);

@@ -241,12 +241,13 @@ async fn a_client_that_stops_reading_is_evicted_and_forgotten() {
         "100000",
         "--heartbeat-interval",
         "300ms",
-        // The client timeout is also the sockets' TCP_USER_TIMEOUT. The kernel checks it when
-        // a zero-window probe fires (backing off from 200 ms: 0.2, 0.6, 1.4, 3.0 s after the
-        // slow one's window closed), so with 2 s it aborts the stalled connection about 3 s
-        // after the window closed, while the eviction comes 2 s after the queue overflows,
-        // which is shortly after. With 1 s the two were 0.4 s apart, and a loaded machine
-        // filling the buffers slower than that let the kernel win (no eviction counted).
+        // The sockets' TCP_USER_TIMEOUT is twice the client timeout. The kernel checks it when
+        // a zero-window probe fires (backing off from 200 ms: 0.2, 0.6, 1.4, 3.0, 6.2 s after
+        // the slow one's window closed), so with 2 s it aborts the stalled connection about
+        // 6 s after the window closed, while the eviction comes 2 s after the queue
+        // overflows, which is shortly after. (When the user timeout equalled the client
+        // timeout, the kernel's abort came ~1 s after the eviction, and a loaded machine
+        // filling the buffers slower than that let the kernel win: no eviction counted.)
         "--client-timeout",
         "2s",
     ])
@@ -329,7 +330,7 @@ async fn a_client_that_stops_reading_is_evicted_and_forgotten() {
         scrape(addr).await.get("duet_slow_consumer_evictions_total"),
         Some(&1.0)
     );
-    // The kernel aborts the stalled connection (TCP user timeout = --client-timeout), which
+    // The kernel aborts the stalled connection (TCP user timeout = 2 × --client-timeout), which
     // ends the session: only the sender and the newcomer remain. They keep reading meanwhile,
     // so that they answer pings.
     let forgotten = tokio::time::timeout(PATIENCE * 3, async {
