@@ -32,6 +32,9 @@ DUET_TURN_SECRET=compose-config-check \
   docker-compose --env-file .env.example -f docker-compose.yml config -q
 DUET_TURN_SECRET=compose-config-check \
   docker-compose --env-file .env.example -f docker-compose.yml -f docker-compose.replicas.yml config -q
+DUET_TURN_SECRET=compose-config-check \
+  docker-compose --env-file .env.example -f docker-compose.yml -f docker-compose.replicas.yml \
+  -f docker-compose.sentinel.yml config -q
 caddy validate --adapter caddyfile --config deploy/Caddyfile
 hadolint deploy/signaling.Dockerfile deploy/web.Dockerfile
 python3 deploy/check-dockerfiles.py

@@ -204,9 +204,10 @@ toolchain_build() {
 toolchain_test() {
   # Chromium and its driver for the browser tests; Caddy, coturn and docker-compose to check
   # and exercise the deployment (deploy/) without a Docker engine; redis-server for the
-  # replicas' tests (each test starts its own on a loopback port); nftables for the network
-  # lab's namespaces and NAT routers (e2e/lab.mjs: iproute2 for `ip` and `tc`); espeak-ng
-  # speaks the noise-suppression tests' speech (e2e/noisy-speech.mjs).
+  # replicas' tests (each test starts its own on a loopback port: one server, a three-node
+  # Redis Cluster made with redis-cli, or a primary, a replica and three redis-sentinels);
+  # nftables for the network lab's namespaces and NAT routers (e2e/lab.mjs: iproute2 for `ip`
+  # and `tc`); espeak-ng speaks the noise-suppression tests' speech (e2e/noisy-speech.mjs).
   # g++: cargo-fuzz's libFuzzer (scripts/fuzz.sh) is C++.
   toolchain_build &&
     ensure_debian_packages --lean c++:g++ &&
@@ -214,7 +215,8 @@ toolchain_test() {
       /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf:fonts-noto-color-emoji &&
     ensure_geckodriver &&
     ensure_debian_packages --lean caddy:caddy turnserver:coturn docker-compose:docker-compose \
-      redis-server:redis-server ip:iproute2 nft:nftables espeak-ng:espeak-ng &&
+      redis-server:redis-server redis-sentinel:redis-sentinel ip:iproute2 nft:nftables \
+      espeak-ng:espeak-ng &&
     ensure_hadolint &&
     ensure_e2e_packages
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::cluster::{Endpoint, SentinelSettings, TlsFiles};
 use crate::ip_limits::IpLimit;
 use crate::rate_limit::RateLimit;
 use crate::turn::{TurnRelay, TurnSecret};
@@ -141,6 +142,77 @@ pub struct Config {
     )]
     pub redis_url: Option<SecretString>,
 
+    /// `--redis-url` names one node of a Redis Cluster: keys go to the node owning their slot
+    /// (every room's keys share one hash tag) and the client follows the cluster's own
+    /// failovers. The bus subscribes at the node given (pub/sub reaches every node).
+    #[arg(long, env = "DUET_REDIS_CLUSTER")]
+    pub redis_cluster: bool,
+
+    /// Redis mode through Sentinel: a sentinel's HOST:PORT (repeat the flag, or comma-separate
+    /// in the variable). The replicas ask the sentinels for the primary of
+    /// --redis-master-name, and follow a failover to the replica Sentinel promotes. Instead
+    /// of --redis-url. Empty means none.
+    #[arg(
+        long = "redis-sentinel",
+        env = "DUET_REDIS_SENTINELS",
+        value_delimiter = ',',
+        value_name = "HOST:PORT"
+    )]
+    pub redis_sentinels: Vec<String>,
+
+    /// The name the sentinels monitor the primary under (`sentinel monitor <name> ...`).
+    #[arg(
+        long,
+        env = "DUET_REDIS_MASTER_NAME",
+        default_value = "duet",
+        value_name = "NAME"
+    )]
+    pub redis_master_name: String,
+
+    /// With --redis-sentinel: the ACL user to log in to the primary as (`AUTH user password`).
+    /// Empty means the default user.
+    #[arg(long, env = "DUET_REDIS_USERNAME", value_name = "USER")]
+    pub redis_username: Option<String>,
+
+    /// With --redis-sentinel: the primary's password (`requirepass`). Never logged. Empty
+    /// means none. (With --redis-url, the password goes in the URL.)
+    #[arg(
+        long,
+        env = "DUET_REDIS_PASSWORD",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    pub redis_password: Option<SecretString>,
+
+    /// With --redis-sentinel: the sentinels' own password (their `requirepass`). Never logged.
+    /// Empty means none.
+    #[arg(
+        long,
+        env = "DUET_REDIS_SENTINEL_PASSWORD",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    pub redis_sentinel_password: Option<SecretString>,
+
+    /// With --redis-sentinel: speak TLS to the sentinels and to the primary they name. (With
+    /// --redis-url, a `rediss://` URL says TLS.)
+    #[arg(long, env = "DUET_REDIS_TLS")]
+    pub redis_tls: bool,
+
+    /// Redis over TLS: the CA certificate (a PEM file) that signs the servers' certificates,
+    /// instead of the system's roots. Empty means the system's roots.
+    #[arg(long, env = "DUET_REDIS_TLS_CA", value_name = "FILE")]
+    pub redis_tls_ca: Option<String>,
+
+    /// Redis over TLS: a client certificate (a PEM file) for servers that ask for one
+    /// (`tls-auth-clients`), with --redis-tls-key. Empty means none.
+    #[arg(long, env = "DUET_REDIS_TLS_CERT", value_name = "FILE")]
+    pub redis_tls_cert: Option<String>,
+
+    /// Redis over TLS: the client certificate's private key (a PEM file). Empty means none.
+    #[arg(long, env = "DUET_REDIS_TLS_KEY", value_name = "FILE")]
+    pub redis_tls_key: Option<String>,
+
     /// How the log is written: `text`, a line for people to read, or `json`, one JSON object
     /// a line for a log shipper. `RUST_LOG` chooses what is logged (default `info`).
     #[arg(long, env = "DUET_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -196,6 +268,29 @@ pub enum ConfigError {
     /// A credential lifetime under a second.
     #[error("--turn-ttl must be at least one second")]
     ZeroTurnTtl,
+    /// Both ways to find Redis at once.
+    #[error("--redis-url (DUET_REDIS_URL) and --redis-sentinel (DUET_REDIS_SENTINELS) exclude each other")]
+    RedisUrlAndSentinel,
+    /// A sentinel address that is not HOST:PORT.
+    #[error("--redis-sentinel {0:?}: not HOST:PORT")]
+    InvalidSentinel(String),
+    /// A client certificate without its key, or a key without its certificate.
+    #[error("--redis-tls-cert and --redis-tls-key go together")]
+    TlsCertWithoutKey,
+    /// `--redis-tls` where a URL says whether to use TLS.
+    #[error("--redis-tls is for --redis-sentinel; with --redis-url, use a rediss:// URL")]
+    TlsFlagWithoutSentinel,
+    /// A Redis Cluster without a node to start from.
+    #[error("--redis-cluster needs --redis-url (one of the cluster's nodes)")]
+    ClusterWithoutUrl,
+}
+
+/// A path setting, less an empty one (`DUET_REDIS_TLS_CA=` in a compose file: clap's own
+/// path parser refuses empty values, so these are read as text).
+fn nonempty_path(path: &Option<String>) -> Option<PathBuf> {
+    path.as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .map(PathBuf::from)
 }
 
 impl Config {
@@ -222,6 +317,21 @@ impl Config {
         if secret && self.turn_ttl.as_secs() == 0 {
             return Err(ConfigError::ZeroTurnTtl);
         }
+        let sentinels = self.sentinel_addrs()?;
+        if self.redis_url().is_some() && !sentinels.is_empty() {
+            return Err(ConfigError::RedisUrlAndSentinel);
+        }
+        if self.redis_cluster && self.redis_url().is_none() {
+            return Err(ConfigError::ClusterWithoutUrl);
+        }
+        if self.redis_tls && sentinels.is_empty() {
+            return Err(ConfigError::TlsFlagWithoutSentinel);
+        }
+        if nonempty_path(&self.redis_tls_cert).is_some()
+            != nonempty_path(&self.redis_tls_key).is_some()
+        {
+            return Err(ConfigError::TlsCertWithoutKey);
+        }
         Ok(())
     }
 
@@ -245,6 +355,61 @@ impl Config {
             .as_ref()
             .map(|url| url.expose().trim())
             .filter(|url| !url.is_empty())
+    }
+
+    /// The sentinels given, as (host, port), less empty entries.
+    fn sentinel_addrs(&self) -> Result<Vec<(String, u16)>, ConfigError> {
+        self.redis_sentinels
+            .iter()
+            .map(|addr| addr.trim())
+            .filter(|addr| !addr.is_empty())
+            .map(|addr| {
+                let invalid = || ConfigError::InvalidSentinel(addr.to_owned());
+                let (host, port) = addr.rsplit_once(':').ok_or_else(invalid)?;
+                let host = host.trim_start_matches('[').trim_end_matches(']');
+                if host.is_empty() {
+                    return Err(invalid());
+                }
+                let port = port.parse::<u16>().map_err(|_| invalid())?;
+                Ok((host.to_owned(), port))
+            })
+            .collect()
+    }
+
+    /// The files for Redis over TLS (after [`Self::validate`]).
+    pub fn redis_tls(&self) -> TlsFiles {
+        TlsFiles {
+            ca: nonempty_path(&self.redis_tls_ca),
+            client: nonempty_path(&self.redis_tls_cert).zip(nonempty_path(&self.redis_tls_key)),
+        }
+    }
+
+    /// Where Redis is, in Redis mode (after [`Self::validate`]); `None` without Redis.
+    pub fn redis(&self) -> Option<Endpoint> {
+        let nonempty = |s: &Option<SecretString>| {
+            s.as_ref()
+                .map(|s| s.expose().to_owned())
+                .filter(|s| !s.is_empty())
+        };
+        if let Some(url) = self.redis_url() {
+            return Some(if self.redis_cluster {
+                Endpoint::Cluster(url.to_owned())
+            } else {
+                Endpoint::Single(url.to_owned())
+            });
+        }
+        let sentinels = self.sentinel_addrs().ok()?;
+        if sentinels.is_empty() {
+            return None;
+        }
+        Some(Endpoint::Sentinel(SentinelSettings {
+            sentinels,
+            master_name: self.redis_master_name.trim().to_owned(),
+            username: self.redis_username.clone().filter(|u| !u.trim().is_empty()),
+            password: nonempty(&self.redis_password),
+            sentinel_password: nonempty(&self.redis_sentinel_password),
+            tls: self.redis_tls,
+        }))
     }
 
     /// The TURN URLs given, less empty ones (`DUET_TURN_URLS=` or a stray comma).

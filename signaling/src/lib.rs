@@ -86,8 +86,8 @@ pub enum Error {
     /// The stop signals could not be listened for.
     #[error("cannot listen for SIGINT/SIGTERM: {0}")]
     Signal(#[source] io::Error),
-    /// `--redis-url` was given and Redis could not be reached at start.
-    #[error("cannot use Redis (--redis-url): {0}")]
+    /// `--redis-url` or `--redis-sentinel` was given and Redis could not be reached at start.
+    #[error("cannot use Redis (--redis-url, --redis-sentinel): {0}")]
     Redis(#[source] ClusterError),
     /// An actor went away unexpectedly.
     #[error("internal error: the lobby is gone")]
@@ -134,15 +134,21 @@ pub async fn start(config: Config) -> Result<Server, Error> {
         max_queued_bytes: config.max_queued_bytes(),
         slow_reader_grace: config.client_timeout,
     };
-    let (lobby, control, lobby_start) = match config.redis_url() {
+    let (lobby, control, lobby_start) = match config.redis() {
         None => open_lobby(lobby_mailbox(), InMemory, rooms),
-        Some(url) => {
+        Some(endpoint) => {
             // The lobby's address exists before the lobby runs (see `LobbyStart`), so that the
             // Redis bus, which delivers to it, can be set up first and handed to its rooms.
             let (address, receiver) = lobby_mailbox::<InRedis>();
-            let cluster = Cluster::connect(url, config.client_timeout, address.clone().recipient())
-                .await
-                .map_err(Error::Redis)?;
+            let cluster = Cluster::connect(
+                &endpoint,
+                &config.redis_tls(),
+                config.client_timeout,
+                address.clone().recipient(),
+                metrics.redis_failovers.clone(),
+            )
+            .await
+            .map_err(Error::Redis)?;
             let registry = InRedis::new(
                 Arc::new(cluster),
                 metrics.clone(),

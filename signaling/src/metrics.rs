@@ -14,6 +14,7 @@
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use shared::ErrorCode;
@@ -45,6 +46,9 @@ pub struct Metrics {
     pub join_rate_limited: AtomicU64,
     /// Redis mode: commands to Redis that failed, and signals not passed on because of it.
     pub redis_errors: AtomicU64,
+    /// Redis mode with Sentinel: times this replica moved to a newly promoted primary
+    /// (shared with the task that follows Sentinel).
+    pub redis_failovers: Arc<AtomicU64>,
     /// Errors sent to browsers, one counter per [`ErrorCode`] (indexed by [`code_index`]).
     errors: [AtomicU64; ErrorCode::ALL.len()],
     /// From a join's arrival to its admission (`joined` sent), Redis's round trips included.
@@ -229,6 +233,11 @@ impl Metrics {
                 "duet_redis_errors_total",
                 "Redis mode: failed Redis commands, and signals not passed on because of them.",
                 &self.redis_errors,
+            ),
+            (
+                "duet_redis_failovers_total",
+                "Redis mode with Sentinel: moves to a newly promoted primary.",
+                &*self.redis_failovers,
             ),
         ];
         for (name, help, counter) in counters {

@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use actix::{Message, Recipient};
 use futures_util::StreamExt;
-use redis::aio::ConnectionManager;
 use serde::{Deserialize, Serialize};
 use shared::{LeaveReason, RawSignal};
 use tokio::sync::mpsc;
 
 use super::keys::channel;
+use super::link::{Link, Subscriber};
 use super::seat::{ReplicaId, Seat};
 use crate::room::SessionId;
 
@@ -65,7 +65,7 @@ pub struct FromBus(pub Envelope);
 /// Publishes queued messages in order, as pipelines of whatever has queued up meanwhile: one
 /// round trip for a burst, not one per message.
 pub(super) async fn publish(
-    mut redis: ConnectionManager,
+    mut redis: Link,
     mut queue: mpsc::UnboundedReceiver<(ReplicaId, String)>,
     healthy: Arc<AtomicBool>,
 ) {
@@ -89,13 +89,13 @@ pub(super) async fn publish(
 /// Subscribes to `replica`'s channel and answers the task that passes what arrives to `inbox`,
 /// resubscribing whenever the connection drops (a Redis restart) until the process ends.
 pub(super) async fn subscribe(
-    client: redis::Client,
+    subscriber: Subscriber,
     replica: ReplicaId,
     inbox: Recipient<FromBus>,
     subscribed: Arc<AtomicBool>,
 ) -> Result<impl std::future::Future<Output = ()>, redis::RedisError> {
     let channel = channel(replica);
-    let mut first = client.get_async_pubsub().await?;
+    let mut first = subscriber.client().get_async_pubsub().await?;
     first.subscribe(&channel).await?;
     Ok(async move {
         let mut pubsub = Some(first);
@@ -114,9 +114,14 @@ pub(super) async fn subscribe(
                 subscribed.store(false, Ordering::Relaxed);
                 tracing::warn!("Redis subscription lost; resubscribing");
             }
-            // A pause between attempts, so a Redis that is down is not hammered.
-            tokio::time::sleep(Duration::from_millis(250)).await;
-            match client.get_async_pubsub().await {
+            // A pause between attempts, so a Redis that is down is not hammered; cut short
+            // when a failover names a new primary to subscribe at.
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_millis(250)) => {}
+                () = subscriber.moved() => {}
+            }
+            // With Sentinel, the primary named now: after a failover, the new one.
+            match subscriber.client().get_async_pubsub().await {
                 Ok(mut connection) => match connection.subscribe(&channel).await {
                     Ok(()) => {
                         tracing::info!("Redis subscription back");

@@ -3,7 +3,9 @@
 -- A room is one string key holding a JSON array of at most two occupants:
 --   { s = seat ("<replica>-<session>"), t = resume token, r = "polite" | "impolite",
 --     e = lease expiry, in ms on Redis's own clock }
--- and each live resume token has a key of its own, naming the room it belongs to.
+-- Every key a script touches is one of its KEYS, all in the room's hash slot, so that the
+-- scripts run on Redis Cluster too. A resume token's key (naming its room) lives in the
+-- token's own slot: the service reads and writes it around the scripts (cluster/mod.rs).
 -- The rules are those of `room.rs` (`Room::join`, `Room::leave`); the differential property
 -- test in tests/it/cluster.rs runs both on the same random sequences.
 
@@ -12,8 +14,8 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
--- The occupants whose lease still runs; the tokens of the others stop being good.
-local function live(room_key, token_prefix, now)
+-- The occupants whose lease still runs (the others' token keys expire with the same lease).
+local function live(room_key, now)
   local raw = redis.call('GET', room_key)
   local kept = {}
   if not raw then
@@ -22,8 +24,6 @@ local function live(room_key, token_prefix, now)
   for _, o in ipairs(cjson.decode(raw)) do
     if o.e > now then
       table.insert(kept, o)
-    else
-      redis.call('DEL', token_prefix .. o.t)
     end
   end
   return kept

@@ -9,30 +9,39 @@
 //!
 //! Presence is a lease: a replica renews its people's slots every heartbeat interval
 //! ([`Cluster::refresh`]); the slots of a replica that died expire after the client timeout.
+//! The same renewal puts a replica's people back after Redis lost them: a restart, or a
+//! failover to a replica that had not heard the last writes ([`link`] follows Sentinel).
+//!
+//! Redis is one server, a Redis Cluster (every script touches only its room's slot: see
+//! [`keys`]), or a primary watched by Sentinel ([`Endpoint`]).
 
 mod bus;
 mod keys;
+mod link;
 mod scripts;
 mod seat;
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use actix::Recipient;
-use redis::aio::ConnectionManager;
 use redis::{AsyncCommands, ScriptInvocation, Value};
-use shared::{ResumeToken, Role, RoomKey, ROOM_CAPACITY};
+use shared::{LeaveReason, ResumeToken, Role, RoomKey, ROOM_CAPACITY};
 use tokio::sync::mpsc;
 
 pub use bus::{BusEvent, Envelope, FromBus};
+pub use link::{Endpoint, SentinelSettings, TlsFiles};
 pub use scripts::{JoinOutcome, Presence};
 pub use seat::{InvalidSeat, ReplicaId, Seat};
 
 use crate::room::{Departure, SessionId};
-use keys::{room_key, token_prefix};
-use scripts::{parse_join, parse_leave, parse_refresh, role_text, Scripts, UnexpectedAnswer};
+use keys::{departures_key, room_key, token_key};
+use link::Link;
+use scripts::{
+    parse_join, parse_leave, parse_refresh, reason_text, role_text, Scripts, UnexpectedAnswer,
+};
 
 /// Why Redis could not answer.
 #[derive(Debug, thiserror::Error)]
@@ -60,12 +69,14 @@ pub struct Holder {
     pub token: ResumeToken,
     /// Their slot's role.
     pub role: Role,
+    /// The other person as this replica last heard of them.
+    pub peer: Option<Seat>,
 }
 
 /// A replica's handle on the shared registry and bus.
 pub struct Cluster {
     replica: ReplicaId,
-    redis: ConnectionManager,
+    redis: Link,
     lease: Duration,
     scripts: Scripts,
     outgoing: mpsc::UnboundedSender<(ReplicaId, String)>,
@@ -85,22 +96,18 @@ impl fmt::Debug for Cluster {
 }
 
 impl Cluster {
-    /// Connects to Redis at `url`, subscribes to this replica's channel and starts passing
-    /// what arrives there to `inbox`. Slots are leased for `lease` (the client timeout).
+    /// Connects to Redis at `endpoint` (over TLS with `tls`'s files, where it speaks TLS),
+    /// subscribes to this replica's channel and starts passing what arrives there to `inbox`.
+    /// Slots are leased for `lease` (the client timeout). With Sentinel, follows failovers by
+    /// itself, counting them in `failovers`.
     pub async fn connect(
-        url: &str,
+        endpoint: &Endpoint,
+        tls: &TlsFiles,
         lease: Duration,
         inbox: Recipient<FromBus>,
+        failovers: Arc<AtomicU64>,
     ) -> Result<Self, ClusterError> {
-        let client = redis::Client::open(url)?;
-        // Short timeouts and few retries: a join waiting on an unreachable Redis should hear
-        // `unavailable` in about a second, not hang; the manager reconnects in the background.
-        let config = redis::aio::ConnectionManagerConfig::new()
-            .set_connection_timeout(Duration::from_secs(1))
-            .set_response_timeout(Duration::from_secs(2))
-            .set_number_of_retries(1)
-            .set_max_delay(500);
-        let redis = ConnectionManager::new_with_config(client.clone(), config).await?;
+        let (redis, subscriber, follower) = Link::open(endpoint, tls, failovers).await?;
         let mut random = [0u8; 8];
         getrandom::fill(&mut random)
             .map_err(|e| ClusterError::Answer(format!("no randomness for a replica id: {e}")))?;
@@ -109,10 +116,14 @@ impl Cluster {
         let (outgoing, queue) = mpsc::unbounded_channel();
         actix::spawn(bus::publish(redis.clone(), queue, healthy.clone()));
         let subscribed = Arc::new(AtomicBool::new(true));
-        let subscription = bus::subscribe(client, replica, inbox, subscribed.clone()).await?;
+        let subscription = bus::subscribe(subscriber, replica, inbox, subscribed.clone()).await?;
         actix::spawn(subscription);
+        if let Some(follower) = follower {
+            actix::spawn(follower.follow(healthy.clone()));
+        }
         tracing::info!(
             replica = format!("{:016x}", replica.0),
+            redis = ?endpoint,
             "Redis mode: rooms shared with other replicas"
         );
         Ok(Self {
@@ -166,36 +177,75 @@ impl Cluster {
         resume: Option<&ResumeToken>,
         fresh: &ResumeToken,
     ) -> Result<JoinOutcome, ClusterError> {
-        let tokens = token_prefix();
-        let fresh_key = format!("{tokens}{}", fresh.as_str());
-        let resume_key =
-            resume.map_or_else(|| fresh_key.clone(), |t| format!("{tokens}{}", t.as_str()));
+        // Whose a token is never changes (a token is made for one room), so this check
+        // outside the script cannot race with another join: only with the token expiring,
+        // which the script then sees as an unknown token, as it would have a moment later.
+        if let Some(token) = resume {
+            let mut redis = self.redis.clone();
+            let owner: Result<Option<String>, _> = redis.get(token_key(token)).await;
+            match self.track(owner.map_err(ClusterError::from))? {
+                Some(owner) if owner != room.as_str() => return Ok(JoinOutcome::WrongRoom),
+                _ => {}
+            }
+        }
         let mut invocation = self.scripts.join.key(room_key(room));
         invocation
-            .key(&fresh_key)
-            .key(&resume_key)
             .arg(seat.to_string())
             .arg(fresh.as_str())
             .arg(resume.map_or("", ResumeToken::as_str))
             .arg(self.lease_ms())
-            .arg(room.as_str())
-            .arg(&tokens)
             .arg(ROOM_CAPACITY);
-        self.run(invocation, parse_join).await
+        let outcome = self.run(invocation, parse_join).await?;
+        if let JoinOutcome::Admitted { token, .. } = &outcome {
+            self.keep_tokens(room, [token]).await;
+        }
+        Ok(outcome)
     }
 
-    /// Frees `seat`'s slot in `room`. `None` when it holds none (taken over, or expired).
+    /// (Re)writes the keys naming `room` as the room of `tokens`, for a lease. A failure is
+    /// logged, not returned: the slot is held all the same, and only the check that a token
+    /// is used in its own room is weaker until the next renewal writes the key.
+    async fn keep_tokens<'t>(
+        &self,
+        room: &RoomKey,
+        tokens: impl IntoIterator<Item = &'t ResumeToken>,
+    ) {
+        // One command each: on a cluster, tokens live in slots of their own.
+        for token in tokens {
+            let mut redis = self.redis.clone();
+            let written: Result<(), _> = redis
+                .pset_ex(token_key(token), room.as_str(), self.lease_ms())
+                .await;
+            if let Err(e) = self.track(written.map_err(ClusterError::from)) {
+                tracing::warn!("Redis: a resume token's room not recorded: {e}");
+            }
+        }
+    }
+
+    /// Frees `seat`'s slot in `room`, recording `why` for the other person's replica (see
+    /// [`Presence::Here`]). `None` when it holds none (taken over, or expired).
     pub async fn leave(
         &self,
         room: &RoomKey,
         seat: Seat,
+        why: LeaveReason,
     ) -> Result<Option<Departure<Seat>>, ClusterError> {
         let mut invocation = self.scripts.leave.key(room_key(room));
         invocation
+            .key(departures_key(room))
             .arg(seat.to_string())
             .arg(self.lease_ms())
-            .arg(token_prefix());
-        self.run(invocation, parse_leave).await
+            .arg(reason_text(why));
+        let departure = self.run(invocation, parse_leave).await?;
+        if let Some(departure) = &departure {
+            let mut redis = self.redis.clone();
+            let deleted: Result<(), _> = redis.del(token_key(&departure.token)).await;
+            if let Err(e) = self.track(deleted.map_err(ClusterError::from)) {
+                // It expires with its lease.
+                tracing::warn!("Redis: a spent resume token not deleted: {e}");
+            }
+        }
+        Ok(departure)
     }
 
     /// Renews the leases of this replica's `holders` in `room` and answers, for each in
@@ -207,19 +257,27 @@ impl Cluster {
     ) -> Result<Vec<Presence>, ClusterError> {
         let mut invocation = self.scripts.refresh.key(room_key(room));
         invocation
+            .key(departures_key(room))
             .arg(self.lease_ms())
-            .arg(token_prefix())
-            .arg(room.as_str())
             .arg(ROOM_CAPACITY);
         for holder in holders {
             invocation
                 .arg(holder.seat.to_string())
                 .arg(holder.token.as_str())
-                .arg(role_text(holder.role));
+                .arg(role_text(holder.role))
+                .arg(holder.peer.map(|p| p.to_string()).unwrap_or_default());
         }
         let count = holders.len();
-        self.run(invocation, |answer| parse_refresh(answer, count))
-            .await
+        let presences = self
+            .run(invocation, |answer| parse_refresh(answer, count))
+            .await?;
+        let kept = holders
+            .iter()
+            .zip(&presences)
+            .filter(|(_, p)| matches!(p, Presence::Here { .. } | Presence::Restored { .. }))
+            .map(|(holder, _)| &holder.token);
+        self.keep_tokens(room, kept).await;
+        Ok(presences)
     }
 
     /// Runs a room script and reads its answer with `parse`.

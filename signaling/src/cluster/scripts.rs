@@ -2,7 +2,7 @@
 //! answers mean.
 
 use redis::Script;
-use shared::{ResumeToken, Role};
+use shared::{LeaveReason, ResumeToken, Role};
 
 use super::seat::{InvalidSeat, Seat};
 use crate::room::Departure;
@@ -50,7 +50,7 @@ pub enum JoinOutcome {
     },
     /// Two other people are in the room.
     Full,
-    /// The resume token belongs to another room.
+    /// The resume token belongs to another room (found by its key, before the script).
     WrongRoom,
 }
 
@@ -61,17 +61,39 @@ pub enum Presence {
     Here {
         /// The other person, if any.
         peer: Option<Seat>,
+        /// Why the other person this replica last heard of left, if they left cleanly within
+        /// a lease (and are no longer the peer): their replica's word may still be on the bus.
+        departed: Option<LeaveReason>,
     },
     /// Put back in the room: Redis had lost it (a restart). The other person may not have
     /// been put back yet by their own replica.
     Restored {
         /// The other person, if back already.
         peer: Option<Seat>,
+        /// As for [`Presence::Here`].
+        departed: Option<LeaveReason>,
     },
     /// Another connection took the slot over with its resume token.
     Replaced,
     /// The slot is gone and the room has no place for them any more.
     Lost,
+}
+
+/// Why someone left, as the scripts record it (the protocol's words).
+pub fn reason_text(reason: LeaveReason) -> &'static str {
+    match reason {
+        LeaveReason::HungUp => "hung_up",
+        LeaveReason::ConnectionLost => "connection_lost",
+    }
+}
+
+fn parse_reason(text: &str) -> Result<Option<LeaveReason>, UnexpectedAnswer> {
+    match text {
+        "" => Ok(None),
+        "hung_up" => Ok(Some(LeaveReason::HungUp)),
+        "connection_lost" => Ok(Some(LeaveReason::ConnectionLost)),
+        other => Err(UnexpectedAnswer(format!("leave reason {other:?}"))),
+    }
 }
 
 /// A role as the scripts write it.
@@ -107,7 +129,6 @@ fn parse_seat(text: &str) -> Result<Option<Seat>, UnexpectedAnswer> {
 pub fn parse_join(answer: Vec<String>) -> Result<JoinOutcome, UnexpectedAnswer> {
     match answer.as_slice() {
         [full] if full == "full" => Ok(JoinOutcome::Full),
-        [wrong] if wrong == "wrong_room" => Ok(JoinOutcome::WrongRoom),
         [admitted, role, token, peer, replaced] if admitted == "admitted" => {
             Ok(JoinOutcome::Admitted {
                 role: parse_role(role)?,
@@ -137,20 +158,22 @@ pub fn parse_refresh(
     answer: Vec<String>,
     holders: usize,
 ) -> Result<Vec<Presence>, UnexpectedAnswer> {
-    if answer.len() != holders * 2 {
+    if answer.len() != holders * 3 {
         return Err(UnexpectedAnswer(format!("{answer:?}")));
     }
     answer
-        .chunks(2)
-        .map(|pair| match (pair[0].as_str(), &pair[1]) {
-            ("here", peer) => Ok(Presence::Here {
+        .chunks(3)
+        .map(|entry| match (entry[0].as_str(), &entry[1], &entry[2]) {
+            ("here", peer, why) => Ok(Presence::Here {
                 peer: parse_seat(peer)?,
+                departed: parse_reason(why)?,
             }),
-            ("restored", peer) => Ok(Presence::Restored {
+            ("restored", peer, why) => Ok(Presence::Restored {
                 peer: parse_seat(peer)?,
+                departed: parse_reason(why)?,
             }),
-            ("replaced", _) => Ok(Presence::Replaced),
-            ("lost", _) => Ok(Presence::Lost),
+            ("replaced", _, _) => Ok(Presence::Replaced),
+            ("lost", _, _) => Ok(Presence::Lost),
             _ => Err(UnexpectedAnswer(format!("{answer:?}"))),
         })
         .collect()
@@ -183,5 +206,20 @@ mod tests {
         ));
         assert!(parse_join(text(&["admitted", "rude", token, "", ""])).is_err());
         assert!(parse_join(text(&["what"])).is_err());
+        assert_eq!(
+            parse_refresh(text(&["here", "", "hung_up", "lost", "", ""]), 2),
+            Ok(vec![
+                Presence::Here {
+                    peer: None,
+                    departed: Some(LeaveReason::HungUp)
+                },
+                Presence::Lost
+            ])
+        );
+        for reason in [LeaveReason::HungUp, LeaveReason::ConnectionLost] {
+            assert_eq!(parse_reason(reason_text(reason)), Ok(Some(reason)));
+        }
+        assert!(parse_refresh(text(&["here", "", "gone fishing"]), 1).is_err());
+        assert!(parse_refresh(text(&["here", ""]), 1).is_err());
     }
 }

@@ -182,3 +182,138 @@ fn logs_are_text_unless_json_is_asked_for() -> Result<(), clap::Error> {
     assert!(parse(&["--log-format", "xml"]).is_err());
     Ok(())
 }
+
+/// The Sentinel settings of an [`Endpoint::Sentinel`], as (sentinels, master, user, password,
+/// sentinel password); `None` for another endpoint.
+type SentinelFacts = (
+    Vec<(String, u16)>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn sentinel_facts(config: &Config) -> Option<SentinelFacts> {
+    match config.redis()? {
+        Endpoint::Sentinel(s) => Some((
+            s.sentinels,
+            s.master_name,
+            s.username,
+            s.password,
+            s.sentinel_password,
+        )),
+        _ => None,
+    }
+}
+
+#[test]
+fn redis_is_one_url_a_cluster_or_sentinels() -> Result<(), clap::Error> {
+    assert!(parse(&[])?.redis().is_none());
+    let single = parse(&["--redis-url", "redis://r:6379"])?;
+    assert_eq!(single.validate(), Ok(()));
+    assert!(matches!(single.redis(), Some(Endpoint::Single(url)) if url == "redis://r:6379"));
+    let cluster = parse(&["--redis-url", "redis://node:7000", "--redis-cluster"])?;
+    assert_eq!(cluster.validate(), Ok(()));
+    assert!(matches!(cluster.redis(), Some(Endpoint::Cluster(url)) if url == "redis://node:7000"));
+    let sentinel = parse(&[
+        "--redis-sentinel",
+        "s1:26379,s2:26380",
+        "--redis-sentinel",
+        "[::1]:26381",
+        "--redis-password",
+        "pw",
+        "--redis-sentinel-password",
+        "",
+    ])?;
+    assert_eq!(sentinel.validate(), Ok(()));
+    assert_eq!(
+        sentinel_facts(&sentinel),
+        Some((
+            vec![
+                ("s1".into(), 26379),
+                ("s2".into(), 26380),
+                ("::1".into(), 26381)
+            ],
+            "duet".into(),
+            None,
+            Some("pw".into()),
+            None
+        ))
+    );
+    // An empty URL (compose's DUET_REDIS_URL="") leaves the sentinels in charge.
+    let both = parse(&[
+        "--redis-url",
+        "",
+        "--redis-sentinel",
+        "s:1",
+        "--redis-master-name",
+        "calls",
+    ])?;
+    assert_eq!(both.validate(), Ok(()));
+    assert_eq!(sentinel_facts(&both).map(|f| f.1), Some("calls".into()));
+    Ok(())
+}
+
+#[test]
+fn redis_nonsense_is_refused() -> Result<(), clap::Error> {
+    let both = parse(&["--redis-url", "redis://r", "--redis-sentinel", "s:26379"])?;
+    assert_eq!(both.validate(), Err(ConfigError::RedisUrlAndSentinel));
+    let lonely = parse(&["--redis-cluster"])?;
+    assert_eq!(lonely.validate(), Err(ConfigError::ClusterWithoutUrl));
+    for addr in ["s", "s:", ":26379", "s:port", "s:70000"] {
+        let config = parse(&["--redis-sentinel", addr])?;
+        assert_eq!(
+            config.validate(),
+            Err(ConfigError::InvalidSentinel(addr.into())),
+            "{addr}"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn redis_tls_files_and_their_nonsense() -> Result<(), clap::Error> {
+    use std::path::PathBuf;
+    let none = parse(&["--redis-url", "rediss://r:6380"])?;
+    assert_eq!(none.validate(), Ok(()));
+    assert_eq!(none.redis_tls(), TlsFiles::default());
+    let all = parse(&[
+        "--redis-url",
+        "rediss://r:6380",
+        "--redis-tls-ca",
+        "/run/ca.pem",
+        "--redis-tls-cert",
+        "/run/me.pem",
+        "--redis-tls-key",
+        "/run/me.key",
+    ])?;
+    assert_eq!(all.validate(), Ok(()));
+    assert_eq!(
+        all.redis_tls(),
+        TlsFiles {
+            ca: Some(PathBuf::from("/run/ca.pem")),
+            client: Some((PathBuf::from("/run/me.pem"), PathBuf::from("/run/me.key"))),
+        }
+    );
+    // Empty files (compose's defaults) are none.
+    let empty = parse(&[
+        "--redis-url",
+        "redis://r",
+        "--redis-tls-ca",
+        "",
+        "--redis-tls-cert",
+        "",
+        "--redis-tls-key",
+        " ",
+    ])?;
+    assert_eq!(empty.validate(), Ok(()));
+    assert_eq!(empty.redis_tls(), TlsFiles::default());
+    let half = parse(&["--redis-url", "rediss://r", "--redis-tls-cert", "/me.pem"])?;
+    assert_eq!(half.validate(), Err(ConfigError::TlsCertWithoutKey));
+    let flag = parse(&["--redis-url", "redis://r", "--redis-tls"])?;
+    assert_eq!(flag.validate(), Err(ConfigError::TlsFlagWithoutSentinel));
+    let sentinel = parse(&["--redis-sentinel", "s:26379", "--redis-tls"])?;
+    assert_eq!(sentinel.validate(), Ok(()));
+    assert!(matches!(sentinel.redis(), Some(Endpoint::Sentinel(s)) if s.tls));
+    Ok(())
+}

@@ -51,6 +51,7 @@ impl Registry for InRedis {
             renewal: self.renewal,
             key: key.clone(),
             held: HashMap::new(),
+            changes: 0,
         }
     }
 
@@ -68,6 +69,12 @@ pub struct RedisSeats {
     key: RoomKey,
     /// This replica's people in the room: their seat, and the other person's as last heard.
     held: HashMap<SessionId, Held>,
+    /// How many times `held` has changed (a seat, or the peer as heard). A renewal's answer
+    /// describes Redis when its script ran, somewhere between the asking and the answer: if
+    /// word from the bus changed `held` meanwhile, which came first is unknown, and the
+    /// answer must not undo it (a stale "peer here" after their `peer_left`, a stale "peer
+    /// gone" after their `peer_joined`). The next renewal reconciles.
+    changes: u64,
 }
 
 /// A seat held by one of this replica's people.
@@ -79,6 +86,10 @@ struct Held {
     /// When Redis last had to be given this seat back (it lost the room): until a lease has
     /// passed since, a missing peer may just not have been put back by its replica yet.
     restored: Option<Instant>,
+    /// A peer whose departure a renewal found in Redis before their replica's word about
+    /// them arrived over the bus: that word, still on its way (their `peer_joined` included,
+    /// when they came and went between two renewals), is old news until their `peer_left`.
+    ahead: Option<Seat>,
 }
 
 /// What one person's arrival or departure means for the other.
@@ -106,6 +117,13 @@ impl RedisSeats {
             return None;
         }
         let slot = self.held.get_mut(&to.session)?;
+        if slot.ahead == Some(from) {
+            // The bus catches up with what a renewal told already (see `Held::ahead`).
+            if let PeerEvent::Left(_) = event {
+                slot.ahead = None;
+            }
+            return None;
+        }
         match event {
             PeerEvent::Joined => {
                 // A renewal may have seen the newcomer in Redis before its replica's word
@@ -114,6 +132,7 @@ impl RedisSeats {
                     return None;
                 }
                 slot.peer = Some(from);
+                self.changes += 1;
                 Some(Notice::PeerJoined(to.session))
             }
             PeerEvent::Left(reason) => {
@@ -121,6 +140,7 @@ impl RedisSeats {
                     return None;
                 }
                 slot.peer = None;
+                self.changes += 1;
                 Some(Notice::PeerLeft(to.session, reason))
             }
         }
@@ -145,6 +165,7 @@ impl RedisSeats {
                 return Joining::Unavailable;
             }
         };
+        self.changes += 1;
         let replaced = replaced.map(|old| {
             if old.replica == self.cluster.replica() {
                 self.held.remove(&old.session);
@@ -161,6 +182,7 @@ impl RedisSeats {
                 role,
                 peer,
                 restored: None,
+                ahead: None,
             },
         );
         Joining::Admitted(Admitted {
@@ -178,7 +200,7 @@ impl RedisSeats {
         let lease = self.cluster.lease();
         let slot = self.held.get_mut(&session)?;
         match presence {
-            Presence::Restored { peer } | Presence::Here { peer } => {
+            Presence::Restored { peer, departed } | Presence::Here { peer, departed } => {
                 let now = Instant::now();
                 if let Presence::Restored { .. } = presence {
                     tracing::info!(room = %room_hint(&self.key), %session, "slot put back in Redis");
@@ -190,7 +212,16 @@ impl RedisSeats {
                 if slot.peer == peer {
                     return None;
                 }
+                // What follows changes the peer as heard, or waits (see `changes`).
+                self.changes += 1;
                 match (slot.peer, peer) {
+                    // They left cleanly and Redis says why: their replica's word, on its
+                    // way over the bus, would say the same (and is ignored when it comes).
+                    (Some(gone), None) if departed.is_some() => {
+                        slot.ahead = Some(gone);
+                        slot.peer = None;
+                        departed.map(|reason| Notice::PeerLeft(session, reason))
+                    }
                     (Some(_), None) => {
                         if slot
                             .restored
@@ -201,7 +232,7 @@ impl RedisSeats {
                             return None;
                         }
                         tracing::info!(room = %room_hint(&self.key), %session, "peer's slot expired");
-                        slot.peer = None;
+                        slot.ahead = slot.peer.take();
                         Some(Notice::PeerLeft(session, LeaveReason::ConnectionLost))
                     }
                     // Someone (re)joined and the bus message was lost (Redis was away).
@@ -212,13 +243,31 @@ impl RedisSeats {
                 }
             }
             Presence::Replaced => {
+                self.changes += 1;
                 self.held.remove(&session);
                 Some(Notice::Dismissed(session, Dismissal::Replaced))
             }
             Presence::Lost => {
                 tracing::warn!(room = %room_hint(&self.key), %session, "slot lost while Redis was away");
+                self.changes += 1;
                 self.held.remove(&session);
                 Some(Notice::Dismissed(session, Dismissal::SlotLost))
+            }
+        }
+    }
+}
+
+impl RedisSeats {
+    /// A renewal answered after word from the bus changed `held` (see `changes`): only that
+    /// Redis had to be given a seat back is kept (it starts the wait for the peer's replica
+    /// to do the same); who the peer is waits for the next renewal.
+    fn stale_renewal(&mut self, holders: &[Holder], presences: &[Presence]) {
+        let now = Instant::now();
+        for (holder, presence) in holders.iter().zip(presences) {
+            if let (Presence::Restored { .. }, Some(slot)) =
+                (presence, self.held.get_mut(&holder.seat.session))
+            {
+                slot.restored.get_or_insert(now);
             }
         }
     }
@@ -248,11 +297,12 @@ impl Seats for RedisSeats {
 
     fn leave(&mut self, session: SessionId, reason: LeaveReason) -> Option<Answer<Self, Left>> {
         let slot = self.held.remove(&session)?;
+        self.changes += 1;
         let cluster = self.cluster.clone();
         let key = self.key.clone();
         let seat = cluster.seat(session);
         Some(Answer::Later(Box::pin(async move {
-            let freed = cluster.leave(&key, seat).await;
+            let freed = cluster.leave(&key, seat, reason).await;
             Box::new(move |seats: &mut Self| {
                 let peer = match freed {
                     Ok(Some(departure)) => departure.peer,
@@ -305,6 +355,7 @@ impl Seats for RedisSeats {
                 seat: self.cluster.seat(session),
                 token: slot.token.clone(),
                 role: slot.role,
+                peer: slot.peer,
             })
             .collect();
         if holders.is_empty() {
@@ -312,9 +363,14 @@ impl Seats for RedisSeats {
         }
         let cluster = self.cluster.clone();
         let key = self.key.clone();
+        let asked_at = self.changes;
         Answer::Later(Box::pin(async move {
             let answer = cluster.refresh(&key, &holders).await;
             Box::new(move |seats: &mut Self| match answer {
+                Ok(presences) if seats.changes != asked_at => {
+                    seats.stale_renewal(&holders, &presences);
+                    Vec::new()
+                }
                 Ok(presences) => holders
                     .into_iter()
                     .zip(presences)

@@ -2,84 +2,71 @@
 //! installs it), with real WebSocket clients. Replicas that must die like a crashed machine
 //! are separate processes killed with SIGKILL; the others run in the test's process.
 
-use std::net::{SocketAddr, TcpListener};
-use std::process::{Child, Command};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures_util::future::join_all;
 use shared::{ClientMsg, ErrorCode, LeaveReason, ServerMsg};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
-use crate::process::{spawn_until, Service};
-use crate::support::{assert_relays, finish, http_get, room, start, within, Client};
-
-/// A `redis-server` on a loopback port of its own, without persistence (a restart loses
-/// everything, the worst case for recovery).
-struct Redis {
-    port: u16,
-    child: Child,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-impl Redis {
-    fn start() -> Self {
-        Self::start_on(free_port())
-    }
-
-    fn start_on(port: u16) -> Self {
-        let mut command = Command::new("redis-server");
-        command.args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ]);
-        let (child, _) = spawn_until(command, "Ready to accept connections");
-        Self { port, child }
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
+use crate::process::Service;
+use crate::redis_setups::{Redis, RedisCluster};
+use crate::support::{
+    assert_relays, candidate, finish, http_get, room, seen, start, within, Client,
+};
 
 /// A replica in a process of its own, so that it can die without a word.
-fn replica(redis: &Redis, extra: &[&str]) -> Service {
-    let url = redis.url();
-    let args = [&["--redis-url", url.as_str()], extra].concat();
+fn replica(redis: &[String], extra: &[&str]) -> Service {
+    let args: Vec<&str> = redis
+        .iter()
+        .map(String::as_str)
+        .chain(extra.iter().copied())
+        .collect();
     Service::start(&args, &[("RUST_LOG", "info")])
+}
+
+/// A replica in the test's process, with `redis`'s flags and `extra`.
+async fn replica_here(redis: &[String], extra: &[&str]) -> signaling::Server {
+    let args: Vec<&str> = redis
+        .iter()
+        .map(String::as_str)
+        .chain(extra.iter().copied())
+        .collect();
+    start(&args).await
+}
+
+/// The flags for one `redis-server`.
+fn single(redis: &Redis) -> Vec<String> {
+    vec!["--redis-url".into(), redis.url()]
+}
+
+/// Runs a cross-replica test against one server, and against a three-primary Redis Cluster.
+macro_rules! on_single_and_cluster {
+    ($body:ident: $single:ident, $cluster:ident) => {
+        #[actix_web::test]
+        async fn $single() {
+            let redis = Redis::start();
+            $body(&single(&redis)).await;
+        }
+
+        #[actix_web::test]
+        async fn $cluster() {
+            let cluster = RedisCluster::start().await;
+            $body(&cluster.flags()).await;
+        }
+    };
 }
 
 /// Short heartbeats, so that slots of a dead replica expire within a test's patience.
 const FAST: [&str; 4] = ["--heartbeat-interval", "200ms", "--client-timeout", "1s"];
 
-#[actix_web::test]
-async fn two_people_on_different_replicas_meet_and_relay_both_ways() {
-    let redis = Redis::start();
-    let url = redis.url();
-    let one = start(&["--redis-url", &url]).await;
-    let two = start(&["--redis-url", &url]).await;
+on_single_and_cluster!(meet_and_relay:
+    two_people_on_different_replicas_meet_and_relay_both_ways,
+    on_a_redis_cluster_two_people_on_different_replicas_meet_and_relay_both_ways);
+
+async fn meet_and_relay(redis: &[String]) {
+    let one = replica_here(redis, &[]).await;
+    let two = replica_here(redis, &[]).await;
     let mut a = Client::connect(one.addr()).await;
     let ja = a.join("Casa Azul").await;
     assert!(!ja.peer_present);
@@ -119,19 +106,30 @@ async fn two_people_on_different_replicas_meet_and_relay_both_ways() {
     finish!(two);
 }
 
-#[actix_web::test]
-async fn a_hundred_simultaneous_joins_over_three_replicas_admit_exactly_two() {
-    let redis = Redis::start();
-    let url = redis.url();
+on_single_and_cluster!(stampede:
+    a_hundred_simultaneous_joins_over_three_replicas_admit_exactly_two,
+    on_a_redis_cluster_a_hundred_simultaneous_joins_over_three_replicas_admit_exactly_two);
+
+async fn stampede(redis: &[String]) {
     let replicas = [
-        start(&["--redis-url", &url]).await,
-        start(&["--redis-url", &url]).await,
-        start(&["--redis-url", &url]).await,
+        replica_here(redis, &[]).await,
+        replica_here(redis, &[]).await,
+        replica_here(redis, &[]).await,
     ];
-    let mut clients = join_all((0..100).map(|i| Client::connect(replicas[i % 3].addr()))).await;
+    let addrs: Vec<SocketAddr> = replicas.iter().map(|r| r.addr()).collect();
+    stampede_on(&addrs, "Stampede").await;
+    for replica in replicas {
+        finish!(replica);
+    }
+}
+
+/// 100 people join `name` at once, spread over the replicas at `addrs`: exactly two are
+/// admitted, and the 98 others told the room is full.
+pub async fn stampede_on(addrs: &[SocketAddr], name: &str) {
+    let mut clients = join_all((0..100).map(|i| Client::connect(addrs[i % addrs.len()]))).await;
     // Every join is on the wire before any answer is read.
     let join = ClientMsg::Join {
-        room: room("Stampede"),
+        room: room(name),
         resume: None,
     };
     join_all(clients.iter_mut().map(|c| c.send(&join))).await;
@@ -153,18 +151,16 @@ async fn a_hundred_simultaneous_joins_over_three_replicas_admit_exactly_two() {
         })
         .count();
     assert_eq!((admitted, full), (2, 98), "{answers:?}");
-    drop(clients);
-    for replica in replicas {
-        finish!(replica);
-    }
 }
 
-#[actix_web::test]
-async fn a_person_whose_replica_died_resumes_on_another_and_the_call_goes_on() {
-    let redis = Redis::start();
-    let mut doomed = replica(&redis, &[]);
-    let survivor = start(&["--redis-url", &redis.url()]).await;
-    let spare = start(&["--redis-url", &redis.url()]).await;
+on_single_and_cluster!(resume_elsewhere:
+    a_person_whose_replica_died_resumes_on_another_and_the_call_goes_on,
+    on_a_redis_cluster_a_person_whose_replica_died_resumes_on_another_and_the_call_goes_on);
+
+async fn resume_elsewhere(redis: &[String]) {
+    let mut doomed = replica(redis, &[]);
+    let survivor = replica_here(redis, &[]).await;
+    let spare = replica_here(redis, &[]).await;
     let mut a = Client::connect(doomed.addr).await;
     let ja = a.join("Lifeboat").await;
     let mut b = Client::connect(survivor.addr()).await;
@@ -196,15 +192,13 @@ async fn a_person_whose_replica_died_resumes_on_another_and_the_call_goes_on() {
     finish!(spare, a);
 }
 
-#[actix_web::test]
-async fn a_dead_replicas_slots_are_freed_within_the_client_timeout() {
-    let redis = Redis::start();
-    let mut doomed = replica(&redis, &FAST);
-    let mut fast = vec!["--redis-url", "placeholder"];
-    fast.extend(FAST);
-    let url = redis.url();
-    fast[1] = &url;
-    let survivor = start(&fast).await;
+on_single_and_cluster!(dead_replica_freed:
+    a_dead_replicas_slots_are_freed_within_the_client_timeout,
+    on_a_redis_cluster_a_dead_replicas_slots_are_freed_within_the_client_timeout);
+
+async fn dead_replica_freed(redis: &[String]) {
+    let mut doomed = replica(redis, &FAST);
+    let survivor = replica_here(redis, &FAST).await;
     let mut a = Client::connect(doomed.addr).await;
     a.join("Ghost").await;
     let mut b = Client::connect(survivor.addr()).await;
@@ -227,8 +221,44 @@ async fn a_dead_replicas_slots_are_freed_within_the_client_timeout() {
     finish!(survivor, b, c);
 }
 
+on_single_and_cluster!(hang_ups_stay_hang_ups:
+    a_hang_up_across_replicas_is_a_hang_up_whenever_the_renewal_falls,
+    on_a_redis_cluster_a_hang_up_across_replicas_is_a_hang_up_whenever_the_renewal_falls);
+
+/// A clean leave frees the slot in Redis before its word crosses the bus, so the other
+/// replica's lease renewal may find the slot gone before the word arrives. Renewals every
+/// 10 ms make that the usual order rather than a rare one: each time, the person who stays
+/// must hear `hung_up`, not `connection_lost`.
+async fn hang_ups_stay_hang_ups(redis: &[String]) {
+    let eager = ["--heartbeat-interval", "10ms", "--client-timeout", "10s"];
+    let one = replica_here(redis, &eager).await;
+    let two = replica_here(redis, &eager).await;
+    let mut a = Client::connect(one.addr()).await;
+    a.join("Renewals").await;
+    for round in 0..20 {
+        let mut b = Client::connect(two.addr()).await;
+        b.join("Renewals").await;
+        a.expect(ServerMsg::PeerJoined).await;
+        b.send(&ClientMsg::Leave).await;
+        b.expect(ServerMsg::Left).await;
+        let heard = a.recv().await;
+        assert_eq!(
+            heard,
+            ServerMsg::PeerLeft {
+                reason: LeaveReason::HungUp
+            },
+            "round {round}"
+        );
+        drop(b);
+    }
+    a.send(&ClientMsg::Leave).await;
+    a.expect(ServerMsg::Left).await;
+    finish!(one, a);
+    finish!(two);
+}
+
 /// Waits until the replica at `addr` reports in /metrics that Redis is `up` (or down).
-async fn redis_up(addr: SocketAddr, up: bool) {
+pub async fn redis_up(addr: SocketAddr, up: bool) {
     let line = format!("\nduet_redis_up {}\n", u8::from(up));
     within("the replica to see Redis's state", async {
         while !http_get(addr, "/metrics", &[]).await.text().contains(&line) {
@@ -324,7 +354,7 @@ async fn a_redis_restart_degrades_with_a_clear_error_and_rooms_recover() {
             .expect("Redis is back");
         loop {
             let room: Option<String> = redis::cmd("GET")
-                .arg("duet:room:phoenix")
+                .arg("duet:room:{phoenix}")
                 .query_async(&mut redis)
                 .await
                 .expect("GET");
@@ -401,6 +431,21 @@ enum Said {
 /// set of room rules, not two that happen to agree on a few cases.
 #[actix_web::test]
 async fn redis_scripts_follow_the_same_rules_as_the_in_memory_room() {
+    let redis = Redis::start();
+    same_rules(signaling::cluster::Endpoint::Single(redis.url())).await;
+}
+
+/// The same on a Redis Cluster: rooms (and tokens) spread over three nodes' slots.
+#[actix_web::test]
+async fn on_a_redis_cluster_redis_scripts_follow_the_same_rules_as_the_in_memory_room() {
+    let cluster = RedisCluster::start().await;
+    same_rules(signaling::cluster::Endpoint::Cluster(
+        cluster.urls()[1].clone(),
+    ))
+    .await;
+}
+
+async fn same_rules(endpoint: signaling::cluster::Endpoint) {
     use actix::Actor;
     use proptest::strategy::{Strategy, ValueTree};
     use proptest::test_runner::{Config as RunnerConfig, TestRunner};
@@ -418,11 +463,12 @@ async fn redis_scripts_follow_the_same_rules_as_the_in_memory_room() {
         fn handle(&mut self, _: FromBus, _: &mut Self::Context) {}
     }
 
-    let redis = Redis::start();
     let cluster = Cluster::connect(
-        &redis.url(),
+        &endpoint,
+        &Default::default(),
         Duration::from_secs(60),
         Deaf.start().recipient(),
+        Default::default(),
     )
     .await
     .expect("Redis answers");
@@ -511,7 +557,7 @@ async fn redis_scripts_follow_the_same_rules_as_the_in_memory_room() {
                         None => Said::NotThere,
                     };
                     let got = match cluster
-                        .leave(&keys[r], seat(session))
+                        .leave(&keys[r], seat(session), LeaveReason::HungUp)
                         .await
                         .expect("Redis answers")
                     {
@@ -529,4 +575,60 @@ async fn redis_scripts_follow_the_same_rules_as_the_in_memory_room() {
             );
         }
     }
+}
+
+/// A Redis Cluster with a replica per primary: the node the replicas were given dies; the
+/// cluster promotes its replica, the client follows the new slot map, and the bus
+/// resubscribes at another node. Two people on different replicas talk again, and a room is
+/// still a room of two.
+#[actix_web::test]
+#[ignore = "known failure: after the node's death, redis-rs 0.32's cluster client keeps timing \
+            out (2 s each) on the room's slot for the test's 15 s (see README, Redis Cluster)"]
+async fn on_a_redis_cluster_the_death_of_the_node_given_is_ridden_through() {
+    let mut cluster = RedisCluster::start_with_replicas(1).await;
+    let flags = cluster.flags();
+    let fast = ["--heartbeat-interval", "200ms", "--client-timeout", "10s"];
+    let one = replica_here(&flags, &fast).await;
+    let two = replica_here(&flags, &fast).await;
+    let mut a = Client::connect(one.addr()).await;
+    a.join("Archipelago").await;
+    let mut b = Client::connect(two.addr()).await;
+    b.join("Archipelago").await;
+    a.expect(ServerMsg::PeerJoined).await;
+    assert_relays(&mut a, &mut b).await;
+
+    cluster.kill_first();
+    redis_up(one.addr(), false).await;
+    // Both replicas say Redis is back (commands answer, the bus is subscribed) ...
+    for replica in [&one, &two] {
+        redis_up(replica.addr(), true).await;
+    }
+    // A probe after another until one crosses; earlier ones may still come, so a marker each
+    // way leaves both sides clean.
+    // ... yet this is where it fails: no probe crosses.
+    let crossed = async {
+        for probe in 0.. {
+            a.send_text(candidate(&format!("probe {probe}"))).await;
+            if seen(
+                &mut b,
+                &format!("probe {probe}"),
+                Duration::from_millis(250),
+            )
+            .await
+            {
+                return;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(15), crossed)
+        .await
+        .expect("signals cross again after the cluster's failover");
+    a.send_text(candidate("a is through")).await;
+    assert!(seen(&mut b, "a is through", Duration::from_secs(5)).await);
+    b.send_text(candidate("b is through")).await;
+    assert!(seen(&mut a, "b is through", Duration::from_secs(5)).await);
+    let addrs = [one.addr(), two.addr()];
+    stampede_on(&addrs, "Stampede after the node's death").await;
+    finish!(one, a);
+    finish!(two, b);
 }

@@ -6,10 +6,13 @@
 
 mod bad_input;
 mod cluster;
+mod failover;
 mod hardening;
 mod healthcheck;
 mod http;
 mod process;
+mod redis_setups;
+mod redis_tls;
 mod room_props;
 mod rooms;
 mod soak;

@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::thread::JoinHandle;
 
 /// The service's binary, as cargo built it for these tests.
 pub const BIN: &str = env!("CARGO_BIN_EXE_duet-signaling");
@@ -49,6 +50,9 @@ pub struct Service {
     pub addr: SocketAddr,
     /// The line that announced it: the first of its log that the test sees.
     pub announced: String,
+    /// Reads its standard error (where a panic is reported), passing it on to the test's,
+    /// and answers all of it once the process has closed it.
+    stderr: Option<JoinHandle<String>>,
 }
 
 impl Service {
@@ -62,8 +66,19 @@ impl Service {
             .env_clear()
             .env("NO_COLOR", "1")
             .envs(env.iter().copied())
-            .stderr(Stdio::inherit());
+            .stderr(Stdio::piped());
         let (mut child, line) = spawn_until(command, "listening on http://");
+        let stderr = child.stderr.take().map(|pipe| {
+            std::thread::spawn(move || {
+                let mut all = String::new();
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    eprintln!("{line}");
+                    all.push_str(&line);
+                    all.push('\n');
+                }
+                all
+            })
+        });
         let Some(addr) = listening_address(&line) else {
             let _ = child.kill();
             panic!("no address in {line:?}");
@@ -72,6 +87,7 @@ impl Service {
             child,
             addr,
             announced: line,
+            stderr,
         }
     }
 
@@ -87,18 +103,33 @@ impl Service {
     }
 
     /// Waits for the process to end, killing it if it has not within the test's patience.
-    pub async fn exit(mut self) -> ExitStatus {
+    pub async fn exit(self) -> ExitStatus {
+        self.exit_with_stderr().await.0
+    }
+
+    /// Waits for the process to end, as [`Self::exit`], and answers its exit status and all
+    /// it wrote to its standard error.
+    pub async fn exit_with_stderr(mut self) -> (ExitStatus, String) {
         let pid = self.child.id();
         let waited = tokio::time::timeout(
             crate::support::PATIENCE,
             tokio::task::spawn_blocking(move || {
                 let status = self.child.wait();
-                (status, self)
+                // The process has ended: its end of the pipe is closed, the reader finishes.
+                let stderr = self
+                    .stderr
+                    .take()
+                    .and_then(|reader| reader.join().ok())
+                    .unwrap_or_default();
+                (status, stderr, self)
             }),
         )
         .await;
         match waited {
-            Ok(waited) => waited.expect("the wait thread").0.expect("wait"),
+            Ok(waited) => {
+                let (status, stderr, _) = waited.expect("the wait thread");
+                (status.expect("wait"), stderr)
+            }
             Err(_) => {
                 let _ = Command::new("kill")
                     .args(["-KILL", &pid.to_string()])

@@ -314,3 +314,25 @@ macro_rules! finish {
     }};
 }
 pub(crate) use finish;
+
+/// A candidate signal with `marker` in it, as raw protocol text.
+pub fn candidate(marker: &str) -> String {
+    format!(
+        r#"{{"type":"signal","signal":{{"kind":"candidate","candidate":{{"candidate":"{marker}","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":null}}}}}}"#
+    )
+}
+
+/// Reads `client`'s messages until one holds `marker`, skipping the rest (probes sent while
+/// Redis was away, `unavailable` errors), for at most `wait`. Answers whether it came.
+pub async fn seen(client: &mut Client, marker: &str, wait: Duration) -> bool {
+    let quoted = format!("\"{marker}\"");
+    tokio::time::timeout(wait, async {
+        loop {
+            if client.recv_text().await.contains(&quoted) {
+                return;
+            }
+        }
+    })
+    .await
+    .is_ok()
+}
