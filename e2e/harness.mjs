@@ -724,3 +724,30 @@ export async function meet(ana, ben, room) {
   await waitForPlayingVideo(ana);
   await waitForPlayingVideo(ben);
 }
+
+/**
+ * What the page's newest peer connection (`window.__duetPeers`, kept by the test's init script)
+ * is configured with (ICE policy and servers) and connected through (the selected candidate
+ * pair, both ends).
+ */
+export function selectedPair(page) {
+  return page.evaluate(async () => {
+    const pc = window.__duetPeers.at(-1);
+    const stats = await pc.getStats();
+    let pair;
+    stats.forEach((s) => {
+      if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
+    });
+    const end = (id) => {
+      const c = id && stats.get(id);
+      return c && { type: c.candidateType, address: c.address, port: c.port, protocol: c.protocol, relayProtocol: c.relayProtocol };
+    };
+    const config = pc.getConfiguration();
+    return {
+      policy: config.iceTransportPolicy,
+      servers: config.iceServers.map((s) => ({ urls: [].concat(s.urls), username: s.username })),
+      local: end(pair?.localCandidateId),
+      remote: end(pair?.remoteCandidateId),
+    };
+  });
+}

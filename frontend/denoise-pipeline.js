@@ -17,6 +17,23 @@ let compiled = null;
 const SAMPLE_RATE = 48000;
 
 /**
+ * The suppressor's node in `context` (an AudioContext, or an OfflineAudioContext for a
+ * measurement), running the compiled `module`; its port says `ready` or `failed` first.
+ */
+export async function denoiseNode(context, module) {
+  await context.audioWorklet.addModule(new URL('worklet.js', import.meta.url));
+  return new AudioWorkletNode(context, 'duet-denoise', {
+    numberOfInputs: 1,
+    numberOfOutputs: 1,
+    outputChannelCount: [1],
+    // Mono in: a stereo microphone is mixed down before the processor.
+    channelCount: 1,
+    channelCountMode: 'explicit',
+    processorOptions: { module },
+  });
+}
+
+/**
  * Starts the suppressor on `mic`. Resolves, once the processor runs, to
  * `{track, attach(mic), stop()}`: the denoised track to send, a way to denoise another
  * microphone into the same track, and the way to stop it all. Rejects (with an Error) if it
@@ -33,16 +50,7 @@ export async function start(mic, onFailed) {
   }
   const context = new AudioContext({ sampleRate: SAMPLE_RATE });
   try {
-    await context.audioWorklet.addModule(new URL('worklet.js', import.meta.url));
-    const node = new AudioWorkletNode(context, 'duet-denoise', {
-      numberOfInputs: 1,
-      numberOfOutputs: 1,
-      outputChannelCount: [1],
-      // Mono in: a stereo microphone is mixed down before the processor.
-      channelCount: 1,
-      channelCountMode: 'explicit',
-      processorOptions: { module },
-    });
+    const node = await denoiseNode(context, module);
     const first = new Promise((resolve) => {
       let started = false;
       node.port.onmessage = ({ data }) => {

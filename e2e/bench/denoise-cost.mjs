@@ -41,15 +41,9 @@ async function measure({ samples, rounds }) {
     const source = new AudioBufferSourceNode(ctx, { buffer });
     const messages = [];
     if (denoise) {
-      await ctx.audioWorklet.addModule('denoise/worklet.js');
-      const node = new AudioWorkletNode(ctx, 'duet-denoise', {
-        numberOfInputs: 1,
-        numberOfOutputs: 1,
-        outputChannelCount: [1],
-        channelCount: 1,
-        channelCountMode: 'explicit',
-        processorOptions: { module },
-      });
+      // The app's own graph builder, as dist/denoise/ serves it.
+      const { denoiseNode } = await import('/denoise/pipeline.js');
+      const node = await denoiseNode(ctx, module);
       node.port.onmessage = (event) => messages.push(event.data);
       source.connect(node).connect(ctx.destination);
     } else {

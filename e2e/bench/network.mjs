@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { FAKE_MEDIA, Service, launchBrowser, openPerson, uniqueRoom } from '../harness.mjs';
-import { CallLab, framesBackAfter, meetInLab, pageNow } from '../lab-call.mjs';
+import { CallLab, framesBackAfter, incomingKbps, meetInLab, pageNow } from '../lab-call.mjs';
 import { labUnavailable } from '../lab.mjs';
 
 const calls = Number(process.argv[2] ?? 5);
@@ -37,31 +37,8 @@ async function bothNow(ana, ben) {
 
 /** Ben's incoming bitrate in ten one-second windows: their mean and their largest. */
 async function heldBitrate(ben) {
-  const windows = await ben.page.evaluate(async () => {
-    const pc = window.__duetPeers.at(-1);
-    const sample = async () => {
-      let bytes = 0;
-      let at = 0;
-      (await pc.getStats()).forEach((s) => {
-        if (s.type === 'inbound-rtp') {
-          bytes += s.bytesReceived;
-          at = s.timestamp;
-        }
-      });
-      return { bytes, at };
-    };
-    const kbps = [];
-    let last = await sample();
-    for (let i = 0; i < 10; i += 1) {
-      await new Promise((resolve) => {
-        setTimeout(resolve, 1_000);
-      });
-      const now = await sample();
-      kbps.push(((now.bytes - last.bytes) * 8) / (now.at - last.at));
-      last = now;
-    }
-    return kbps;
-  });
+  const windows = [];
+  for (let i = 0; i < 10; i += 1) windows.push(await incomingKbps(ben.page, 1_000));
   return { mean: windows.reduce((a, b) => a + b, 0) / windows.length, max: Math.max(...windows) };
 }
 

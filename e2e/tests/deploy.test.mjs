@@ -9,7 +9,7 @@ import { readdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import {
   Caddy, DIST, FAKE_MEDIA, SCREEN_ASPECT, SCREEN_SHARE, Service, Turn, distWith, joinRoom, launchBrowser,
-  meet, toolMissing, uniqueRoom, waitForPlayingVideo, waitForRemoteAspect, waitForSentVideo, waitForStatus, WAIT,
+  meet, selectedPair, toolMissing, uniqueRoom, waitForPlayingVideo, waitForRemoteAspect, waitForSentVideo, waitForStatus, WAIT,
 } from '../harness.mjs';
 
 /**
@@ -45,27 +45,6 @@ async function openWatchedPerson(browser, url, contextOptions = {}) {
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
   await page.goto(url);
   return { page, context, consoleErrors };
-}
-
-/** What the page's newest peer connection is configured with and connected through. */
-async function peerDetails(page) {
-  return page.evaluate(async () => {
-    const pc = window.__duetPeers.at(-1);
-    const stats = await pc.getStats();
-    let pair;
-    stats.forEach((s) => {
-      if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
-    });
-    const local = pair && stats.get(pair.localCandidateId);
-    const remote = pair && stats.get(pair.remoteCandidateId);
-    const config = pc.getConfiguration();
-    return {
-      policy: config.iceTransportPolicy,
-      servers: config.iceServers.map((s) => ({ urls: [].concat(s.urls), username: s.username })),
-      local: local && { type: local.candidateType, address: local.address, relayProtocol: local.relayProtocol },
-      remote: remote && { type: remote.candidateType },
-    };
-  });
 }
 
 /** Two people meet in `room` on `url`; returns once both see and hear each other. */
@@ -302,7 +281,7 @@ describe('a call through the TURN relay (deploy/turnserver.conf)', { skip: noCot
   test('with ice_transport_policy "relay" and the credentials of a real join, the call plays', async (t) => {
     const { ana, ben } = await callThrough(browser, service.url, t);
     for (const person of [ana, ben]) {
-      const details = await peerDetails(person.page);
+      const details = await selectedPair(person.page);
       t.diagnostic(JSON.stringify(details));
       // Only relayed candidates could exist (the policy), and the one in use is relayed.
       assert.equal(details.policy, 'relay');

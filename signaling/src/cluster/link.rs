@@ -249,6 +249,32 @@ impl Link {
         }
     }
 
+    /// Runs `send` on the followed primary's connection. If the follower moves to a new
+    /// primary while it waits (a failover), it runs again there: a command left waiting on the
+    /// dead primary's connection would otherwise hold its room up for that connection's
+    /// retries.
+    async fn on_followed<T, F, Fut>(
+        primary: Arc<RwLock<Primary>>,
+        retry: Arc<Notify>,
+        send: F,
+    ) -> redis::RedisResult<T>
+    where
+        F: Fn(ConnectionManager) -> Fut,
+        Fut: std::future::Future<Output = redis::RedisResult<T>>,
+    {
+        loop {
+            // Listening before the primary is read: a move in between is heard.
+            let moved = retry.notified();
+            tokio::pin!(moved);
+            moved.as_mut().enable();
+            let (c, _) = Self::primary(&primary);
+            tokio::select! {
+                answer = send(c) => return answer,
+                () = &mut moved => {}
+            }
+        }
+    }
+
     fn primary(primary: &RwLock<Primary>) -> (ConnectionManager, redis::Client) {
         let p = match primary.read() {
             Ok(p) => p,
@@ -454,22 +480,11 @@ impl ConnectionLike for Link {
         match self {
             Self::Single(c) => c.req_packed_command(cmd),
             Self::Cluster(c) => c.req_packed_command(cmd),
-            Self::Followed(primary, retry) => {
-                let (primary, retry) = (primary.clone(), retry.clone());
-                Box::pin(async move {
-                    loop {
-                        // Listening before the primary is read: a move in between is heard.
-                        let moved = retry.notified();
-                        tokio::pin!(moved);
-                        moved.as_mut().enable();
-                        let (mut c, _) = Self::primary(&primary);
-                        tokio::select! {
-                            answer = c.req_packed_command(cmd) => return answer,
-                            () = &mut moved => {}
-                        }
-                    }
-                })
-            }
+            Self::Followed(primary, retry) => Box::pin(Self::on_followed(
+                primary.clone(),
+                retry.clone(),
+                move |mut c| async move { c.req_packed_command(cmd).await },
+            )),
         }
     }
 
@@ -482,22 +497,11 @@ impl ConnectionLike for Link {
         match self {
             Self::Single(c) => c.req_packed_commands(cmd, offset, count),
             Self::Cluster(c) => c.req_packed_commands(cmd, offset, count),
-            Self::Followed(primary, retry) => {
-                let (primary, retry) = (primary.clone(), retry.clone());
-                Box::pin(async move {
-                    loop {
-                        // As in `req_packed_command`.
-                        let moved = retry.notified();
-                        tokio::pin!(moved);
-                        moved.as_mut().enable();
-                        let (mut c, _) = Self::primary(&primary);
-                        tokio::select! {
-                            answer = c.req_packed_commands(cmd, offset, count) => return answer,
-                            () = &mut moved => {}
-                        }
-                    }
-                })
-            }
+            Self::Followed(primary, retry) => Box::pin(Self::on_followed(
+                primary.clone(),
+                retry.clone(),
+                move |mut c| async move { c.req_packed_commands(cmd, offset, count).await },
+            )),
         }
     }
 

@@ -12,7 +12,8 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use crate::process::Service;
 use crate::redis_setups::{Redis, RedisCluster};
 use crate::support::{
-    assert_relays, candidate, finish, http_get, room, seen, start, within, Client,
+    assert_relays, finish, first_probe_through, http_get, markers_cross, room, start, within,
+    Client,
 };
 
 /// A replica in a process of its own, so that it can die without a word.
@@ -603,30 +604,11 @@ async fn on_a_redis_cluster_the_death_of_the_node_given_is_ridden_through() {
     for replica in [&one, &two] {
         redis_up(replica.addr(), true).await;
     }
-    // A probe after another until one crosses; earlier ones may still come, so a marker each
-    // way leaves both sides clean.
     // ... yet this is where it fails: no probe crosses.
-    let crossed = async {
-        for probe in 0.. {
-            a.send_text(candidate(&format!("probe {probe}"))).await;
-            if seen(
-                &mut b,
-                &format!("probe {probe}"),
-                Duration::from_millis(250),
-            )
-            .await
-            {
-                return;
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(15), crossed)
+    tokio::time::timeout(Duration::from_secs(15), first_probe_through(&mut a, &mut b))
         .await
         .expect("signals cross again after the cluster's failover");
-    a.send_text(candidate("a is through")).await;
-    assert!(seen(&mut b, "a is through", Duration::from_secs(5)).await);
-    b.send_text(candidate("b is through")).await;
-    assert!(seen(&mut a, "b is through", Duration::from_secs(5)).await);
+    markers_cross(&mut a, &mut b).await;
     let addrs = [one.addr(), two.addr()];
     stampede_on(&addrs, "Stampede after the node's death").await;
     finish!(one, a);

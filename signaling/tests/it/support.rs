@@ -336,3 +336,23 @@ pub async fn seen(client: &mut Client, marker: &str, wait: Duration) -> bool {
     .await
     .is_ok()
 }
+
+/// Sends probe signals from `a` until one reaches `b` (each given 250 ms to cross): after an
+/// outage, this returns the moment signaling between the two works again.
+pub async fn first_probe_through(a: &mut Client, b: &mut Client) {
+    for probe in 0u64.. {
+        a.send_text(candidate(&format!("probe {probe}"))).await;
+        if seen(b, &format!("probe {probe}"), Duration::from_millis(250)).await {
+            return;
+        }
+    }
+}
+
+/// A marker each way, each awaited: an earlier probe may still be on its way, and after this
+/// neither side has one left to read.
+pub async fn markers_cross(a: &mut Client, b: &mut Client) {
+    a.send_text(candidate("a is through")).await;
+    assert!(seen(b, "a is through", Duration::from_secs(5)).await);
+    b.send_text(candidate("b is through")).await;
+    assert!(seen(a, "b is through", Duration::from_secs(5)).await);
+}
