@@ -10,7 +10,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlSelectElement, MediaStreamTrack};
 use yew::prelude::*;
 
-use super::noise_switch::noise_switch;
+use super::switch::noise_switch;
 use crate::browser::media::{list_devices, open_device, watch_devices, LocalMedia};
 use crate::call::device_fallback::{Device, MediaKind};
 use crate::call::noise::NoiseChoice;

@@ -10,13 +10,12 @@
 //! with the reason beside it.
 
 use shared::{RoomName, RoomNameError, MAX_ROOM_NAME_CHARS};
-use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{fill, use_texts, Texts};
 
-use super::noise_switch::noise_switch;
+use super::switch::{hide_address_switch, noise_switch};
 use super::video::Video;
 use crate::browser::media::LocalMedia;
 use crate::call::hide_address::AddressChoice;
@@ -163,37 +162,6 @@ fn use_room_field(initial: &AttrValue, on_join: &Callback<RoomName>) -> RoomFiel
     }
 }
 
-/// The "Hide my address" switch: off, on, or fixed with the reason beside it.
-fn hide_address_switch(choice: AddressChoice, on_change: &Callback<bool>, t: &Texts) -> Html {
-    let on_change = on_change.clone();
-    let onchange = Callback::from(move |event: Event| {
-        if let Some(switch) = event
-            .target()
-            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-        {
-            on_change.emit(switch.checked());
-        }
-    });
-    let why = match choice {
-        AddressChoice::Open { .. } => t.hide_address_hint,
-        AddressChoice::NoRelay => t.hide_address_no_relay,
-        AddressChoice::AlwaysRelayed => t.hide_address_always,
-    };
-    html! {
-        <div class="hide-address">
-            // A checkbox with the switch role: its state is read as on or off, and Space
-            // flips it, as any checkbox.
-            <label>
-                <input id="hide-address" type="checkbox" role="switch"
-                    checked={choice.hides()} disabled={!choice.can_change()}
-                    aria-describedby="hide-address-why" {onchange} />
-                { t.hide_address }
-            </label>
-            <span id="hide-address-why" class="muted-text hint">{ why }</span>
-        </div>
-    }
-}
-
 /// The room-name dialog.
 #[function_component]
 pub fn RoomDialog(props: &RoomDialogProps) -> Html {
@@ -244,7 +212,7 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
                     <span class="muted-text hint">
                         { t.private_room_hint }
                     </span>
-                    { hide_address_switch(props.hide_address, &props.on_hide_address, t) }
+                    { hide_address_switch(t, props.hide_address, &props.on_hide_address) }
                     { noise_switch(t, ("strong-noise", "strong-noise-why"), props.noise, &props.on_noise) }
                     if let Some(message) = message {
                         <p class="alert" role="alert">{ message }</p>

@@ -34,6 +34,19 @@ fn dispatch(dispatcher: &UseReducerDispatcher<AppState>, make: fn() -> Action) -
     Callback::from(move |()| dispatcher.dispatch(make()))
 }
 
+/// A setting's handler: the browser remembers the choice (`save`), then the app takes it.
+fn remembered(
+    dispatcher: &UseReducerDispatcher<AppState>,
+    save: fn(bool),
+    make: fn(bool) -> Action,
+) -> Callback<bool> {
+    let dispatcher = dispatcher.clone();
+    Callback::from(move |on: bool| {
+        save(on);
+        dispatcher.dispatch(make(on));
+    })
+}
+
 impl Switches {
     /// The switches' handlers, dispatching to `dispatcher`.
     pub fn new(dispatcher: &UseReducerDispatcher<AppState>) -> Self {
@@ -45,20 +58,8 @@ impl Switches {
             close_help: dispatch(dispatcher, || Action::SetHelp(false)),
             audio_only: dispatcher.to_callback().reform(Action::AudioOnly),
             retry_media: dispatch(dispatcher, || Action::RetryMedia),
-            hide_address: {
-                let dispatcher = dispatcher.clone();
-                Callback::from(move |on: bool| {
-                    storage::save_hide_address(on);
-                    dispatcher.dispatch(Action::HideAddress(on));
-                })
-            },
-            strong_noise: {
-                let dispatcher = dispatcher.clone();
-                Callback::from(move |on: bool| {
-                    storage::save_strong_noise(on);
-                    dispatcher.dispatch(Action::StrongNoise(on));
-                })
-            },
+            hide_address: remembered(dispatcher, storage::save_hide_address, Action::HideAddress),
+            strong_noise: remembered(dispatcher, storage::save_strong_noise, Action::StrongNoise),
         }
     }
 }
