@@ -1,4 +1,4 @@
-//! The call: its rules, pure ([`machine`] and the state it keeps, [`controls`], [`chat`],
+//! The call: its rules, pure ([`machine`] and the state it keeps, [`controls`], [`chat`], [`transfer`],
 //! [`device_fallback`], [`hide_address`], [`noise`], [`verification`]), and what runs them against the
 //! browser ([`session`], [`resume`], [`private_room`]).
 
@@ -13,4 +13,5 @@ pub mod private_room;
 pub mod resume;
 pub mod session;
 pub mod status;
+pub mod transfer;
 pub mod verification;
