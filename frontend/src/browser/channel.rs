@@ -38,7 +38,11 @@ impl FileDigest {
         if bytes.len() != 64 {
             return None;
         }
-        let digit = |c: u8| char::from(c).to_digit(16).and_then(|d| u8::try_from(d).ok());
+        let digit = |c: u8| {
+            char::from(c)
+                .to_digit(16)
+                .and_then(|d| u8::try_from(d).ok())
+        };
         let mut digest = [0u8; 32];
         for (byte, pair) in digest.iter_mut().zip(bytes.chunks_exact(2)) {
             *byte = (digit(pair[0])? << 4) | digit(pair[1])?;
@@ -349,7 +353,10 @@ mod tests {
                     id: 7,
                     sha256: digest,
                 },
-                format!(r#"{{"type":"file_done","id":7,"sha256":"{}"}}"#, "ab".repeat(32)),
+                format!(
+                    r#"{{"type":"file_done","id":7,"sha256":"{}"}}"#,
+                    "ab".repeat(32)
+                ),
             ),
             (
                 PeerMessage::FileCancel { id: 7 },
@@ -386,7 +393,10 @@ mod tests {
             ),
             r#"{"type":"file_accept"}"#.to_owned(),
             r#"{"type":"file_done","id":1,"sha256":"abc"}"#.to_owned(),
-            format!(r#"{{"type":"file_done","id":1,"sha256":"{}"}}"#, "zz".repeat(32)),
+            format!(
+                r#"{{"type":"file_done","id":1,"sha256":"{}"}}"#,
+                "zz".repeat(32)
+            ),
             r#"{"type":"file_received","id":1}"#.to_owned(),
         ] {
             assert_eq!(PeerMessage::parse(&wire), None, "{wire}");

@@ -155,9 +155,7 @@ impl FileChannel {
                 RtcDataChannelState::Closing | RtcDataChannelState::Closed => {
                     return Err(ChannelError::NotOpen)
                 }
-                RtcDataChannelState::Open
-                    if self.channel.buffered_amount() <= HIGH_WATER_BYTES =>
-                {
+                RtcDataChannelState::Open if self.channel.buffered_amount() <= HIGH_WATER_BYTES => {
                     return Ok(())
                 }
                 _ => {}

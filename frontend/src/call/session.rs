@@ -28,6 +28,7 @@ use crate::call::transfer::Direction;
 mod driver;
 mod files;
 mod state;
+mod transfers;
 mod view;
 
 pub use files::FileRefusal;
@@ -113,7 +114,7 @@ impl Session {
             screen: RefCell::new(None),
             sent_audio: RefCell::new(None),
             ended: RefCell::new(None),
-            files: files::Files::default(),
+            files: transfers::Files::default(),
             on_update: Box::new(on_update),
         });
         match Claim::ready(room.key()) {

@@ -330,7 +330,10 @@ mod tests {
         let file: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
         let mut transfer = Transfer::outgoing(1, "a.bin", 1000);
         assert_eq!(transfer.phase(), Phase::Offered);
-        assert!(!transfer.sent(&file[..10]), "nothing goes before the friend accepts");
+        assert!(
+            !transfer.sent(&file[..10]),
+            "nothing goes before the friend accepts"
+        );
         assert_eq!(transfer.finish_sending(), None);
         assert!(transfer.accept());
         assert!(!transfer.accept(), "accepted once");
@@ -420,8 +423,15 @@ mod tests {
         let mut receiving = Transfer::incoming(1, "a.bin", 10);
         assert_eq!(receiving.receive(b"abc"), Check::Pending);
         assert!(receiving.cancel(Who::Me));
-        assert_eq!(receiving.receive(b"defghij"), Check::Pending, "late chunks are dropped");
-        assert_eq!(receiving.sender_done(digest_of(b"abcdefghij")), Check::Pending);
+        assert_eq!(
+            receiving.receive(b"defghij"),
+            Check::Pending,
+            "late chunks are dropped"
+        );
+        assert_eq!(
+            receiving.sender_done(digest_of(b"abcdefghij")),
+            Check::Pending
+        );
         assert_eq!(receiving.phase(), Phase::Cancelled(Who::Me));
         assert_eq!(receiving.percent(), 0);
 

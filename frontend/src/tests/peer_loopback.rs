@@ -349,7 +349,12 @@ async fn a_file_channel_of_its_own_carries_bytes_in_order_with_backpressure() {
         a.log.channel_open.get() && b.log.channel_open.get()
     })
     .await;
-    let sending = match a.peer.borrow().as_ref().map(|peer| peer.open_file_channel(42)) {
+    let sending = match a
+        .peer
+        .borrow()
+        .as_ref()
+        .map(|peer| peer.open_file_channel(42))
+    {
         Some(Ok(channel)) => channel,
         other => panic!("no file channel: {:?}", other.map(|r| r.err())),
     };
@@ -369,7 +374,9 @@ async fn a_file_channel_of_its_own_carries_bytes_in_order_with_backpressure() {
         move |chunk| received.borrow_mut().extend(chunk.to_vec())
     });
     // 4 MiB, four times the high water mark: the sender has to wait for the buffer to drain.
-    let file: Vec<u8> = (0..4 * 1024 * 1024u32).map(|i| (i * 7 % 251) as u8).collect();
+    let file: Vec<u8> = (0..4 * 1024 * 1024u32)
+        .map(|i| (i * 7 % 251) as u8)
+        .collect();
     let mut waits = 0;
     for chunk in file.chunks(CHUNK_BYTES) {
         if let Err(e) = sending.ready().await {
@@ -385,7 +392,10 @@ async fn a_file_channel_of_its_own_carries_bytes_in_order_with_backpressure() {
     })
     .await;
     assert!(*received.borrow() == file, "in order, unchanged");
-    assert!(waits > 0, "the buffer filled past its high water mark at least once");
+    assert!(
+        waits > 0,
+        "the buffer filled past its high water mark at least once"
+    );
     // Closing one end closes the other: nothing more is sent or kept.
     sending.close();
     assert!(sending.ready().await.is_err());

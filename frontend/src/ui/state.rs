@@ -13,8 +13,8 @@ use crate::call::controls::MediaState;
 use crate::call::hide_address::AddressChoice;
 use crate::call::noise::NoiseChoice;
 use crate::call::session::{CallView, FileView, SessionUpdate};
-use crate::call::transfer::Direction;
 use crate::call::status::EndReason;
+use crate::call::transfer::Direction;
 
 /// Why the room dialog is shown again.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,7 +249,12 @@ impl Reducible for AppState {
                 let offered = files
                     .iter()
                     .filter(|f| f.direction == Direction::Incoming)
-                    .filter(|f| !self.files.iter().any(|o| (o.direction, o.id) == (f.direction, f.id)))
+                    .filter(|f| {
+                        !self
+                            .files
+                            .iter()
+                            .any(|o| (o.direction, o.id) == (f.direction, f.id))
+                    })
                     .count();
                 for _ in 0..offered {
                     next.chat.file_offered();

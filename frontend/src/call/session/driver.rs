@@ -8,10 +8,10 @@ use shared::{ClientMsg, RoomName, Signal};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::MediaStreamTrack;
 
+use super::files;
 use super::state::{
     apply_audio_only, forget_measurements, make_spare, media_message, publish, track_state, Inner,
 };
-use super::files;
 use super::view::SessionUpdate;
 use crate::browser::channel::{ChannelEvent, PeerMessage};
 use crate::browser::peer::{Peer, PeerEvent};

@@ -8,16 +8,16 @@
 //! the bytes received. A received file's download (its object URL) lives as long as the call:
 //! the session dropped, every URL is revoked.
 
-use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen_futures::spawn_local;
 
 use super::state::Inner;
-use super::view::{FileView, SessionUpdate};
+use super::transfers::Entry;
+use super::view::SessionUpdate;
 use crate::browser::channel::{FileDigest, PeerMessage, MAX_FILE_NAME_CHARS};
 use crate::browser::file_channel::{Announced, Chunk, FileChannel, CHUNK_BYTES};
-use crate::browser::files::{Download, Incoming, PickedFile};
+use crate::browser::files::{Incoming, PickedFile};
 use crate::call::transfer::{Check, Direction, Failure, Transfer, Who};
 
 /// How much of a picked file is read at a time (then sent in [`CHUNK_BYTES`] messages).
@@ -35,78 +35,6 @@ pub enum FileRefusal {
     /// There is no open connection to the friend.
     #[error("the connection to your friend is not open")]
     NotConnected,
-}
-
-/// One transfer and what it holds in the browser.
-struct Entry {
-    transfer: Transfer,
-    channel: Option<Rc<FileChannel>>,
-    /// Outgoing: the file being read.
-    source: Option<PickedFile>,
-    /// Incoming: the bytes so far.
-    incoming: Option<Incoming>,
-    /// Incoming, checked: the file to download.
-    download: Option<Download>,
-    /// The percentage last shown (progress is published only when it changes).
-    shown: u8,
-}
-
-impl Entry {
-    fn new(transfer: Transfer) -> Self {
-        Self {
-            transfer,
-            channel: None,
-            source: None,
-            incoming: None,
-            download: None,
-            shown: 0,
-        }
-    }
-
-    /// Drops what the transfer held, once it is over.
-    fn release(&mut self) {
-        if !self.transfer.is_active() {
-            // Closed now, not when the last holder lets go: the sender's loop holds it too.
-            if let Some(channel) = self.channel.take() {
-                channel.close();
-            }
-            self.source = None;
-            self.incoming = None;
-        }
-    }
-
-    fn view(&self) -> FileView {
-        FileView {
-            id: self.transfer.id(),
-            direction: self.transfer.direction(),
-            name: self.transfer.name().to_owned(),
-            size: self.transfer.size(),
-            phase: self.transfer.phase(),
-            percent: self.transfer.percent(),
-            url: self.download.as_ref().map(|d| d.url().to_owned()),
-        }
-    }
-}
-
-/// The transfers of one session.
-#[derive(Default)]
-pub(super) struct Files {
-    entries: RefCell<Vec<Entry>>,
-    next_id: Cell<u32>,
-}
-
-impl Files {
-    /// Runs `f` on the transfer `id` going `direction`, then drops what it held if it is
-    /// over; `None` if there is no such transfer.
-    fn with<R>(&self, direction: Direction, id: u32, f: impl FnOnce(&mut Entry) -> R) -> Option<R> {
-        let mut entries = self.entries.borrow_mut();
-        let entry = entries
-            .iter_mut()
-            .find(|e| e.transfer.direction() == direction && e.transfer.id() == id)?;
-        let result = f(entry);
-        entry.release();
-        Some(result)
-    }
 }
 
 /// Tells the interface where every transfer stands.
@@ -204,10 +132,7 @@ pub(super) fn on_message(inner: &Rc<Inner>, message: PeerMessage) {
 
 /// The friend offers a file: taken, unless it is over this side's limit or a repeat.
 fn offered(inner: &Rc<Inner>, id: u32, name: &str, size: u64) {
-    let repeat = inner
-        .files
-        .with(Direction::Incoming, id, |_| ())
-        .is_some();
+    let repeat = inner.files.with(Direction::Incoming, id, |_| ()).is_some();
     if repeat {
         return;
     }
@@ -310,7 +235,9 @@ async fn send_bytes(weak: Weak<Inner>, id: u32, file: PickedFile, channel: Rc<Fi
     let Some(inner) = weak.upgrade() else { return };
     let digest = inner
         .files
-        .with(Direction::Outgoing, id, |entry| entry.transfer.finish_sending())
+        .with(Direction::Outgoing, id, |entry| {
+            entry.transfer.finish_sending()
+        })
         .flatten();
     if let Some(sha256) = digest {
         tell(&inner, &PeerMessage::FileDone { id, sha256 });

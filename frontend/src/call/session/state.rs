@@ -9,7 +9,7 @@ use gloo::timers::callback::Timeout;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{MediaStream, MediaStreamTrack};
 
-use super::files::Files;
+use super::transfers::Files;
 use super::view::{CallView, SessionUpdate};
 use crate::browser::channel::PeerMessage;
 use crate::browser::config::Config;

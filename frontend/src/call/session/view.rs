@@ -3,9 +3,9 @@
 use web_sys::MediaStream;
 
 use crate::browser::stats::Quality;
-use crate::call::transfer::{Direction, Phase};
 use crate::call::controls::MediaState;
 use crate::call::status::{CallStatus, EndReason, Notice};
+use crate::call::transfer::{Direction, Phase};
 use crate::call::verification::VerificationCode;
 
 /// What the call view shows.

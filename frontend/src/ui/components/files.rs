@@ -146,9 +146,10 @@ fn phase_text(direction: Direction, phase: Phase, t: &Texts) -> String {
 /// Why a picked file did not go, in words.
 fn refusal_text(name: &str, why: FileRefusal, t: &Texts) -> String {
     match why {
-        FileRefusal::TooLarge { max } => {
-            fill(t.file_too_large, &[("name", name), ("max", &size_text(max, t))])
-        }
+        FileRefusal::TooLarge { max } => fill(
+            t.file_too_large,
+            &[("name", name), ("max", &size_text(max, t))],
+        ),
         FileRefusal::NotConnected => t.file_not_connected.to_owned(),
     }
 }
