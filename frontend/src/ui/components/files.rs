@@ -42,7 +42,7 @@ pub fn SendFile(props: &SendFileProps) -> Html {
             // The input itself stays in the tab order (visually hidden): the label is its face.
             <input id="send-file" class="send-file-input visually-hidden" type="file" {onchange} />
             <label for="send-file" class="button secondary small send-file-button">
-                <span aria-hidden="true">{ "📎 " }</span>{ t.send_file }
+                { t.send_file }
             </label>
             if let Some((name, why)) = &*refusal {
                 <p class="alert" role="alert">{ refusal_text(name, *why, t) }</p>
@@ -162,7 +162,8 @@ pub fn size_text(bytes: u64, t: &Texts) -> String {
     let Some((unit, name)) = UNITS.into_iter().find(|(unit, _)| bytes >= *unit) else {
         return format!("{bytes} B");
     };
-    let tenths = (u128::from(bytes) * 10 + u128::from(unit) / 2) / u128::from(unit);
+    let tenth = unit / 10;
+    let tenths = bytes.saturating_add(tenth / 2) / tenth;
     match (tenths / 10, tenths % 10) {
         (whole, 0) => format!("{whole} {name}"),
         (whole, tenth) => format!("{whole}{}{tenth} {name}", t.decimal_mark),
