@@ -79,7 +79,7 @@ test('axe: the call screen, with the chat, the quality details and the shortcuts
   await ana.getByText('Your friend muted their microphone').waitFor({ timeout: WAIT });
   await ana.getByRole('button', { name: /^Chat/ }).click();
   await ana.getByRole('textbox', { name: 'Message' }).fill('hola');
-  await ana.getByRole('button', { name: 'Send' }).click();
+  await ana.getByRole('button', { name: 'Send', exact: true }).click();
   await ana.getByRole('log').getByText('hola').waitFor({ timeout: WAIT });
   // A file sent: its entry (name, size, progress bar, state) and the "Send file" control.
   await ana.getByLabel('Send file', { exact: true }).setInputFiles({

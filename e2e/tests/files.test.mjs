@@ -153,6 +153,29 @@ function fileChannels(page) {
   return page.evaluate(() => window.__fileChannels.map((c) => c.readyState));
 }
 
+/**
+ * How many objects inheriting from Blob (a picked File is one, and so are the received file's
+ * parts) the page still holds, after a garbage collection: a dropped transfer must leave none
+ * behind.
+ */
+async function liveBlobs(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { result: prototype } = await cdp.send('Runtime.evaluate', { expression: 'Blob.prototype' });
+    const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId });
+    const { result } = await cdp.send('Runtime.callFunctionOn', {
+      objectId: objects.objectId, // Instances only: an interface's prototype (File.prototype, made when first used) has
+      // Blob.prototype in its chain too.
+      functionDeclaration: 'function () { return this.filter((o) => !Object.hasOwn(o, "constructor")).length; }',
+      returnByValue: true,
+    });
+    return result.value;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 async function waitForClosedChannels(page) {
   await page.waitForFunction(
     () => window.__fileChannels.length > 0 && window.__fileChannels.every((c) => c.readyState === 'closed'),
@@ -214,15 +237,20 @@ for (const canceller of ['sender', 'receiver']) {
     const file = await largeFile(t, 'big.iso', 1024 * 1024 * 1024);
     await openChat(ana);
     await openChat(ben);
+    const before = [await liveBlobs(ana), await liveBlobs(ben)];
     await ana.getByLabel('Send file', { exact: true }).setInputFiles(file);
-    await waitForProgress(ben, 'Receiving big.iso', 0);
+    // Past 2% (20 MB): Ben's page holds received bytes (folded into Blobs every 8 MiB), and
+    // Ana's the file she picked.
+    await waitForProgress(ben, 'Receiving big.iso', 1);
+    assert.ok(await liveBlobs(ben) > before[1], 'the bytes received so far are held');
+    assert.ok(await liveBlobs(ana) > before[0], 'the file being sent is held');
 
     const [mine, friends] = canceller === 'sender' ? [ana, ben] : [ben, ana];
     await mine.getByRole('listitem').filter({ hasText: 'big.iso' }).getByRole('button', { name: 'Cancel' }).click();
     await mine.getByText('Cancelled', { exact: true }).waitFor({ timeout: WAIT });
     await friends.getByText('Cancelled by your friend').waitFor({ timeout: WAIT });
 
-    for (const page of [ana, ben]) {
+    for (const [page, blobs] of [[ana, before[0]], [ben, before[1]]]) {
       // Nothing left under way: no bar, no Cancel, and nothing to download.
       const item = page.getByRole('listitem').filter({ hasText: 'big.iso' });
       assert.equal(await item.getByRole('progressbar').count(), 0);
@@ -231,6 +259,8 @@ for (const canceller of ['sender', 'receiver']) {
       // The file's channel is closed at both ends: no more bytes go or are kept.
       await waitForClosedChannels(page);
       assert.deepEqual(await fileChannels(page), ['closed']);
+      // And the memory is freed: neither the picked file nor any received byte is held.
+      assert.equal(await liveBlobs(page), blobs, `Blobs left after the cancel on ${page === ana ? 'Ana' : 'Ben'}'s page`);
     }
     // The sender stopped: the receiver's bar stopped short of the end.
     const values = await ben.evaluate(() => window.__progress['Receiving big.iso']);
@@ -284,7 +314,16 @@ test('a file damaged on the way fails its check and is never offered', async (t)
   const { file } = await randomFile(t, 'photo.jpg', 3 * 1024 * 1024);
   await openChat(ana);
   await openChat(ben);
-  await ana.getByLabel('Send file', { exact: true }).setInputFiles(file);
+  // Ana uses the keyboard: Tab from the message box reaches "Send file" (with a visible focus
+  // ring on its button face), and Space opens the file picker.
+  await ana.getByRole('textbox', { name: 'Message' }).focus();
+  const focusedIsSendFile = () => ana.evaluate(() => document.activeElement?.labels?.[0]?.textContent === 'Send file');
+  for (let i = 0; i < 5 && !(await focusedIsSendFile()); i += 1) await ana.keyboard.press('Tab');
+  assert.ok(await focusedIsSendFile(), 'Tab reaches Send file');
+  const ring = await ana.evaluate(() => getComputedStyle(document.activeElement.labels[0]).boxShadow);
+  assert.notEqual(ring, 'none', 'the focus is visible');
+  const [chooser] = await Promise.all([ana.waitForEvent('filechooser', { timeout: WAIT }), ana.keyboard.press('Space')]);
+  await chooser.setFiles(file);
   const damaged = 'Failed: it arrived damaged (its SHA-256 did not match), so it was not kept';
   await ben.getByText(damaged).waitFor({ timeout: WAIT });
   await ana.getByText(damaged).waitFor({ timeout: WAIT });
