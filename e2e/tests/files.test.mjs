@@ -279,6 +279,22 @@ for (const canceller of ['sender', 'receiver']) {
   });
 }
 
+test('leaving mid-file ends it on both sides, and neither page keeps any of it', async (t) => {
+  const { ana, ben } = await pairWithFiles(t, 'Leave mid-file');
+  const file = await largeFile(t, 'big.iso', 1024 * 1024 * 1024);
+  await openChat(ana);
+  await openChat(ben);
+  const before = [await liveBlobs(ana), await liveBlobs(ben)];
+  await ana.getByLabel('Send file', { exact: true }).setInputFiles(file);
+  await waitForProgress(ben, 'Receiving big.iso', 1);
+  await ana.getByRole('button', { name: 'Leave' }).click();
+  await ana.getByRole('dialog').waitFor({ timeout: WAIT });
+  await ben.getByText('Failed: the connection to your friend ended').waitFor({ timeout: WAIT });
+  assert.equal(await ben.getByRole('link', { name: 'big.iso' }).count(), 0);
+  await waitForBlobs(ana, before[0], "Ana's page to let go of the file she was sending");
+  await waitForBlobs(ben, before[1], "Ben's page to let go of what he had received");
+});
+
 test('a file over the limit is refused with the limit said, on either side', async (t) => {
   // Ben's config.json allows 1 MB; Ana's says nothing (2 GB).
   const { ana, ben } = await pairWithFiles(t, 'Limit', { configs: [undefined, { max_file_bytes: 1_000_000 }] });

@@ -61,6 +61,16 @@ impl Entry {
     }
 }
 
+impl Drop for Entry {
+    /// The session is over: the channel closes now, which also ends a sender's loop waiting
+    /// on it (it holds the channel too, and closing the peer connection fires no event on it).
+    fn drop(&mut self) {
+        if let Some(channel) = self.channel.take() {
+            channel.close();
+        }
+    }
+}
+
 /// The transfers of one session.
 #[derive(Default)]
 pub(super) struct Files {
