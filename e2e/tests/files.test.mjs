@@ -10,7 +10,7 @@ import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  connectedPair, serviceAndBrowser, tempDir, WAIT,
+  connectedPair, serviceAndBrowser, tempDir, WAIT, withTimeout,
 } from '../harness.mjs';
 
 const shared = serviceAndBrowser();
@@ -158,7 +158,11 @@ function fileChannels(page) {
  * parts) the page still holds, after a garbage collection: a dropped transfer must leave none
  * behind.
  */
-async function liveBlobs(page) {
+function liveBlobs(page) {
+  return withTimeout(countBlobs(page), WAIT, 'the page to count its Blobs');
+}
+
+async function countBlobs(page) {
   const cdp = await page.context().newCDPSession(page);
   try {
     await cdp.send('HeapProfiler.collectGarbage');
