@@ -25,7 +25,7 @@ export const DEPLOY = fileURLToPath(new URL('../deploy/', import.meta.url));
 /** How long any one condition may take before the test fails. */
 export const WAIT = 20_000;
 
-const BASE_FLAGS = [
+export const BASE_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--no-first-run',
@@ -40,6 +40,11 @@ const BASE_FLAGS = [
 
 /** A camera and microphone that exist and are allowed without a prompt. */
 export const FAKE_MEDIA = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+/**
+ * Two cameras, as a phone has its front and back ones: Chromium's fake capture takes options
+ * (`device-count`), giving "fake_device_0" and "fake_device_1", each with its own deviceId.
+ */
+export const TWO_CAMERAS = ['--use-fake-device-for-media-stream=device-count=2', '--use-fake-ui-for-media-stream'];
 /** A person who refuses the camera and microphone prompt. */
 export const REFUSE_MEDIA = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream=deny'];
 /** A machine with no camera or microphone at all (prompts auto-accepted). */

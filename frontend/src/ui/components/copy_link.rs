@@ -16,6 +16,14 @@ enum Outcome {
     Failed(String),
 }
 
+/// The link to `room` on this site, as shared ("Copy link", the QR code).
+pub fn link_here(room: &RoomName) -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .map(|origin| room_link(&origin, room.as_str()))
+        .unwrap_or_default()
+}
+
 /// Props of [`CopyLink`].
 #[derive(Properties, PartialEq)]
 pub struct CopyLinkProps {
@@ -29,10 +37,7 @@ pub struct CopyLinkProps {
 pub fn CopyLink(props: &CopyLinkProps) -> Html {
     let outcome = use_state(|| None::<Outcome>);
     let t = use_texts();
-    let link = web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .map(|origin| room_link(&origin, props.room.as_str()))
-        .unwrap_or_default();
+    let link = link_here(&props.room);
     let on_click = {
         let outcome = outcome.clone();
         let link = link.clone();

@@ -1,10 +1,12 @@
-//! The top bar: the brand, the room of the call with its "Copy link", and the language switch.
+//! The top bar: the brand, the room of the call with its "Copy link" and QR code, and the
+//! language switch.
 
 use shared::RoomName;
 use yew::prelude::*;
 
 use super::brand::Brand;
 use super::copy_link::CopyLink;
+use super::qr_code::RoomQrCode;
 use crate::i18n::Lang;
 
 /// The bar above every screen: the room of the call shown, if any, and the language switch
@@ -18,6 +20,7 @@ pub fn top_bar(room: Option<&RoomName>, lang: Lang, on_language: Callback<Event>
                 <span class="room-chip-label">{ t.room }</span>
                 <span class="room-chip-name">{ room.as_str() }</span>
                 <CopyLink room={room.clone()} />
+                <RoomQrCode room={room.clone()} />
             </div>
         },
         None => html! {},
