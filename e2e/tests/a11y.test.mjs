@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import {
-  REFUSE_MEDIA, TWO_CAMERAS, connectedPair, launchBrowser, meet, openPerson, roomDialog, uniqueRoom,
+  REFUSE_MEDIA, THREE_CAMERAS, connectedPair, launchBrowser, meet, openPerson, roomDialog, uniqueRoom,
   waitForAlert, waitForPlayingVideo, waitForStatus, WAIT, serviceAndBrowser,
 } from '../harness.mjs';
 
@@ -138,8 +138,8 @@ test('axe on a phone: the room dialog and the call fit a 390 px screen, in Spani
   await assertNoViolations(ana, 'call screen on a phone, in Spanish');
 });
 
-test('axe on a phone with two cameras: "Switch camera" and the room link\'s QR code, in Spanish too', async (t) => {
-  const browser = await launchBrowser(TWO_CAMERAS);
+test('axe on a phone with several cameras: "Switch camera" and the room link\'s QR code, in Spanish too', async (t) => {
+  const browser = await launchBrowser(THREE_CAMERAS);
   t.after(() => browser.close());
   const phone = { viewport: { width: 390, height: 844 } };
   const ana = await openPerson(browser, shared.service.url, phone);
