@@ -96,18 +96,31 @@ mod tests {
         assert_eq!(next(&devices, "front"), Some("back"));
         assert_eq!(next(&devices, "back"), Some("wide"));
         assert_eq!(next(&devices, "wide"), Some("front"));
-        assert_eq!(next(&devices, "gone"), Some("front"), "not listed: the first");
+        assert_eq!(
+            next(&devices, "gone"),
+            Some("front"),
+            "not listed: the first"
+        );
     }
 
     #[wasm_bindgen_test]
     fn one_camera_is_nothing_to_switch_to() {
-        let one = [device("cam", MediaKind::Video), device("mic", MediaKind::Audio)];
+        let one = [
+            device("cam", MediaKind::Video),
+            device("mic", MediaKind::Audio),
+        ];
         assert!(!can_switch(&one));
         assert_eq!(next(&one, "cam"), None);
         // Ids hidden before permission cannot be opened: they do not count.
-        let hidden = [device("", MediaKind::Video), device("cam", MediaKind::Video)];
+        let hidden = [
+            device("", MediaKind::Video),
+            device("cam", MediaKind::Video),
+        ];
         assert!(!can_switch(&hidden));
-        assert!(can_switch(&[device("a", MediaKind::Video), device("b", MediaKind::Video)]));
+        assert!(can_switch(&[
+            device("a", MediaKind::Video),
+            device("b", MediaKind::Video)
+        ]));
     }
 
     #[wasm_bindgen_test]

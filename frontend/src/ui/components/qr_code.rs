@@ -30,7 +30,8 @@ pub struct QrTooLong(String);
 /// draws its dark modules; runs of them make one rectangle each, which keeps the path short
 /// and leaves no hairline seams between neighbours when scaled.
 pub fn qr_picture(text: &str) -> Result<QrPicture, QrTooLong> {
-    let code = QrCode::encode_text(text, QrCodeEcc::Medium).map_err(|e| QrTooLong(e.to_string()))?;
+    let code =
+        QrCode::encode_text(text, QrCodeEcc::Medium).map_err(|e| QrTooLong(e.to_string()))?;
     let size = code.size();
     let mut path = String::new();
     for y in 0..size {
@@ -134,7 +135,7 @@ mod tests {
         for rect in picture.path.split('z').filter(|r| !r.is_empty()) {
             let numbers: Vec<i32> = rect
                 .trim_start_matches('M')
-                .split(|c: char| c == ' ' || c == 'h' || c == 'v')
+                .split([' ', 'h', 'v'])
                 .filter_map(|n| n.parse().ok())
                 .collect();
             let (x, y, run) = (numbers[0], numbers[1], numbers[2]);
@@ -150,7 +151,10 @@ mod tests {
         };
         let cells = dark(&picture);
         let modules = picture.side - 2 * QUIET_ZONE;
-        assert!(modules >= 21 && (modules - 21) % 4 == 0, "a QR size: {modules}");
+        assert!(
+            modules >= 21 && (modules - 21) % 4 == 0,
+            "a QR size: {modules}"
+        );
         // The quiet zone is light all round.
         assert!(cells.iter().all(|&(x, y)| {
             (QUIET_ZONE..QUIET_ZONE + modules).contains(&x)
