@@ -2,11 +2,9 @@
 //! room, with no typing. Drawn here from the link (an inline SVG), never fetched.
 
 use qrcodegen::{QrCode, QrCodeEcc};
-use shared::RoomName;
 use yew::prelude::*;
 
-use super::copy_link::link_here;
-use crate::i18n::use_texts;
+use crate::i18n::Texts;
 
 /// The light margin around the code, in modules: the four the QR standard asks for, without
 /// which scanners may not find the code's edges.
@@ -59,20 +57,11 @@ pub fn qr_picture(text: &str) -> Result<QrPicture, QrTooLong> {
     })
 }
 
-/// Props of [`RoomQrCode`].
-#[derive(Properties, PartialEq)]
-pub struct RoomQrCodeProps {
-    /// The room whose link to show.
-    pub room: RoomName,
-}
-
-/// A "QR code" button that shows the room link's code under it (Escape or the button again
-/// hides it; the focus goes back to the button).
-#[function_component]
-pub fn RoomQrCode(props: &RoomQrCodeProps) -> Html {
-    let t = use_texts();
-    let open = use_state(|| false);
-    let button = use_node_ref();
+/// A "QR code" button that shows the room `link`'s code under it while `open` (Escape or the
+/// button again hides it, and the focus goes back to the button, `button`). A view function
+/// rather than a component: "Copy link" holds its state, and a component is code in the first
+/// download (docs/benchmarks.md, "First load").
+pub fn qr_code(t: &Texts, link: &str, open: &UseStateHandle<bool>, button: &NodeRef) -> Html {
     let toggle = {
         let open = open.clone();
         Callback::from(move |_: MouseEvent| open.set(!*open))
@@ -89,8 +78,8 @@ pub fn RoomQrCode(props: &RoomQrCodeProps) -> Html {
         })
     };
     // Drawn only when shown: nothing to compute for people who never look.
-    let picture = if *open {
-        match qr_picture(&link_here(&props.room)) {
+    let picture = if **open {
+        match qr_picture(link) {
             Ok(picture) => Some(picture),
             Err(e) => {
                 gloo::console::warn!(e.to_string());
@@ -102,7 +91,7 @@ pub fn RoomQrCode(props: &RoomQrCodeProps) -> Html {
     };
     html! {
         <div class="qr" onkeydown={on_key}>
-            <button ref={button} type="button" class="button secondary small"
+            <button ref={button.clone()} type="button" class="button secondary small"
                 aria-expanded={open.to_string()} aria-controls="room-qr" onclick={toggle}>
                 // Three finder patterns: what a QR code looks like, at a glance.
                 <svg class="qr-icon" viewBox="0 0 16 16" aria-hidden="true">

@@ -6,7 +6,6 @@ use yew::prelude::*;
 
 use super::brand::Brand;
 use super::copy_link::CopyLink;
-use super::qr_code::RoomQrCode;
 use crate::i18n::Lang;
 
 /// The bar above every screen: the room of the call shown, if any, and the language switch
@@ -20,7 +19,6 @@ pub fn top_bar(room: Option<&RoomName>, lang: Lang, on_language: Callback<Event>
                 <span class="room-chip-label">{ t.room }</span>
                 <span class="room-chip-name">{ room.as_str() }</span>
                 <CopyLink room={room.clone()} />
-                <RoomQrCode room={room.clone()} />
             </div>
         },
         None => html! {},
