@@ -12,7 +12,8 @@ import jsQR from 'jsqr';
 import { chromium } from 'playwright-core';
 import {
   BASE_FLAGS, CHROMIUM, FAKE_MEDIA, THREE_CAMERAS, connectedPair, keepPeerConnection, launchBrowser, meet,
-  openPerson, tempDir, uniqueRoom, waitForPlayingVideo, waitForStatus, withTimeout, WAIT, serviceAndBrowser,
+  openPerson, tempDir, uniqueRoom, waitForAlert, waitForPlayingVideo, waitForStatus, withTimeout, WAIT,
+  serviceAndBrowser,
 } from '../harness.mjs';
 
 const shared = serviceAndBrowser(THREE_CAMERAS);
@@ -84,6 +85,71 @@ test('"Switch camera" sends the next camera, round, without renegotiating; the f
   assert.equal(await ana.evaluate(() => window.__offers), offers, 'replaceTrack: no new offer');
   assert.equal(await ana.getByRole('alert').count(), 0);
   assert.deepEqual((await videoInUse(ana)).local.map((l) => l.state), ['live'], 'one camera open');
+});
+
+/**
+ * For an init script: the page's browser runs one camera at a time, as many phones do. Asking
+ * for a camera while another of the page's cameras is live fails as a phone's browser says it
+ * (`NotReadableError`), and so does every request for the cameras named in `refused` (labels).
+ * Everything else is the real getUserMedia.
+ */
+function oneCameraAtATime(refused) {
+  const devices = navigator.mediaDevices;
+  const getUserMedia = devices.getUserMedia.bind(devices);
+  const cameras = [];
+  window.__busyRefusals = 0;
+  devices.getUserMedia = async (constraints) => {
+    if (constraints?.video) {
+      const wanted = constraints.video.deviceId?.exact;
+      const label = (await devices.enumerateDevices()).find((d) => d.deviceId === wanted)?.label;
+      if (cameras.some((t) => t.readyState === 'live') || refused.includes(label)) {
+        window.__busyRefusals += 1;
+        throw new DOMException('Could not start video source', 'NotReadableError');
+      }
+    }
+    const stream = await getUserMedia(constraints);
+    cameras.push(...stream.getVideoTracks());
+    return stream;
+  };
+}
+
+/** Ana (on such a phone, see `oneCameraAtATime`) and Ben in a call. */
+async function pairWithPhone(t, prefix, refused = []) {
+  const context = await shared.browser.newContext({ viewport: { width: 390, height: 844 } });
+  t.after(() => context.close());
+  await context.addInitScript(oneCameraAtATime, refused);
+  const ana = await context.newPage();
+  await ana.goto(shared.service.url);
+  const ben = await openPerson(shared.browser, shared.service.url);
+  t.after(() => ben.context().close());
+  for (const page of [ana, ben]) await keepPeerConnection(page);
+  await meet(ana, ben, uniqueRoom(prefix));
+  return { ana, ben };
+}
+
+test('a phone that runs one camera at a time: the camera in use is let go first, then the other starts', async (t) => {
+  const { ana, ben } = await pairWithPhone(t, 'One at a time');
+  const first = await videoInUse(ana);
+  await ana.getByRole('button', { name: 'Switch camera', exact: true }).click();
+  await waitForSentCamera(ana, first.sent.device);
+  await ana.getByText('Now using fake_device_1', { exact: true }).waitFor({ state: 'attached', timeout: WAIT });
+  assert.equal(await ana.evaluate(() => window.__busyRefusals), 1, 'refused once while the first was live');
+  assert.equal(await ana.getByRole('alert').count(), 0);
+  await ana.getByRole('button', { name: 'Switch camera', exact: true }).click();
+  await ana.getByText('Now using fake_device_2', { exact: true }).waitFor({ state: 'attached', timeout: WAIT });
+  await waitForPlayingVideo(ben);
+});
+
+test('when the other camera will not start even so, the one in use comes back and the person is told', async (t) => {
+  const { ana, ben } = await pairWithPhone(t, 'Will not start', ['fake_device_1']);
+  const first = await videoInUse(ana);
+  await ana.getByRole('button', { name: 'Switch camera', exact: true }).click();
+  await waitForAlert(ana, 'That device could not be started. The previous one is still in use.');
+  // The first camera again, live, sent, and Ben sees it move.
+  const back = await waitForSentCamera(ana, first.sent.device, { is: true });
+  assert.equal(back, first.sent.device);
+  assert.notEqual((await videoInUse(ana)).sent.id, first.sent.id, 'a new track of the same camera');
+  await waitForPlayingVideo(ben);
 });
 
 test('with one camera there is no "Switch camera"', async (t) => {

@@ -61,8 +61,11 @@ pub fn SwitchCamera(props: &SwitchCameraProps) -> Html {
                         on_switched.emit(track);
                         Outcome::Now(name)
                     }
-                    Err(e) => {
-                        gloo::console::warn!(format!("switching camera: {e}"));
+                    Err(failed) => {
+                        gloo::console::warn!(failed.to_string());
+                        if let Some(track) = failed.reopened {
+                            on_switched.emit(track);
+                        }
                         Outcome::Failed
                     }
                 }));
