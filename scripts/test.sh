@@ -57,8 +57,9 @@ trunk build --release
 # Issue 12 asks for 160 KB (163840); the budget (240 KB) holds what has been reached with
 # yew-router kept (docs/benchmarks.md,
 # "First load") so that no change makes the download bigger unnoticed; +13 KB for issue 14's
-# phones (Switch camera, the screen kept awake, the room link's QR code: 12,544 bytes).
-scripts/bundle-size.sh dist "${DUET_BUNDLE_BUDGET:-259072}"
+# phones (Switch camera, the screen kept awake, the room link's QR code: 12,544 bytes), +15 KB
+# for its "Send file" (15,157 bytes).
+scripts/bundle-size.sh dist "${DUET_BUNDLE_BUDGET:-274432}"
 cargo build -p duet-signaling
 
 say "Caddy balancing /ws over three replicas found by name, as in Compose (the Caddyfile's dynamic upstreams)"

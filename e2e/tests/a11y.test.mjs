@@ -79,8 +79,13 @@ test('axe: the call screen, with the chat, the quality details and the shortcuts
   await ana.getByText('Your friend muted their microphone').waitFor({ timeout: WAIT });
   await ana.getByRole('button', { name: /^Chat/ }).click();
   await ana.getByRole('textbox', { name: 'Message' }).fill('hola');
-  await ana.getByRole('button', { name: 'Send' }).click();
+  await ana.getByRole('button', { name: 'Send', exact: true }).click();
   await ana.getByRole('log').getByText('hola').waitFor({ timeout: WAIT });
+  // A file sent: its entry (name, size, progress bar, state) and the "Send file" control.
+  await ana.getByLabel('Send file', { exact: true }).setInputFiles({
+    name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hola, Ben'),
+  });
+  await ana.getByText('Sent and checked').waitFor({ timeout: WAIT });
   const quality = ana.getByRole('button', { name: /^Connection:/ });
   await quality.waitFor({ timeout: WAIT });
   await quality.click();

@@ -23,7 +23,14 @@ pub struct Config {
     /// TURN server (hides the addresses of both sides; needs a TURN server to work at all).
     #[serde(default)]
     pub ice_transport_policy: IceTransportPolicy,
+    /// The largest file that may be sent or received in a call, in bytes; `None`:
+    /// [`DEFAULT_MAX_FILE_BYTES`].
+    #[serde(default)]
+    pub max_file_bytes: Option<u64>,
 }
+
+/// The largest file sent or received when `config.json` does not say: 2 GB.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 2_000_000_000;
 
 /// `RTCConfiguration.iceTransportPolicy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -92,6 +99,11 @@ impl Config {
                 Self::default()
             }
         }
+    }
+
+    /// The largest file that may be sent or received, in bytes.
+    pub fn max_file_bytes(&self) -> u64 {
+        self.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES)
     }
 
     /// The WebSocket URL of the signaling service.
@@ -232,6 +244,12 @@ mod tests {
             IceTransportPolicy::Relay
         );
         assert!(Config::parse(r#"{"ice_transport_policy":"none"}"#).is_err());
+        assert_eq!(Config::default().max_file_bytes(), 2_000_000_000);
+        assert_eq!(
+            Config::parse(r#"{"max_file_bytes":1000}"#)?.max_file_bytes(),
+            1000
+        );
+        assert!(Config::parse(r#"{"max_file_bytes":-1}"#).is_err());
         Ok(())
     }
 

@@ -5,6 +5,8 @@ pub mod channel;
 pub mod clipboard;
 pub mod config;
 pub mod denoise;
+pub mod file_channel;
+pub mod files;
 pub mod focus;
 pub mod locks;
 pub mod media;

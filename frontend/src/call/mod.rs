@@ -1,6 +1,7 @@
 //! The call: its rules, pure ([`machine`] and the state it keeps, [`controls`], [`chat`],
-//! [`device_fallback`], [`camera_switch`], [`hide_address`], [`noise`], [`verification`]), and
-//! what runs them against the browser ([`session`], [`resume`], [`private_room`]).
+//! [`transfer`], [`device_fallback`], [`camera_switch`], [`hide_address`], [`noise`],
+//! [`verification`]), and what runs them against the browser ([`session`], [`resume`],
+//! [`private_room`]).
 
 pub mod camera_switch;
 pub mod chat;
@@ -14,4 +15,5 @@ pub mod private_room;
 pub mod resume;
 pub mod session;
 pub mod status;
+pub mod transfer;
 pub mod verification;

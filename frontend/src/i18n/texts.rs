@@ -137,6 +137,30 @@ pub struct Texts {
     pub message: &'static str,
     pub message_placeholder: &'static str,
     pub send: &'static str,
+    // Files, in the chat
+    pub send_file: &'static str,
+    pub files: &'static str,
+    /// `{name}`, `{max}`: a picked file over the limit.
+    pub file_too_large: &'static str,
+    pub file_not_connected: &'static str,
+    /// `{name}`: the progress bar's name.
+    pub file_sending: &'static str,
+    /// `{name}`: the progress bar's name.
+    pub file_receiving: &'static str,
+    pub file_waiting: &'static str,
+    pub file_in_progress: &'static str,
+    pub file_checking: &'static str,
+    pub file_sent: &'static str,
+    pub file_received: &'static str,
+    pub file_cancelled: &'static str,
+    pub file_cancelled_by_friend: &'static str,
+    pub file_damaged: &'static str,
+    /// `{max}`: an offer over this side's limit.
+    pub file_over_limit: &'static str,
+    pub file_connection_lost: &'static str,
+    pub file_unreadable: &'static str,
+    /// Between a size's units and tenths ("2.5 GB", "2,5 GB").
+    pub decimal_mark: &'static str,
     // Shortcuts
     pub shortcuts_intro: &'static str,
     pub shortcut_mic: &'static str,

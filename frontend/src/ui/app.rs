@@ -131,6 +131,7 @@ fn Duet() -> Html {
                 noise,
                 help_open: state.help_open,
                 chat: state.chat.clone(),
+                files: state.files.clone(),
                 remote_node: call.remote_video.clone(),
                 handlers: &handlers,
             }),

@@ -12,8 +12,9 @@ use crate::call::chat::{Author, ChatLog};
 use crate::call::controls::MediaState;
 use crate::call::hide_address::AddressChoice;
 use crate::call::noise::NoiseChoice;
-use crate::call::session::{CallView, SessionUpdate};
+use crate::call::session::{CallView, FileView, SessionUpdate};
 use crate::call::status::EndReason;
+use crate::call::transfer::Direction;
 
 /// Why the room dialog is shown again.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +66,8 @@ pub struct AppState {
     pub local_state: MediaState,
     /// The chat of the current call.
     pub chat: ChatLog,
+    /// The files sent and received in the current call.
+    pub files: Vec<FileView>,
     /// Whether the keyboard shortcuts dialog is shown.
     pub help_open: bool,
     /// Whether a screen is shared instead of the camera.
@@ -116,6 +119,7 @@ impl Default for AppState {
             last_room: None,
             local_state: MediaState::default(),
             chat: ChatLog::default(),
+            files: Vec::new(),
             help_open: false,
             sharing: false,
             hide_address: false,
@@ -193,6 +197,7 @@ impl Reducible for AppState {
                 next.audio_only = false;
                 next.last_room = Some(room.clone());
                 next.chat = ChatLog::default();
+                next.files = Vec::new();
                 next.help_open = false;
                 next.sharing = false;
                 next.screen = Screen::InCall {
@@ -237,6 +242,25 @@ impl Reducible for AppState {
                 }
                 next.chat.push(Author::Friend, &text);
             }
+            Action::Session(SessionUpdate::Files(files)) => {
+                if !matches!(self.screen, Screen::InCall { .. }) {
+                    return self;
+                }
+                let offered = files
+                    .iter()
+                    .filter(|f| f.direction == Direction::Incoming)
+                    .filter(|f| {
+                        !self
+                            .files
+                            .iter()
+                            .any(|o| (o.direction, o.id) == (f.direction, f.id))
+                    })
+                    .count();
+                for _ in 0..offered {
+                    next.chat.file_offered();
+                }
+                next.files = files;
+            }
             Action::Session(update) => {
                 let Screen::InCall { room, .. } = &self.screen else {
                     return self;
@@ -270,6 +294,7 @@ impl Reducible for AppState {
                     }
                     // Handled above, or not the reducer's (see `take_update`).
                     SessionUpdate::Chat(_)
+                    | SessionUpdate::Files(_)
                     | SessionUpdate::Settled
                     | SessionUpdate::Incoming(_) => return self,
                 };

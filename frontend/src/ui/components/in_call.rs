@@ -15,7 +15,7 @@ use crate::browser::media::LocalMedia;
 use crate::call::chat::ChatLog;
 use crate::call::controls::MediaState;
 use crate::call::noise::NoiseChoice;
-use crate::call::session::CallView;
+use crate::call::session::{CallView, FileView};
 use crate::ui::hooks::handlers::Handlers;
 
 /// What the call page shows.
@@ -38,6 +38,8 @@ pub struct InCallProps<'a> {
     pub help_open: bool,
     /// The call's chat.
     pub chat: ChatLog,
+    /// The files sent and received in the call.
+    pub files: Vec<FileView>,
     /// The friend's video element.
     pub remote_node: NodeRef,
     /// The app's handlers.
@@ -75,7 +77,9 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
     let chat = if props.chat.is_open() {
         html! {
             <ChatPanel log={props.chat.clone()} on_send={controls.on_send.clone()}
-                on_close={switches.toggle_chat.clone()} />
+                on_close={switches.toggle_chat.clone()} files={props.files.clone()}
+                on_send_file={controls.on_send_file.clone()}
+                on_cancel_file={controls.on_cancel_file.clone()} />
         }
     } else {
         html! {}

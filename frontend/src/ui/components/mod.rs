@@ -6,6 +6,7 @@ pub mod call_view;
 pub mod chat;
 pub mod copy_link;
 pub mod devices;
+pub mod files;
 pub mod in_call;
 pub mod media_error;
 pub mod qr_code;

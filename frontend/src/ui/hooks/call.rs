@@ -89,6 +89,7 @@ impl CallSlots {
             SessionUpdate::View(_)
             | SessionUpdate::Ended(_)
             | SessionUpdate::Chat(_)
+            | SessionUpdate::Files(_)
             | SessionUpdate::Settled => false,
         }
     }
