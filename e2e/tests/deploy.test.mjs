@@ -161,6 +161,44 @@ describe('the production web server (deploy/Caddyfile)', { skip: noCaddy }, () =
     assert.equal(health.status, 200);
   });
 
+  test('the installable app through Caddy: its manifest and service worker within the CSP, and the page offline', async (t) => {
+    for (const [name, type] of [['/manifest.webmanifest', /^application\/manifest\+json/], ['/sw.js', /^text\/javascript/]]) {
+      const file = await caddy.get(name);
+      assert.equal(file.status, 200, name);
+      assert.match(file.headers['content-type'], type, name);
+      assert.equal(file.headers['cache-control'], 'no-cache', `${name}: a new build is seen at once`);
+    }
+    const csp = (await caddy.get('/')).headers['content-security-policy'];
+    assert.match(csp, /manifest-src 'self';/);
+    assert.match(csp, /worker-src 'self';/);
+
+    // A service worker needs a certificate the browser trusts (Playwright's ignoreHTTPSErrors
+    // is not enough for one): this Chromium takes Caddy's own.
+    const trusting = await launchBrowser(FAKE_MEDIA, ['--ignore-certificate-errors']);
+    t.after(() => trusting.close());
+    const person = await openWatchedPerson(trusting, caddy.url);
+    t.after(() => person.context.close());
+    const { page } = person;
+    await page.getByRole('textbox', { name: /Room name/ }).waitFor({ timeout: WAIT });
+    const worker = await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active.scriptURL));
+    assert.equal(worker, `${caddy.url}/sw.js`);
+    // Chromium reads the manifest when asked (as its install prompt would): a manifest-src the
+    // policy refused would leave it empty, and be a violation.
+    const cdp = await person.context.newCDPSession(page);
+    const manifest = await cdp.send('Page.getAppManifest');
+    assert.equal(manifest.url, `${caddy.url}/manifest.webmanifest`);
+    assert.match(manifest.data, /"display": "standalone"/);
+    assert.deepEqual(manifest.errors, []);
+    await assertNoViolations(person);
+
+    await person.context.setOffline(true);
+    await page.reload();
+    await page.getByRole('alert', { name: 'You are offline.' }).waitFor({ timeout: WAIT });
+    await page.getByRole('textbox', { name: /Room name/ }).waitFor({ timeout: WAIT });
+    // (The console now has the browser's own errors for what the network could not fetch.)
+    assert.deepEqual(await page.evaluate(() => window.__duetViolations), [], 'no CSP violation offline');
+  });
+
   test('a call over HTTPS through Caddy, with no CSP violation', async (t) => {
     const { ana, ben } = await callThrough(browser, caddy.url, t, { ignoreHTTPSErrors: true });
     assert.equal(await ana.page.evaluate(() => window.isSecureContext), true);

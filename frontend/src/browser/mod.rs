@@ -4,6 +4,7 @@
 pub mod channel;
 pub mod clipboard;
 pub mod config;
+pub mod connection;
 pub mod denoise;
 pub mod focus;
 pub mod locks;

@@ -23,6 +23,8 @@ pub enum RoomNotice {
     Ended(EndReason),
     /// "Hide my address" was on, and the service turned out to have no relay server.
     NoRelay,
+    /// The person chose Join in a browser without WebRTC.
+    NoWebRtc,
 }
 
 /// Which screen the app shows.
@@ -84,6 +86,12 @@ pub struct AppState {
     pub noise_supported: bool,
     /// Whether the suppressor failed to load or stopped in this visit.
     pub noise_failed: bool,
+    /// Whether this browser has WebRTC: without it the page says so at once, and a join only
+    /// repeats why there is no call.
+    pub webrtc: bool,
+    /// Whether the page cannot reach the service: the browser is offline, or `/config.json`
+    /// got no answer (the page then runs from the service worker's copy).
+    pub offline: bool,
 }
 
 impl AppState {
@@ -125,6 +133,8 @@ impl Default for AppState {
             strong_noise: false,
             noise_supported: false,
             noise_failed: false,
+            webrtc: true,
+            offline: false,
         }
     }
 }
@@ -166,6 +176,8 @@ pub enum Action {
     StrongNoise(bool),
     /// The suppressor failed to load or stopped: the microphone is sent as it is.
     NoiseFailed,
+    /// The page lost (`true`) or found (`false`) its way to the service.
+    Offline(bool),
 }
 
 impl Reducible for AppState {
@@ -187,6 +199,12 @@ impl Reducible for AppState {
             Action::Join(room) => {
                 if next.media.is_none() {
                     return self;
+                }
+                if !next.webrtc {
+                    next.screen = Screen::AskingRoom {
+                        notice: Some(RoomNotice::NoWebRtc),
+                    };
+                    return Rc::new(next);
                 }
                 next.join_attempt += 1;
                 next.join_hides = next.address_choice().hides();
@@ -216,6 +234,7 @@ impl Reducible for AppState {
             Action::HideAddress(on) => next.hide_address = on,
             Action::StrongNoise(on) => next.strong_noise = on,
             Action::NoiseFailed => next.noise_failed = true,
+            Action::Offline(offline) => next.offline = offline,
             Action::AudioOnly(on) => {
                 if !matches!(self.screen, Screen::InCall { .. }) {
                     return self;
