@@ -18,11 +18,12 @@ mapfile -t files < <(find . -type f ! -path './denoise/*' ! -name sw.js ! -name 
   ! -name index.html -printf '%P\n' | LC_ALL=C sort)
 version="$(sha256sum index.html "${files[@]}" | sha256sum | cut -c1-16)"
 {
-  printf '// Written by scripts/build-service-worker.sh from frontend/service-worker.js.\n'
+  printf '// Written by scripts/build-service-worker.sh from frontend/service-worker.js (comments there).\n'
   printf "const VERSION = '%s';\n" "$version"
   printf "const SHELL = [\n  '/',\n"
   printf "  '/%s',\n" "${files[@]}"
   printf '];\n\n'
-  cat "$ROOT/frontend/service-worker.js"
+  # Without its comments (they stay in the source): every visitor downloads this file.
+  grep -v '^ *//' "$ROOT/frontend/service-worker.js"
 } > sw.js.tmp
 mv sw.js.tmp sw.js

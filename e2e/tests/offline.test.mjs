@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import {
   CHROMIUM, FAKE_MEDIA, Service, WAIT, distWith, joinRoom, launchBrowser, roomDialog, tempDir,
-  uniqueRoom, waitForStatus,
+  uniqueRoom, waitForStatus, withTimeout,
 } from '../harness.mjs';
 
 const BUILD_SERVICE_WORKER = fileURLToPath(new URL('../../scripts/build-service-worker.sh', import.meta.url));
@@ -23,6 +23,22 @@ const BUILD_SERVICE_WORKER = fileURLToPath(new URL('../../scripts/build-service-
 /** The alert that says the page is offline, by its accessible name. */
 function offlineAlert(page, name = 'You are offline.') {
   return page.getByRole('alert', { name });
+}
+
+/** Waits until `check(arg)`, run in the page (it may be async), is truthy; polls every 100 ms. */
+async function untilInPage(page, what, check, arg) {
+  return withTimeout(
+    (async () => {
+      for (;;) {
+        if (await page.evaluate(check, arg)) return;
+        await new Promise((resolve) => {
+          setTimeout(resolve, 100);
+        });
+      }
+    })(),
+    WAIT,
+    what,
+  );
 }
 
 /** Waits until the service worker is active and its cache holds the shell; its cache's name. */
@@ -185,14 +201,10 @@ test('a new build replaces the kept shell', async (t) => {
   // The next visit finds the new service worker, which takes over and drops the old copy.
   await page.reload();
   await roomDialog(page).waitFor({ timeout: WAIT });
-  await page.waitForFunction(
-    async (old) => {
-      const names = await caches.keys();
-      return names.length === 1 && names[0] !== old;
-    },
-    first.names[0],
-    { timeout: WAIT, polling: 100 },
-  );
+  await untilInPage(page, 'the old copy replaced by the new build\'s', async (old) => {
+    const names = await caches.keys();
+    return names.length === 1 && names[0] !== old;
+  }, first.names[0]);
   const replaced = await shellKept(page);
   assert.match(replaced.page, /the next build/);
 
