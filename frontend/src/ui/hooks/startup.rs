@@ -13,9 +13,9 @@ use crate::browser::connection::{self, Watch};
 use crate::browser::media::LocalMedia;
 use crate::ui::state::{Action, AppState};
 
-/// How long to wait before asking an unreachable service for `/config.json` again. The
-/// browser's `online` event asks at once, but a service that was down while the network was
-/// up sends no event.
+/// How long to wait before asking an unreachable service for `/config.json` again while the
+/// network is up (a service that is down sends no event); offline, the browser's `online`
+/// event asks again.
 const CONFIG_RETRY_MS: u32 = 5_000;
 
 /// Loads the configuration once, follows whether the service can be reached, and asks for the
@@ -92,9 +92,12 @@ impl ConfigLoader {
                 Err(e) => {
                     gloo::console::info!(e.to_string());
                     this.dispatcher.dispatch(Action::Offline(true));
-                    let again = this.clone();
-                    *this.retry.borrow_mut() =
-                        Some(Timeout::new(CONFIG_RETRY_MS, move || again.load()));
+                    // Without a network, the `online` event is the time to ask again.
+                    if connection::online() {
+                        let again = this.clone();
+                        *this.retry.borrow_mut() =
+                            Some(Timeout::new(CONFIG_RETRY_MS, move || again.load()));
+                    }
                 }
             }
         });
