@@ -78,6 +78,8 @@ async fn without_webrtc_a_join_says_why_and_starts_nothing() {
 fn the_offline_flag_follows_the_service() {
     let online = Rc::new(AppState::default());
     assert!(!online.offline);
+    let same = online.clone().reduce(Action::Offline(false));
+    assert!(Rc::ptr_eq(&online, &same), "nothing new: no redraw");
     let offline = online.reduce(Action::Offline(true));
     assert!(offline.offline);
     assert!(!offline.reduce(Action::Offline(false)).offline);

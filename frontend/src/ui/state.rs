@@ -234,6 +234,8 @@ impl Reducible for AppState {
             Action::HideAddress(on) => next.hide_address = on,
             Action::StrongNoise(on) => next.strong_noise = on,
             Action::NoiseFailed => next.noise_failed = true,
+            // Said once at start in the usual case (online): no redraw for nothing new.
+            Action::Offline(offline) if offline == self.offline => return self,
             Action::Offline(offline) => next.offline = offline,
             Action::AudioOnly(on) => {
                 if !matches!(self.screen, Screen::InCall { .. }) {
