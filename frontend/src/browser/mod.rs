@@ -14,3 +14,4 @@ pub mod signaling;
 pub mod stats;
 pub mod storage;
 pub mod viewing;
+pub mod wake_lock;

@@ -1,7 +1,8 @@
 //! The call: its rules, pure ([`machine`] and the state it keeps, [`controls`], [`chat`],
-//! [`device_fallback`], [`hide_address`], [`noise`], [`verification`]), and what runs them against the
-//! browser ([`session`], [`resume`], [`private_room`]).
+//! [`device_fallback`], [`camera_switch`], [`hide_address`], [`noise`], [`verification`]), and
+//! what runs them against the browser ([`session`], [`resume`], [`private_room`]).
 
+pub mod camera_switch;
 pub mod chat;
 pub mod controls;
 pub mod device_fallback;

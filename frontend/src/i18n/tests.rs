@@ -59,6 +59,9 @@ fn the_interface_contract_words() {
     assert!(EN.room_name.contains("Room name"));
     assert_eq!((EN.join, EN.cancel), ("Join", "Cancel"));
     assert!(EN.status_waiting.contains("Waiting for your friend"));
+    // Issue 14, phones.
+    assert_eq!(EN.switch_camera, "Switch camera");
+    assert!(EN.qr_code_label.contains("QR code"));
 }
 
 #[wasm_bindgen_test]

@@ -92,6 +92,14 @@ pub struct Texts {
     pub link_copied: &'static str,
     /// `{link}`.
     pub copy_by_hand: &'static str,
+    // Phones: the room link's QR code, the front and back cameras
+    pub qr_code: &'static str,
+    /// The QR code image's name (contains "QR code" in English: tests find it by that).
+    pub qr_code_label: &'static str,
+    pub qr_code_hint: &'static str,
+    pub switch_camera: &'static str,
+    /// `{device}`: the camera now in use, after "Switch camera".
+    pub camera_now: &'static str,
     pub picture_in_picture: &'static str,
     pub full_screen: &'static str,
     pub not_available: &'static str,

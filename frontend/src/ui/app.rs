@@ -20,6 +20,7 @@ use super::hooks::handlers::use_handlers;
 use super::hooks::join::{use_join, JoinContext};
 use super::hooks::language::use_language;
 use super::hooks::noise::use_noise_suppression;
+use super::hooks::screen_awake::use_screen_awake;
 use super::hooks::shortcuts::use_shortcuts;
 use super::hooks::startup::use_startup;
 use super::routes::Route;
@@ -69,6 +70,7 @@ fn Duet() -> Html {
         state.media.clone(),
         dispatcher.clone(),
     );
+    use_screen_awake(matches!(state.screen, Screen::InCall { .. }));
     let handlers = use_handlers(&call, &dispatcher, &set_lang);
     use_shortcuts(
         matches!(state.screen, Screen::InCall { .. }),

@@ -9,6 +9,7 @@ use super::call_view::CallScreen;
 use super::chat::ChatPanel;
 use super::devices::DevicePicker;
 use super::shortcuts_help::ShortcutsHelp;
+use super::switch_camera::SwitchCamera;
 use super::toolbar::Toolbar;
 use crate::browser::media::LocalMedia;
 use crate::call::chat::ChatLog;
@@ -63,8 +64,11 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
             sharing={props.sharing}
             on_share={props.handlers.screen_share.button(props.sharing)}
             devices={html! {
-                <DevicePicker media={props.local.clone()} on_switched={on_switched}
-                    noise={props.noise} on_noise={switches.strong_noise.clone()} />
+                <>
+                    <SwitchCamera media={props.local.clone()} on_switched={on_switched.clone()} />
+                    <DevicePicker media={props.local.clone()} on_switched={on_switched}
+                        noise={props.noise} on_noise={switches.strong_noise.clone()} />
+                </>
             }}
         />
     };
