@@ -162,3 +162,20 @@ test('axe on a phone with several cameras: "Switch camera" and the room link\'s 
   await ana.getByRole('button', { name: 'Cambiar de cámara' }).waitFor({ timeout: WAIT });
   await assertNoViolations(ana, 'the same, in Spanish');
 });
+
+test('axe: offline and without WebRTC, both notices on the room step, on a phone too', async (t) => {
+  const context = await shared.browser.newContext({ viewport: { width: 390, height: 844 } });
+  t.after(() => context.close());
+  await context.addInitScript(() => {
+    delete window.RTCPeerConnection;
+  });
+  const page = await context.newPage();
+  await page.goto(shared.service.url);
+  await roomDialog(page).waitFor({ timeout: WAIT });
+  await context.setOffline(true);
+  await page.getByRole('alert', { name: 'You are offline.' }).waitFor({ timeout: WAIT });
+  await page.getByRole('alert', { name: 'This browser cannot make video calls.' }).waitFor({ timeout: WAIT });
+  const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(widths[0] <= widths[1], `the page is ${widths[0]} px wide on a ${widths[1]} px screen`);
+  await assertNoViolations(page, 'offline and without WebRTC');
+});

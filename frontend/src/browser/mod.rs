@@ -4,6 +4,7 @@
 pub mod channel;
 pub mod clipboard;
 pub mod config;
+pub mod connection;
 pub mod denoise;
 pub mod file_channel;
 pub mod files;

@@ -60,6 +60,12 @@ use stats_report::read_stats;
 /// offer before offering its own media itself.
 pub const POLITE_OFFER_WAIT_MS: u32 = 3_000;
 
+/// Whether this browser can make calls at all: it has `RTCPeerConnection` (WebKitGTK, for
+/// one, is built without WebRTC), asked once at start so the page can say so at once.
+pub fn supported() -> bool {
+    Reflect::has(&js_sys::global(), &JsValue::from_str("RTCPeerConnection")).unwrap_or(false)
+}
+
 /// The connection's state in the call's terms.
 fn peer_state(state: RtcPeerConnectionState) -> PeerState {
     match state {

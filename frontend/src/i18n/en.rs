@@ -221,4 +221,8 @@ pub static EN: Texts = Texts {
     ],
     random_unavailable: "This browser cannot make a random room name (it offers no secure random numbers). Type a name instead.",
     noscript: "Duet needs JavaScript and WebAssembly to make a video call.",
+    no_webrtc_title: "This browser cannot make video calls.",
+    no_webrtc_todo: "It has no WebRTC, which Duet needs to connect you to your friend. Open this page in a recent Firefox, Chrome, Edge or Safari.",
+    offline_title: "You are offline.",
+    offline_todo: "A call needs an internet connection. Connect to Wi-Fi or mobile data: this page notices by itself, no need to reload.",
 };

@@ -221,4 +221,8 @@ pub static ES: Texts = Texts {
     ],
     random_unavailable: "Este navegador no puede crear un nombre de sala aleatorio (no ofrece números aleatorios seguros). Escribe un nombre.",
     noscript: "Duet necesita JavaScript y WebAssembly para hacer una videollamada.",
+    no_webrtc_title: "Este navegador no puede hacer videollamadas.",
+    no_webrtc_todo: "No tiene WebRTC, que Duet necesita para conectarte con tu amigo. Abre esta página en un Firefox, Chrome, Edge o Safari recientes.",
+    offline_title: "No tienes conexión.",
+    offline_todo: "Una llamada necesita conexión a internet. Conéctate a una wifi o a los datos móviles: esta página lo notará sola, sin recargarla.",
 };

@@ -198,4 +198,9 @@ pub struct Texts {
     pub random_unavailable: &'static str,
     // Without JavaScript (kept in `index.html`'s `<noscript>` too; a test checks it is)
     pub noscript: &'static str,
+    // What keeps a call from starting here: no WebRTC, no connection
+    pub no_webrtc_title: &'static str,
+    pub no_webrtc_todo: &'static str,
+    pub offline_title: &'static str,
+    pub offline_todo: &'static str,
 }

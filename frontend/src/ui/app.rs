@@ -9,6 +9,7 @@
 use yew::prelude::*;
 use yew_router::prelude::{use_navigator, use_route, BrowserRouter};
 
+use super::components::availability::availability;
 use super::components::in_call::{in_call, InCallProps};
 use super::components::media_error::MediaErrorView;
 use super::components::room_dialog::RoomDialog;
@@ -23,9 +24,9 @@ use super::hooks::screen_awake::use_screen_awake;
 use super::hooks::shortcuts::use_shortcuts;
 use super::hooks::startup::use_startup;
 use super::routes::Route;
-use super::state::{AppState, Screen};
+use super::state::{Action, AppState, Screen};
 use super::wording::room_notice_text;
-use crate::browser::{denoise, storage};
+use crate::browser::{denoise, peer, storage};
 use crate::i18n::Lang;
 
 /// The whole app: the router around `Duet`, the screens.
@@ -46,6 +47,7 @@ fn Duet() -> Html {
         relay_offered: storage::relay_offered(),
         strong_noise: storage::strong_noise(),
         noise_supported: denoise::supported(),
+        webrtc: peer::supported(),
         ..AppState::default()
     });
     let dispatcher = state.dispatcher();
@@ -84,6 +86,13 @@ fn Duet() -> Html {
         route: route.clone(),
     };
     let on_join = use_join(join_context, &call, dispatcher.clone());
+    // Without WebRTC a call could only fail later: a join goes straight to the reducer, which
+    // answers it with the reason (`RoomNotice::NoWebRtc`).
+    let on_join = if state.webrtc {
+        on_join
+    } else {
+        dispatcher.to_callback().reform(Action::Join)
+    };
     // What the service said about a relay outlives the visit: the switch is right next time.
     use_effect_with(state.relay_offered, |offered| {
         if let Some(offered) = offered {
@@ -147,6 +156,7 @@ fn Duet() -> Html {
         <ContextProvider<Lang> context={lang}>
             <div class="app">
                 { top_bar(room, lang, handlers.on_language.clone()) }
+                { availability(state.webrtc, state.offline, t) }
                 <main class="main">{ body }</main>
             </div>
         </ContextProvider<Lang>>

@@ -24,6 +24,8 @@ pub enum RoomNotice {
     Ended(EndReason),
     /// "Hide my address" was on, and the service turned out to have no relay server.
     NoRelay,
+    /// The person chose Join in a browser without WebRTC.
+    NoWebRtc,
 }
 
 /// Which screen the app shows.
@@ -87,6 +89,12 @@ pub struct AppState {
     pub noise_supported: bool,
     /// Whether the suppressor failed to load or stopped in this visit.
     pub noise_failed: bool,
+    /// Whether this browser has WebRTC: without it the page says so at once, and a join only
+    /// repeats why there is no call.
+    pub webrtc: bool,
+    /// Whether the page cannot reach the service: the browser is offline, or `/config.json`
+    /// got no answer (the page then runs from the service worker's copy).
+    pub offline: bool,
 }
 
 impl AppState {
@@ -129,6 +137,8 @@ impl Default for AppState {
             strong_noise: false,
             noise_supported: false,
             noise_failed: false,
+            webrtc: true,
+            offline: false,
         }
     }
 }
@@ -170,6 +180,8 @@ pub enum Action {
     StrongNoise(bool),
     /// The suppressor failed to load or stopped: the microphone is sent as it is.
     NoiseFailed,
+    /// The page lost (`true`) or found (`false`) its way to the service.
+    Offline(bool),
 }
 
 impl Reducible for AppState {
@@ -191,6 +203,12 @@ impl Reducible for AppState {
             Action::Join(room) => {
                 if next.media.is_none() {
                     return self;
+                }
+                if !next.webrtc {
+                    next.screen = Screen::AskingRoom {
+                        notice: Some(RoomNotice::NoWebRtc),
+                    };
+                    return Rc::new(next);
                 }
                 next.join_attempt += 1;
                 next.join_hides = next.address_choice().hides();
@@ -221,6 +239,9 @@ impl Reducible for AppState {
             Action::HideAddress(on) => next.hide_address = on,
             Action::StrongNoise(on) => next.strong_noise = on,
             Action::NoiseFailed => next.noise_failed = true,
+            // Said once at start in the usual case (online): no redraw for nothing new.
+            Action::Offline(offline) if offline == self.offline => return self,
+            Action::Offline(offline) => next.offline = offline,
             Action::AudioOnly(on) => {
                 if !matches!(self.screen, Screen::InCall { .. }) {
                     return self;

@@ -1,6 +1,7 @@
 //! The screens' building blocks: small function components with typed props.
 
 pub mod audio_only;
+pub mod availability;
 pub mod brand;
 pub mod call_view;
 pub mod chat;
