@@ -198,9 +198,12 @@ pub struct Texts {
     pub random_unavailable: &'static str,
     // Without JavaScript (kept in `index.html`'s `<noscript>` too; a test checks it is)
     pub noscript: &'static str,
-    // What keeps a call from starting here: no WebRTC, no connection
+    // What keeps a call from starting here: no WebRTC, no connection, no answer from the
+    // service while the network is up
     pub no_webrtc_title: &'static str,
     pub no_webrtc_todo: &'static str,
     pub offline_title: &'static str,
     pub offline_todo: &'static str,
+    pub unreachable_title: &'static str,
+    pub unreachable_todo: &'static str,
 }

@@ -16,7 +16,7 @@ use crate::browser::media::LocalMedia;
 use crate::browser::peer;
 use crate::i18n::{EN, ES};
 use crate::ui::components::availability::availability;
-use crate::ui::state::{Action, AppState, RoomNotice, Screen};
+use crate::ui::state::{Action, AppState, Reach, RoomNotice, Screen};
 use crate::ui::wording::room_notice_text;
 
 #[wasm_bindgen_test]
@@ -75,27 +75,40 @@ async fn without_webrtc_a_join_says_why_and_starts_nothing() {
 }
 
 #[wasm_bindgen_test]
-fn the_offline_flag_follows_the_service() {
+fn the_reach_follows_the_service() {
     let online = Rc::new(AppState::default());
-    assert!(!online.offline);
-    let same = online.clone().reduce(Action::Offline(false));
+    assert_eq!(online.reach, Reach::Reachable);
+    let same = online.clone().reduce(Action::Reach(Reach::Reachable));
     assert!(Rc::ptr_eq(&online, &same), "nothing new: no redraw");
-    let offline = online.reduce(Action::Offline(true));
-    assert!(offline.offline);
-    assert!(!offline.reduce(Action::Offline(false)).offline);
+    let offline = online.reduce(Action::Reach(Reach::Offline));
+    assert_eq!(offline.reach, Reach::Offline);
+    let down = offline.reduce(Action::Reach(Reach::ServiceDown));
+    assert_eq!(down.reach, Reach::ServiceDown);
+    assert_eq!(
+        down.reduce(Action::Reach(Reach::Reachable)).reach,
+        Reach::Reachable
+    );
+}
+
+#[wasm_bindgen_test]
+fn no_answer_is_offline_only_when_the_browser_says_so() {
+    assert_eq!(Reach::unanswered(false), Reach::Offline);
+    assert_eq!(Reach::unanswered(true), Reach::ServiceDown);
+    assert_eq!(Reach::answered(false), Reach::Offline);
+    assert_eq!(Reach::answered(true), Reach::Reachable);
 }
 
 #[derive(Properties, PartialEq)]
 struct NoticesProps {
     webrtc: bool,
-    offline: bool,
+    reach: Reach,
     spanish: bool,
 }
 
 #[function_component]
 fn Notices(props: &NoticesProps) -> Html {
     let t = if props.spanish { &ES } else { &EN };
-    html! { <main>{ availability(props.webrtc, props.offline, t) }</main> }
+    html! { <main>{ availability(props.webrtc, props.reach, t) }</main> }
 }
 
 /// The alert's accessible name: the text of the element its `aria-labelledby` names.
@@ -117,23 +130,25 @@ fn alert_names(root: &web_sys::Element) -> Vec<String> {
 
 #[wasm_bindgen_test]
 async fn each_reason_is_an_alert_named_by_its_title_in_both_languages() {
-    for (spanish, webrtc, offline, expected) in [
-        (false, true, false, vec![]),
-        (false, false, false, vec![EN.no_webrtc_title]),
-        (false, true, true, vec![EN.offline_title]),
+    for (spanish, webrtc, reach, expected) in [
+        (false, true, Reach::Reachable, vec![]),
+        (false, false, Reach::Reachable, vec![EN.no_webrtc_title]),
+        (false, true, Reach::Offline, vec![EN.offline_title]),
+        (false, true, Reach::ServiceDown, vec![EN.unreachable_title]),
         (
             true,
             false,
-            true,
+            Reach::Offline,
             vec![ES.no_webrtc_title, ES.offline_title],
         ),
+        (true, true, Reach::ServiceDown, vec![ES.unreachable_title]),
     ] {
         let root = mount_point();
         let handle = yew::Renderer::<Notices>::with_root_and_props(
             root.clone(),
             NoticesProps {
                 webrtc,
-                offline,
+                reach,
                 spanish,
             },
         )
@@ -144,13 +159,11 @@ async fn each_reason_is_an_alert_named_by_its_title_in_both_languages() {
         .await;
         assert_eq!(alert_names(&root), expected);
         let text = root.text_content().unwrap_or_default();
-        if offline {
-            let todo = if spanish {
-                ES.offline_todo
-            } else {
-                EN.offline_todo
-            };
-            assert!(text.contains(todo), "{text}");
+        let texts = if spanish { &ES } else { &EN };
+        match reach {
+            Reach::Reachable => {}
+            Reach::Offline => assert!(text.contains(texts.offline_todo), "{text}"),
+            Reach::ServiceDown => assert!(text.contains(texts.unreachable_todo), "{text}"),
         }
         handle.destroy();
         root.remove();

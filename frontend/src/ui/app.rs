@@ -156,7 +156,7 @@ fn Duet() -> Html {
         <ContextProvider<Lang> context={lang}>
             <div class="app">
                 { top_bar(room, lang, handlers.on_language.clone()) }
-                { availability(state.webrtc, state.offline, t) }
+                { availability(state.webrtc, state.reach, t) }
                 <main class="main">{ body }</main>
             </div>
         </ContextProvider<Lang>>

@@ -92,9 +92,9 @@ pub struct AppState {
     /// Whether this browser has WebRTC: without it the page says so at once, and a join only
     /// repeats why there is no call.
     pub webrtc: bool,
-    /// Whether the page cannot reach the service: the browser is offline, or `/config.json`
-    /// got no answer (the page then runs from the service worker's copy).
-    pub offline: bool,
+    /// Whether the page can reach the service (when it cannot, the page may be running from
+    /// the service worker's copy).
+    pub reach: Reach,
 }
 
 impl AppState {
@@ -138,7 +138,7 @@ impl Default for AppState {
             noise_supported: false,
             noise_failed: false,
             webrtc: true,
-            offline: false,
+            reach: Reach::Reachable,
         }
     }
 }
@@ -180,8 +180,42 @@ pub enum Action {
     StrongNoise(bool),
     /// The suppressor failed to load or stopped: the microphone is sent as it is.
     NoiseFailed,
-    /// The page lost (`true`) or found (`false`) its way to the service.
-    Offline(bool),
+    /// The page lost or found its way to the service.
+    Reach(Reach),
+}
+
+/// Whether the page can reach the service, as far as it can tell: the two ways of not
+/// reaching it ask different things of the person, so they are told apart.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reach {
+    /// The configuration came, or nothing says otherwise yet.
+    #[default]
+    Reachable,
+    /// The browser has no network: the person can fix that.
+    Offline,
+    /// The network is up but the service does not answer (`/config.json` got none): the page
+    /// keeps asking.
+    ServiceDown,
+}
+
+impl Reach {
+    /// What not getting an answer means, given whether the browser says it is online.
+    pub fn unanswered(online: bool) -> Self {
+        if online {
+            Self::ServiceDown
+        } else {
+            Self::Offline
+        }
+    }
+
+    /// What an answer, or the browser's word alone once the configuration is in, means.
+    pub fn answered(online: bool) -> Self {
+        if online {
+            Self::Reachable
+        } else {
+            Self::Offline
+        }
+    }
 }
 
 impl Reducible for AppState {
@@ -240,8 +274,8 @@ impl Reducible for AppState {
             Action::StrongNoise(on) => next.strong_noise = on,
             Action::NoiseFailed => next.noise_failed = true,
             // Said once at start in the usual case (online): no redraw for nothing new.
-            Action::Offline(offline) if offline == self.offline => return self,
-            Action::Offline(offline) => next.offline = offline,
+            Action::Reach(reach) if reach == self.reach => return self,
+            Action::Reach(reach) => next.reach = reach,
             Action::AudioOnly(on) => {
                 if !matches!(self.screen, Screen::InCall { .. }) {
                     return self;

@@ -11,7 +11,7 @@ use yew::prelude::*;
 use crate::browser::config::Config;
 use crate::browser::connection::{self, Watch};
 use crate::browser::media::LocalMedia;
-use crate::ui::state::{Action, AppState};
+use crate::ui::state::{Action, AppState, Reach};
 
 /// How long to wait before asking an unreachable service for `/config.json` again while the
 /// network is up (a service that is down sends no event); offline, the browser's `online`
@@ -34,7 +34,7 @@ pub fn use_startup(dispatcher: UseReducerDispatcher<AppState>, media_attempt: u3
                 retry: RefCell::new(None),
             });
             if !connection::online() {
-                loader.dispatcher.dispatch(Action::Offline(true));
+                loader.dispatcher.dispatch(Action::Reach(Reach::Offline));
             }
             loader.load();
             let watch = {
@@ -87,11 +87,12 @@ impl ConfigLoader {
                     this.dispatcher
                         .dispatch(Action::ConfigLoaded(Rc::new(config)));
                     this.dispatcher
-                        .dispatch(Action::Offline(!connection::online()));
+                        .dispatch(Action::Reach(Reach::answered(connection::online())));
                 }
                 Err(e) => {
                     gloo::console::info!(e.to_string());
-                    this.dispatcher.dispatch(Action::Offline(true));
+                    this.dispatcher
+                        .dispatch(Action::Reach(Reach::unanswered(connection::online())));
                     // Without a network, the `online` event is the time to ask again.
                     if connection::online() {
                         let again = this.clone();
@@ -109,7 +110,8 @@ impl ConfigLoader {
             // Back online: the service decides, at once rather than at the next retry.
             self.load();
         } else {
-            self.dispatcher.dispatch(Action::Offline(!online));
+            self.dispatcher
+                .dispatch(Action::Reach(Reach::answered(online)));
         }
     }
 
