@@ -161,13 +161,13 @@ test('a service that does not answer, on a working network, is said as such unti
   await shellKept(page);
 
   // The network is up, the service is down (no offline event): the page opens from the kept
-  // copy (nothing else could answer), cannot read its configuration, and says that the
-  // service, not the person's connection, is what does not answer.
+  // copy (nothing else could answer), cannot read its configuration, and says it cannot reach
+  // Duet, not that the person is offline.
   await service.stop();
   const reloaded = await page.reload();
   assert.ok(reloaded.fromServiceWorker());
   await roomDialog(page).waitFor({ timeout: WAIT });
-  const unanswered = page.getByRole('alert', { name: "Duet's service is not answering." });
+  const unanswered = page.getByRole('alert', { name: 'Duet cannot be reached.' });
   await unanswered.waitFor({ timeout: WAIT });
   assert.equal(await offlineAlert(page).count(), 0, 'the network is up: not "offline"');
   await service.restart();

@@ -225,6 +225,6 @@ pub static EN: Texts = Texts {
     no_webrtc_todo: "It has no WebRTC, which Duet needs to connect you to your friend. Open this page in a recent Firefox, Chrome, Edge or Safari.",
     offline_title: "You are offline.",
     offline_todo: "A call needs an internet connection. Connect to Wi-Fi or mobile data: this page notices by itself, no need to reload.",
-    unreachable_title: "Duet's service is not answering.",
-    unreachable_todo: "Your connection works, but the service that puts you in touch with your friend does not answer. This page keeps trying by itself: once it answers, you can call.",
+    unreachable_title: "Duet cannot be reached.",
+    unreachable_todo: "A call needs an internet connection: check yours. If it works, Duet's service is not answering right now; this page keeps trying by itself, no need to reload.",
 };

@@ -225,6 +225,6 @@ pub static ES: Texts = Texts {
     no_webrtc_todo: "No tiene WebRTC, que Duet necesita para conectarte con tu amigo. Abre esta página en un Firefox, Chrome, Edge o Safari recientes.",
     offline_title: "No tienes conexión.",
     offline_todo: "Una llamada necesita conexión a internet. Conéctate a una wifi o a los datos móviles: esta página lo notará sola, sin recargarla.",
-    unreachable_title: "El servicio de Duet no responde.",
-    unreachable_todo: "Tu conexión funciona, pero el servicio que te pone en contacto con tu amigo no responde. Esta página lo sigue intentando sola: cuando responda, podrás llamar.",
+    unreachable_title: "No se puede contactar con Duet.",
+    unreachable_todo: "Una llamada necesita conexión a internet: comprueba la tuya. Si funciona, el servicio de Duet no responde ahora mismo; esta página lo sigue intentando sola, sin recargarla.",
 };

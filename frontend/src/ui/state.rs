@@ -193,8 +193,9 @@ pub enum Reach {
     Reachable,
     /// The browser has no network: the person can fix that.
     Offline,
-    /// The network is up but the service does not answer (`/config.json` got none): the page
-    /// keeps asking.
+    /// The browser says it is online but the service does not answer (`/config.json` got
+    /// none): either the service is down or the network is, and `navigator.onLine` only knows
+    /// that an interface is up, so the words cover both; the page keeps asking.
     ServiceDown,
 }
 
