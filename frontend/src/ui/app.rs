@@ -20,11 +20,13 @@ use super::hooks::join::{use_join, JoinContext};
 use super::hooks::language::use_language;
 use super::hooks::noise::use_noise_suppression;
 use super::hooks::shortcuts::use_shortcuts;
+use super::hooks::sound::use_sound_controls;
 use super::hooks::startup::use_startup;
 use super::routes::Route;
 use super::state::{AppState, Screen};
 use super::wording::room_notice_text;
 use crate::browser::{denoise, storage};
+use crate::call::sound::SoundChoice;
 use crate::i18n::Lang;
 
 /// The whole app: the router around `Duet`, the screens.
@@ -45,6 +47,9 @@ fn Duet() -> Html {
         relay_offered: storage::relay_offered(),
         strong_noise: storage::strong_noise(),
         noise_supported: denoise::supported(),
+        sound: storage::sound(),
+        sound_shown: crate::browser::sound::supported(),
+        speaker: storage::speaker(),
         ..AppState::default()
     });
     let dispatcher = state.dispatcher();
@@ -68,6 +73,18 @@ fn Duet() -> Html {
         dispatcher.clone(),
     );
     let handlers = use_handlers(&call, &dispatcher, &set_lang);
+    let sound = SoundChoice {
+        wanted: state.sound,
+        shown: state.sound_shown,
+        failed: use_sound_controls(
+            state.sound,
+            state.sound_shown,
+            state.media.clone(),
+            state.microphone,
+            &handlers.controls.on_switched,
+        ),
+    };
+    let speaker = state.speaker.clone().map(AttrValue::from);
     use_shortcuts(
         matches!(state.screen, Screen::InCall { .. }),
         state.help_open,
@@ -116,6 +133,10 @@ fn Duet() -> Html {
                 on_hide_address={handlers.switches.hide_address.clone()}
                 noise={noise}
                 on_noise={handlers.switches.strong_noise.clone()}
+                sound={sound}
+                on_sound={handlers.switches.sound.clone()}
+                speaker={speaker.clone()}
+                on_speaker={handlers.switches.speaker.clone()}
             />
         },
         Screen::InCall { room, view } => match &state.media {
@@ -127,6 +148,9 @@ fn Duet() -> Html {
                 sharing: state.sharing,
                 audio_only: state.audio_only,
                 noise,
+                sound,
+                microphone: state.microphone,
+                speaker,
                 help_open: state.help_open,
                 chat: state.chat.clone(),
                 remote_node: call.remote_video.clone(),

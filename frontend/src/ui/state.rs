@@ -13,6 +13,7 @@ use crate::call::controls::MediaState;
 use crate::call::hide_address::AddressChoice;
 use crate::call::noise::NoiseChoice;
 use crate::call::session::{CallView, SessionUpdate};
+use crate::call::sound::{Processing, ProcessingSet};
 use crate::call::status::EndReason;
 
 /// Why the room dialog is shown again.
@@ -84,6 +85,15 @@ pub struct AppState {
     pub noise_supported: bool,
     /// Whether the suppressor failed to load or stopped in this visit.
     pub noise_failed: bool,
+    /// The browser's processing steps the person wants on (kept in this browser).
+    pub sound: ProcessingSet,
+    /// The steps this browser lets a page turn on and off: the sound controls shown.
+    pub sound_shown: ProcessingSet,
+    /// Counts the microphone's tracks put in place during the visit (another device, or the
+    /// same one opened again for the sound controls), so what depends on it follows.
+    pub microphone: u32,
+    /// The speaker chosen for the call's sound (kept in this browser); `None`: the system's.
+    pub speaker: Option<String>,
 }
 
 impl AppState {
@@ -125,6 +135,10 @@ impl Default for AppState {
             strong_noise: false,
             noise_supported: false,
             noise_failed: false,
+            sound: ProcessingSet::ALL,
+            sound_shown: ProcessingSet::NONE,
+            microphone: 0,
+            speaker: None,
         }
     }
 }
@@ -166,6 +180,12 @@ pub enum Action {
     StrongNoise(bool),
     /// The suppressor failed to load or stopped: the microphone is sent as it is.
     NoiseFailed,
+    /// The person flipped a sound control.
+    Sound(Processing, bool),
+    /// Another microphone track is in place.
+    MicrophoneChanged,
+    /// The person chose a speaker (its `deviceId`).
+    Speaker(String),
 }
 
 impl Reducible for AppState {
@@ -216,6 +236,9 @@ impl Reducible for AppState {
             Action::HideAddress(on) => next.hide_address = on,
             Action::StrongNoise(on) => next.strong_noise = on,
             Action::NoiseFailed => next.noise_failed = true,
+            Action::Sound(step, on) => next.sound = next.sound.with(step, on),
+            Action::MicrophoneChanged => next.microphone = next.microphone.wrapping_add(1),
+            Action::Speaker(id) => next.speaker = Some(id),
             Action::AudioOnly(on) => {
                 if !matches!(self.screen, Screen::InCall { .. }) {
                     return self;

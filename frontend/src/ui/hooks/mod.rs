@@ -12,5 +12,6 @@ pub mod language;
 pub mod noise;
 pub mod screen_share;
 pub mod shortcuts;
+pub mod sound;
 pub mod startup;
 pub mod switches;

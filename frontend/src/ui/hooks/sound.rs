@@ -1,0 +1,64 @@
+//! The sound controls, the whole visit long: the microphone in use processes its sound as the
+//! person chose, from the room step on, and again whenever its track changes (another device
+//! chosen, one unplugged and replaced). Where the browser had to open the microphone again
+//! for it ([`crate::browser::sound::fit`]), the new track takes the old one's place in the
+//! preview and in the call, the way another device's does.
+
+use std::cell::Cell;
+
+use wasm_bindgen_futures::spawn_local;
+use web_sys::MediaStreamTrack;
+use yew::prelude::*;
+
+use crate::browser::media::LocalMedia;
+use crate::browser::sound::fit;
+use crate::call::device_fallback::MediaKind;
+use crate::call::sound::ProcessingSet;
+
+/// Keeps the microphone in `media` processing its sound as `wanted` (among the steps in
+/// `shown`); `microphone` counts its tracks, so a new one is fitted too. A track opened again
+/// goes to `on_switched`. Returns whether the latest choice could not be applied.
+#[hook]
+pub fn use_sound_controls(
+    wanted: ProcessingSet,
+    shown: ProcessingSet,
+    media: Option<LocalMedia>,
+    microphone: u32,
+    on_switched: &Callback<MediaStreamTrack>,
+) -> bool {
+    let failed = use_state_eq(|| false);
+    // Counts the choices, so that a reopened track a newer choice overtook is dropped.
+    let generation = use_memo((), |()| Cell::new(0u32));
+    let on_switched = on_switched.clone();
+    {
+        let failed = failed.clone();
+        use_effect_with((wanted, media, microphone), move |(wanted, media, _)| {
+            let mine = generation.get().wrapping_add(1);
+            generation.set(mine);
+            let mic = media.as_ref().and_then(|m| m.track(MediaKind::Audio));
+            if let (Some(media), Some(mic)) = (media.clone(), mic) {
+                let wanted = *wanted;
+                spawn_local(async move {
+                    let outcome = fit(&mic, wanted, shown).await;
+                    let could_not = outcome.is_err();
+                    // Another choice or another microphone meanwhile: that one decides.
+                    let current = generation.get() == mine
+                        && media.track_id(MediaKind::Audio).as_deref() == Some(mic.id().as_str());
+                    match outcome {
+                        Ok(Some(track)) if current => {
+                            media.swap_track(&track);
+                            on_switched.emit(track);
+                        }
+                        Ok(Some(track)) => track.stop(),
+                        Ok(None) => {}
+                        Err(e) => gloo::console::warn!(format!("sound controls: {e}")),
+                    }
+                    if current {
+                        failed.set(could_not);
+                    }
+                });
+            }
+        });
+    }
+    *failed
+}
