@@ -18,10 +18,12 @@ use super::media::{device_infos, play, text_field};
 
 #[wasm_bindgen]
 extern "C" {
-    /// `HTMLMediaElement.setSinkId()`, which web-sys binds only among its unstable APIs; look
-    /// first ([`supported`]): not every browser has it.
+    /// A media element, for its `setSinkId()`, which web-sys binds only among its unstable
+    /// APIs; look first ([`supported`]): not every browser has it.
+    #[wasm_bindgen(extends = HtmlMediaElement)]
+    type SinkElement;
     #[wasm_bindgen(method, catch, js_name = setSinkId)]
-    fn set_sink_id(this: &HtmlMediaElement, id: &str) -> Result<Promise, JsValue>;
+    fn set_sink_id(this: &SinkElement, id: &str) -> Result<Promise, JsValue>;
 }
 
 /// Why a sound could not play on the chosen speaker.
@@ -106,6 +108,7 @@ pub async fn route(element: &HtmlMediaElement, id: &str) -> Result<(), SpeakerEr
         return Err(SpeakerError::Unsupported);
     }
     let promise = element
+        .unchecked_ref::<SinkElement>()
         .set_sink_id(id)
         .map_err(|e| SpeakerError::from_js(&e))?;
     JsFuture::from(promise)
@@ -174,7 +177,9 @@ impl TestSound {
         element.set_src_object(Some(&stream));
         // Over: the element lets go of the stream and the graph closes.
         let ended = {
-            let (context, element, stream) = (context.clone(), element.clone(), stream.clone());
+            // `Clone::clone`: `stream.clone()` is the JS `MediaStream.clone()`, a new stream.
+            let (context, element) = (context.clone(), element.clone());
+            let stream = Clone::clone(&stream);
             EventListener::once(&tone, "ended", move |_| {
                 release(&context, &element, &stream);
             })
