@@ -6,12 +6,12 @@
 //! That is `applyConstraints` on the live track where the browser can change its processing
 //! on the fly (Firefox can). Chromium cannot: it accepts the constraints and keeps the
 //! processing the device was opened with, so there the same microphone is opened again with
-//! the choice, and that track takes the old one's place ([`fit`] says when).
+//! the choice, and that track takes the old one's place ([`Fit`] says when).
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{MediaStreamConstraints, MediaStreamTrack};
+use web_sys::{MediaStreamConstraints, MediaStreamTrack, MediaStreamTrackState};
 
 use super::media::{first_track, get_user_media, media_devices, MediaError};
 use crate::call::device_fallback::MediaKind;
@@ -39,48 +39,97 @@ pub fn does(track: &MediaStreamTrack, step: Processing) -> Option<bool> {
         .and_then(|v| v.as_bool())
 }
 
+/// `{exact: value}`.
+fn exact(value: &JsValue) -> Object {
+    let object = Object::new();
+    let _ = Reflect::set(&object, &"exact".into(), value);
+    object
+}
+
 /// The constraints asking for `wanted`'s steps on and the others off, among `shown` (the
-/// steps the browser has); plain values, so a browser that cannot oblige still resolves.
+/// steps the browser has). Exact: a plain value is only a wish, which Chromium meets by
+/// handing out the microphone already open, processing as before.
 fn constraints(wanted: ProcessingSet, shown: ProcessingSet) -> Object {
     let object = Object::new();
     for step in shown.iter() {
-        let on = JsValue::from_bool(wanted.contains(step));
+        let on = exact(&JsValue::from_bool(wanted.contains(step)));
         let _ = Reflect::set(&object, &JsValue::from_str(step.constraint()), &on);
     }
     object
 }
 
-/// Makes the microphone `mic` process its sound as `wanted` (among the steps in `shown`):
-/// `Ok(None)` when `mic` itself does now, `Ok(Some(track))` when the browser could not change
-/// it and the same microphone was opened again with `wanted`; that new track is the caller's
-/// to put in place of `mic` (or to stop, if things moved on meanwhile).
-pub async fn fit(
-    mic: &MediaStreamTrack,
+/// What became of a choice ([`fit`]).
+#[derive(Debug)]
+pub enum Fit {
+    /// The microphone does it now (it did already, or it changed on the fly).
+    Done,
+    /// The same microphone, opened again as chosen: the track to put in its place.
+    Reopened(MediaStreamTrack),
+    /// The choice could not be made. Where the microphone had to be let go of first, it was
+    /// opened again as it was (`restored`, to put in place), if it could be.
+    Failed {
+        /// Why.
+        error: MediaError,
+        /// The microphone again, processing as before, when the old track was stopped.
+        restored: Option<MediaStreamTrack>,
+    },
+}
+
+/// Opens the microphone `device` (any, if unknown) with the processing `wanted`.
+async fn open(
+    device: &str,
     wanted: ProcessingSet,
     shown: ProcessingSet,
-) -> Result<Option<MediaStreamTrack>, MediaError> {
-    let met = |track: &MediaStreamTrack| wanted.is_met_by(shown, |step| does(track, step));
-    if met(mic) {
-        return Ok(None);
-    }
+) -> Result<MediaStreamTrack, MediaError> {
     let asked = constraints(wanted, shown);
-    if let Ok(promise) = mic.apply_constraints_with_constraints(asked.unchecked_ref()) {
-        // A refusal (`OverconstrainedError`) only means: not on the fly; reopen below.
-        if JsFuture::from(promise).await.is_ok() && met(mic) {
-            return Ok(None);
-        }
-    }
-    let device = mic.get_settings().get_device_id().unwrap_or_default();
     if !device.is_empty() {
-        let exact = Object::new();
-        let _ = Reflect::set(&exact, &"exact".into(), &JsValue::from_str(&device));
-        let _ = Reflect::set(&asked, &"deviceId".into(), &exact);
+        let _ = Reflect::set(&asked, &"deviceId".into(), &exact(&device.into()));
     }
     let request = MediaStreamConstraints::new();
     request.set_audio(&asked);
     let track = first_track(&get_user_media(&request).await?, MediaKind::Audio)?;
-    if !met(&track) {
-        gloo::console::warn!("the microphone was opened again, but its processing is unchanged");
+    if wanted.is_met_by(shown, |step| does(&track, step)) {
+        Ok(track)
+    } else {
+        // Said to oblige, but did not: not a track to put in place (and fit again, and again).
+        track.stop();
+        Err(MediaError::Overconstrained)
     }
-    Ok(Some(track))
+}
+
+/// Makes the microphone `mic` process its sound as `wanted` (among the steps in `shown`):
+/// `applyConstraints` where the browser changes a live track, else the same microphone opened
+/// again as chosen, for the caller to put in place of `mic`. Chromium will not open a device a
+/// second time with other processing while a track with echo cancellation off holds it: then
+/// `mic` is stopped first (a moment of silence), and opened again as it was if the choice fails.
+pub async fn fit(mic: &MediaStreamTrack, wanted: ProcessingSet, shown: ProcessingSet) -> Fit {
+    if mic.ready_state() == MediaStreamTrackState::Ended
+        || wanted.is_met_by(shown, |step| does(mic, step))
+    {
+        return Fit::Done;
+    }
+    if let Ok(promise) = mic.apply_constraints_with_constraints(constraints(wanted, shown).unchecked_ref()) {
+        // A refusal (`OverconstrainedError`, Chromium's answer) only means: not on the fly.
+        if JsFuture::from(promise).await.is_ok() && wanted.is_met_by(shown, |step| does(mic, step))
+        {
+            return Fit::Done;
+        }
+    }
+    let device = mic.get_settings().get_device_id().unwrap_or_default();
+    let error = match open(&device, wanted, shown).await {
+        Ok(track) => return Fit::Reopened(track),
+        Err(error @ MediaError::Overconstrained) => error,
+        Err(error) => return Fit::Failed { error, restored: None },
+    };
+    let before = shown.iter().fold(ProcessingSet::NONE, |set, step| {
+        set.with(step, does(mic, step).unwrap_or(true))
+    });
+    mic.stop();
+    match open(&device, wanted, shown).await {
+        Ok(track) => Fit::Reopened(track),
+        Err(_) => Fit::Failed {
+            error,
+            restored: open(&device, before, shown).await.ok(),
+        },
+    }
 }

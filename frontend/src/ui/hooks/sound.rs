@@ -7,11 +7,11 @@
 use std::cell::Cell;
 
 use wasm_bindgen_futures::spawn_local;
-use web_sys::MediaStreamTrack;
+use web_sys::{MediaStreamTrack, MediaStreamTrackState};
 use yew::prelude::*;
 
 use crate::browser::media::LocalMedia;
-use crate::browser::sound::fit;
+use crate::browser::sound::{fit, Fit};
 use crate::call::device_fallback::MediaKind;
 use crate::call::sound::ProcessingSet;
 
@@ -39,19 +39,27 @@ pub fn use_sound_controls(
             if let (Some(media), Some(mic)) = (media.clone(), mic) {
                 let wanted = *wanted;
                 spawn_local(async move {
-                    let outcome = fit(&mic, wanted, shown).await;
-                    let could_not = outcome.is_err();
-                    // Another choice or another microphone meanwhile: that one decides.
+                    let (track, could_not) = match fit(&mic, wanted, shown).await {
+                        Fit::Done => (None, false),
+                        Fit::Reopened(track) => (Some(track), false),
+                        Fit::Failed { error, restored } => {
+                            gloo::console::warn!(format!("sound controls: {error}"));
+                            (restored, true)
+                        }
+                    };
+                    // Another choice or another microphone meanwhile: that one decides, unless
+                    // this one had to stop the microphone (a live track beats a stopped one;
+                    // the newer choice then fits it).
                     let current = generation.get() == mine
                         && media.track_id(MediaKind::Audio).as_deref() == Some(mic.id().as_str());
-                    match outcome {
-                        Ok(Some(track)) if current => {
+                    let stopped = mic.ready_state() == MediaStreamTrackState::Ended;
+                    if let Some(track) = track {
+                        if current || stopped {
                             media.swap_track(&track);
                             on_switched.emit(track);
+                        } else {
+                            track.stop();
                         }
-                        Ok(Some(track)) => track.stop(),
-                        Ok(None) => {}
-                        Err(e) => gloo::console::warn!(format!("sound controls: {e}")),
                     }
                     if current {
                         failed.set(could_not);
