@@ -35,15 +35,19 @@ function micSettings(page) {
   });
 }
 
-/** Waits until the preview's live microphone track's settings include `want`. */
-async function waitForMicSettings(page, want) {
-  await page.waitForFunction((want) => {
-    const track = document.querySelector('video[aria-label="Local video"]')?.srcObject?.getAudioTracks()[0];
+/**
+ * Waits until the preview's (the video named `label`) live microphone track's settings include
+ * `want`.
+ */
+async function waitForMicSettings(page, want, label = 'Local video') {
+  const video = await page.getByLabel(label, { exact: true }).elementHandle();
+  await page.waitForFunction(({ video, want }) => {
+    const track = video.srcObject?.getAudioTracks()[0];
     if (track?.readyState !== 'live') return false;
     const settings = track.getSettings();
     return Object.entries(want).every(([key, value]) => settings[key] === value);
-  }, want, { timeout: WAIT });
-  return micSettings(page);
+  }, { video, want }, { timeout: WAIT });
+  return label === 'Local video' ? micSettings(page) : undefined;
 }
 
 /** Flips a switch from the keyboard alone: Tab until it has the focus, then Space. */
@@ -236,5 +240,5 @@ test('in Spanish: the same controls, with their Spanish names', async (t) => {
     assert.equal(await toggle(ana, name).count(), 1, name);
   }
   await toggle(ana, 'Cancelación de eco').uncheck();
-  await waitForMicSettings(ana, { echoCancellation: false });
+  await waitForMicSettings(ana, { echoCancellation: false }, 'Tu vídeo');
 });
