@@ -54,10 +54,11 @@ cargo test -p duet-denoise --target wasm32-unknown-unknown
 
 say "release build of the app, and its size budget (wasm + JS, gzip -9)"
 trunk build --release
-# Issue 12 asks for 160 KB (163840); the budget (240 KB) holds what has been reached with
+# Issue 12 asks for 160 KB (163840); the budget (257 KB) holds what has been reached with
 # yew-router kept (docs/benchmarks.md,
-# "First load") so that no change makes the download bigger unnoticed.
-scripts/bundle-size.sh dist "${DUET_BUNDLE_BUDGET:-245760}"
+# "First load") so that no change makes the download bigger unnoticed. Issue 14's pre-call
+# check and sound controls added 17 KB (245,319 to 262,434 bytes).
+scripts/bundle-size.sh dist "${DUET_BUNDLE_BUDGET:-263168}"
 cargo build -p duet-signaling
 
 say "Caddy balancing /ws over three replicas found by name, as in Compose (the Caddyfile's dynamic upstreams)"
