@@ -275,7 +275,9 @@ pub(crate) fn media_devices() -> Result<MediaDevices, MediaError> {
         .ok_or(MediaError::InsecureContext)
 }
 
-pub(crate) async fn get_user_media(constraints: &MediaStreamConstraints) -> Result<MediaStream, MediaError> {
+pub(crate) async fn get_user_media(
+    constraints: &MediaStreamConstraints,
+) -> Result<MediaStream, MediaError> {
     let promise = media_devices()?
         .get_user_media_with_constraints(constraints)
         .map_err(|e| MediaError::from_js(&e))?;
@@ -290,7 +292,10 @@ pub(crate) async fn get_user_media(constraints: &MediaStreamConstraints) -> Resu
         })
 }
 
-pub(crate) fn first_track(stream: &MediaStream, kind: MediaKind) -> Result<MediaStreamTrack, MediaError> {
+pub(crate) fn first_track(
+    stream: &MediaStream,
+    kind: MediaKind,
+) -> Result<MediaStreamTrack, MediaError> {
     tracks_of(stream)
         .into_iter()
         .find(|t| t.kind() == kind.as_str())

@@ -108,7 +108,9 @@ pub async fn fit(mic: &MediaStreamTrack, wanted: ProcessingSet, shown: Processin
     {
         return Fit::Done;
     }
-    if let Ok(promise) = mic.apply_constraints_with_constraints(constraints(wanted, shown).unchecked_ref()) {
+    if let Ok(promise) =
+        mic.apply_constraints_with_constraints(constraints(wanted, shown).unchecked_ref())
+    {
         // A refusal (`OverconstrainedError`, Chromium's answer) only means: not on the fly.
         if JsFuture::from(promise).await.is_ok() && wanted.is_met_by(shown, |step| does(mic, step))
         {
@@ -119,7 +121,12 @@ pub async fn fit(mic: &MediaStreamTrack, wanted: ProcessingSet, shown: Processin
     let error = match open(&device, wanted, shown).await {
         Ok(track) => return Fit::Reopened(track),
         Err(error @ MediaError::Overconstrained) => error,
-        Err(error) => return Fit::Failed { error, restored: None },
+        Err(error) => {
+            return Fit::Failed {
+                error,
+                restored: None,
+            }
+        }
     };
     let before = shown.iter().fold(ProcessingSet::NONE, |set, step| {
         set.with(step, does(mic, step).unwrap_or(true))

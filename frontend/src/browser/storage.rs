@@ -55,12 +55,14 @@ pub fn save_strong_noise(on: bool) {
 /// The browser's processing steps this person wants on (each on until turned off: what
 /// browsers do for a call by default).
 pub fn sound() -> ProcessingSet {
-    Processing::ALL.into_iter().fold(ProcessingSet::ALL, |set, step| {
-        set.with(
-            step,
-            LocalStorage::get(format!("{SOUND_KEY}{}", step.constraint())).unwrap_or(true),
-        )
-    })
+    Processing::ALL
+        .into_iter()
+        .fold(ProcessingSet::ALL, |set, step| {
+            set.with(
+                step,
+                LocalStorage::get(format!("{SOUND_KEY}{}", step.constraint())).unwrap_or(true),
+            )
+        })
 }
 
 /// Remembers one sound control for this browser.

@@ -65,7 +65,9 @@ impl ProcessingSet {
 
     /// The steps in the set, in [`Processing::ALL`]'s order.
     pub fn iter(self) -> impl Iterator<Item = Processing> {
-        Processing::ALL.into_iter().filter(move |&s| self.contains(s))
+        Processing::ALL
+            .into_iter()
+            .filter(move |&s| self.contains(s))
     }
 
     /// Whether a track whose settings say `actual` (a step's value, `None` where the browser
@@ -105,7 +107,10 @@ mod tests {
             set.iter().collect::<Vec<_>>(),
             [Processing::NoiseSuppression, Processing::AutoGain]
         );
-        assert_eq!(set.with(Processing::EchoCancellation, true), ProcessingSet::ALL);
+        assert_eq!(
+            set.with(Processing::EchoCancellation, true),
+            ProcessingSet::ALL
+        );
         let none = Processing::ALL
             .into_iter()
             .fold(ProcessingSet::ALL, |s, p| s.with(p, false));
@@ -127,7 +132,10 @@ mod tests {
         let wanted = ProcessingSet::ALL.with(Processing::AutoGain, false);
         let all = ProcessingSet::ALL;
         assert!(wanted.is_met_by(all, |p| Some(p != Processing::AutoGain)));
-        assert!(!wanted.is_met_by(all, |_| Some(true)), "automatic gain still on");
+        assert!(
+            !wanted.is_met_by(all, |_| Some(true)),
+            "automatic gain still on"
+        );
         // A step the browser does not report cannot be checked, nor one it does not have.
         assert!(wanted.is_met_by(all, |p| (p != Processing::AutoGain).then_some(true)));
         let without_gain = all.with(Processing::AutoGain, false);

@@ -419,7 +419,10 @@ async fn the_sound_controls_are_switches_named_exactly_that_report_their_step() 
             ]
     })
     .await;
-    assert!(dialog.noise.borrow().is_empty(), "Strong noise suppression did not move");
+    assert!(
+        dialog.noise.borrow().is_empty(),
+        "Strong noise suppression did not move"
+    );
     assert_eq!(dialog.alert(), "", "nothing failed");
 }
 
@@ -447,5 +450,8 @@ async fn only_the_steps_the_browser_has_are_shown_and_a_failure_is_said() {
     dialog.alert_says("could not be set up").await;
 
     let none = Mounted::new(None).await;
-    assert!(find(&none.root, "fieldset").is_none(), "no group where the browser has none");
+    assert!(
+        find(&none.root, "fieldset").is_none(),
+        "no group where the browser has none"
+    );
 }

@@ -68,7 +68,10 @@ async fn the_sound_controls_change_the_live_microphone() {
     for step in Processing::ALL {
         assert_eq!(does(&mic, step), Some(true), "{step:?} on by default");
     }
-    assert!(matches!(fit(&mic, ProcessingSet::ALL, shown).await, Fit::Done), "nothing to do");
+    assert!(
+        matches!(fit(&mic, ProcessingSet::ALL, shown).await, Fit::Done),
+        "nothing to do"
+    );
     // Echo cancellation off, then automatic gain off too (Chromium reopens the microphone for
     // each, and for the second must let go of the first).
     let wanted = ProcessingSet::ALL.with(Processing::EchoCancellation, false);

@@ -38,25 +38,27 @@ pub fn MicLevel(props: &MicLevelProps) -> Html {
             // The track listened to, and its meter if it started.
             let mut meter: Option<(String, Option<LevelMeter>)> = None;
             let mut shown = 0;
-            let timer = supported().then(|| Interval::new(READ_MS, move || {
-                let mic = media.track(MediaKind::Audio);
-                // Follow the microphone: another device, or the same one opened again for the
-                // sound controls, is another track.
-                if meter.as_ref().map(|(id, _)| id.clone()) != mic.as_ref().map(|m| m.id()) {
-                    meter = mic.map(|track| {
-                        let started = LevelMeter::start(&track)
-                            .map_err(|e| gloo::console::warn!(e.to_string()))
-                            .ok();
-                        (track.id(), started)
-                    });
-                }
-                let reading = meter
-                    .as_mut()
-                    .and_then(|(_, m)| m.as_mut())
-                    .map_or(0, LevelMeter::read);
-                shown = smoothed(shown, reading);
-                level.set(shown);
-            }));
+            let timer = supported().then(|| {
+                Interval::new(READ_MS, move || {
+                    let mic = media.track(MediaKind::Audio);
+                    // Follow the microphone: another device, or the same one opened again for the
+                    // sound controls, is another track.
+                    if meter.as_ref().map(|(id, _)| id.clone()) != mic.as_ref().map(|m| m.id()) {
+                        meter = mic.map(|track| {
+                            let started = LevelMeter::start(&track)
+                                .map_err(|e| gloo::console::warn!(e.to_string()))
+                                .ok();
+                            (track.id(), started)
+                        });
+                    }
+                    let reading = meter
+                        .as_mut()
+                        .and_then(|(_, m)| m.as_mut())
+                        .map_or(0, LevelMeter::read);
+                    shown = smoothed(shown, reading);
+                    level.set(shown);
+                })
+            });
             move || drop(timer)
         });
     }
