@@ -52,17 +52,19 @@ pub fn save_strong_noise(on: bool) {
     }
 }
 
-/// The browser's processing steps this person wants on (each on until turned off: what
-/// browsers do for a call by default).
-pub fn sound() -> ProcessingSet {
-    Processing::ALL
-        .into_iter()
-        .fold(ProcessingSet::ALL, |set, step| {
-            set.with(
-                step,
-                LocalStorage::get(format!("{SOUND_KEY}{}", step.constraint())).unwrap_or(true),
-            )
-        })
+/// The sound controls this person set in this browser: the steps they turned on, and the
+/// steps they set at all (the others are left as the browser has them).
+pub fn sound() -> (ProcessingSet, ProcessingSet) {
+    Processing::ALL.into_iter().fold(
+        (ProcessingSet::NONE, ProcessingSet::NONE),
+        |(on, chosen), step| match LocalStorage::get::<bool>(format!(
+            "{SOUND_KEY}{}",
+            step.constraint()
+        )) {
+            Ok(value) => (on.with(step, value), chosen.with(step, true)),
+            Err(_) => (on, chosen),
+        },
+    )
 }
 
 /// Remembers one sound control for this browser.
@@ -232,21 +234,25 @@ mod tests {
             LocalStorage::delete(SPEAKER_KEY);
         };
         clear();
-        assert_eq!(sound(), ProcessingSet::ALL, "all on until turned off");
+        assert_eq!(
+            sound(),
+            (ProcessingSet::NONE, ProcessingSet::NONE),
+            "nothing set"
+        );
         assert_eq!(speaker(), None, "the default speaker until one is chosen");
         save_sound(Processing::EchoCancellation, false);
-        save_sound(Processing::AutoGain, false);
+        save_sound(Processing::AutoGain, true);
         save_speaker("a-speaker");
+        let (on, chosen) = sound();
+        assert_eq!(on.iter().collect::<Vec<_>>(), [Processing::AutoGain]);
         assert_eq!(
-            sound().iter().collect::<Vec<_>>(),
-            [Processing::NoiseSuppression]
+            chosen.iter().collect::<Vec<_>>(),
+            [Processing::EchoCancellation, Processing::AutoGain]
         );
         assert_eq!(speaker().as_deref(), Some("a-speaker"));
-        save_sound(Processing::AutoGain, true);
-        assert!(sound().contains(Processing::AutoGain));
         // Something else under a key (another version, a person's hand) counts as unset.
         let _ = LocalStorage::set(format!("{SOUND_KEY}noiseSuppression"), "off");
-        assert!(sound().contains(Processing::NoiseSuppression));
+        assert!(!sound().1.contains(Processing::NoiseSuppression));
         clear();
     }
 

@@ -26,7 +26,8 @@ use super::routes::Route;
 use super::state::{AppState, Screen};
 use super::wording::room_notice_text;
 use crate::browser::{denoise, storage};
-use crate::call::sound::SoundChoice;
+use crate::call::device_fallback::MediaKind;
+use crate::call::sound::{Processing, SoundChoice};
 use crate::i18n::Lang;
 
 /// The whole app: the router around `Duet`, the screens.
@@ -47,7 +48,8 @@ fn Duet() -> Html {
         relay_offered: storage::relay_offered(),
         strong_noise: storage::strong_noise(),
         noise_supported: denoise::supported(),
-        sound: storage::sound(),
+        sound: storage::sound().0,
+        sound_chosen: storage::sound().1,
         sound_shown: crate::browser::sound::supported(),
         speaker: storage::speaker(),
         ..AppState::default()
@@ -73,11 +75,24 @@ fn Duet() -> Html {
         dispatcher.clone(),
     );
     let handlers = use_handlers(&call, &dispatcher, &set_lang);
+    // The steps the person set as set, the others as the microphone does them now (asked for
+    // as they are: Chromium's defaults for one follow another's).
+    let mic = state.media.as_ref().and_then(|m| m.track(MediaKind::Audio));
+    let wanted = Processing::ALL.into_iter().fold(state.sound, |set, step| {
+        let does = mic
+            .as_ref()
+            .and_then(|mic| crate::browser::sound::does(mic, step));
+        match (state.sound_chosen.contains(step), does) {
+            (true, _) => set,
+            // Not reported (or no microphone yet): the browsers' default, on.
+            (false, on) => set.with(step, on.unwrap_or(true)),
+        }
+    });
     let sound = SoundChoice {
-        wanted: state.sound,
+        wanted,
         shown: state.sound_shown,
         failed: use_sound_controls(
-            state.sound,
+            wanted,
             state.sound_shown,
             state.media.clone(),
             state.microphone,

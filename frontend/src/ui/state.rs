@@ -85,8 +85,11 @@ pub struct AppState {
     pub noise_supported: bool,
     /// Whether the suppressor failed to load or stopped in this visit.
     pub noise_failed: bool,
-    /// The browser's processing steps the person wants on (kept in this browser).
+    /// The browser's processing steps the person turned on (kept in this browser), among
+    /// `sound_chosen`.
     pub sound: ProcessingSet,
+    /// The steps the person set at all; the others stay as the browser has them.
+    pub sound_chosen: ProcessingSet,
     /// The steps this browser lets a page turn on and off: the sound controls shown.
     pub sound_shown: ProcessingSet,
     /// Counts the microphone's tracks put in place during the visit (another device, or the
@@ -135,7 +138,8 @@ impl Default for AppState {
             strong_noise: false,
             noise_supported: false,
             noise_failed: false,
-            sound: ProcessingSet::ALL,
+            sound: ProcessingSet::NONE,
+            sound_chosen: ProcessingSet::NONE,
             sound_shown: ProcessingSet::NONE,
             microphone: 0,
             speaker: None,
@@ -236,7 +240,10 @@ impl Reducible for AppState {
             Action::HideAddress(on) => next.hide_address = on,
             Action::StrongNoise(on) => next.strong_noise = on,
             Action::NoiseFailed => next.noise_failed = true,
-            Action::Sound(step, on) => next.sound = next.sound.with(step, on),
+            Action::Sound(step, on) => {
+                next.sound = next.sound.with(step, on);
+                next.sound_chosen = next.sound_chosen.with(step, true);
+            }
             Action::MicrophoneChanged => next.microphone = next.microphone.wrapping_add(1),
             Action::Speaker(id) => next.speaker = Some(id),
             Action::AudioOnly(on) => {
