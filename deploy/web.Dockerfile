@@ -57,9 +57,10 @@ RUN mkdir -p shared/src signaling/src frontend/src bench/src/bin denoise/src \
 #    the stubs: touch them so Cargo rebuilds these crates (and never ships a stub).
 COPY shared/src shared/src
 COPY frontend frontend
-# The noise suppressor's crate and the script Trunk's post-build hook runs (dist/denoise/).
+# The noise suppressor's crate and the scripts Trunk's post-build hooks run (dist/denoise/,
+# dist/sw.js).
 COPY denoise/src denoise/src
-COPY scripts/build-denoise.sh scripts/
+COPY scripts/build-denoise.sh scripts/build-service-worker.sh scripts/
 RUN find shared/src frontend/src denoise/src -name '*.rs' -exec touch {} + \
     && bash -c 'source scripts/toolchain.sh && toolchain_build && trunk build --release'
 

@@ -56,35 +56,35 @@ const ROLE_SELECTORS = {
   status: '[role=status]',
 };
 
-/** One Firefox (with its own geckodriver and profile), driven over WebDriver. */
-export class Firefox {
+/**
+ * A browser driven over W3C WebDriver by a driver process of its own (geckodriver here;
+ * WebKitWebDriver in webkit.mjs): one session, elements found by role and accessible name.
+ */
+export class WebDriverBrowser {
   #driver;
   #exited;
   #base;
   #session;
 
-  static async launch(prefs = FIREFOX_FAKE_MEDIA) {
-    const firefox = new Firefox();
+  /**
+   * Starts `command` with `args(port)` (and `env` added) and opens a session with
+   * `capabilities` (W3C `alwaysMatch`). An instance of the class it is called on.
+   */
+  static async start(command, args, capabilities, env = {}) {
+    const browser = new this();
     const port = await freePort();
-    firefox.#driver = spawn(GECKODRIVER, ['--port', String(port), '--host', '127.0.0.1'], {
+    browser.#driver = spawn(command, args(String(port)), {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TMPDIR: await tempDir('duet-gecko-') },
+      env: { ...process.env, ...env },
     });
-    firefox.#driver.stdout.resume();
-    firefox.#driver.stderr.resume();
-    firefox.#exited = once(firefox.#driver, 'exit');
-    firefox.#base = `http://127.0.0.1:${port}`;
-    await firefox.#waitForDriver();
-    const { sessionId } = await firefox.#call('POST', '/session', {
-      capabilities: {
-        alwaysMatch: {
-          browserName: 'firefox',
-          'moz:firefoxOptions': { binary: FIREFOX, args: ['-headless'], prefs },
-        },
-      },
-    });
-    firefox.#session = `/session/${sessionId}`;
-    return firefox;
+    browser.#driver.stdout.resume();
+    browser.#driver.stderr.resume();
+    browser.#exited = once(browser.#driver, 'exit');
+    browser.#base = `http://127.0.0.1:${port}`;
+    await browser.#waitForDriver();
+    const { sessionId } = await browser.#call('POST', '/session', { capabilities: { alwaysMatch: capabilities } });
+    browser.#session = `/session/${sessionId}`;
+    return browser;
   }
 
   async #waitForDriver() {
@@ -101,7 +101,7 @@ export class Firefox {
         }
       })(),
       WAIT,
-      'geckodriver to listen',
+      'the WebDriver driver to listen',
     );
   }
 
@@ -149,15 +149,30 @@ export class Firefox {
     const found = [];
     for (const element of candidates) {
       const id = element[ELEMENT];
-      const computed = await this.#call('GET', `${this.#session}/element/${id}/computedrole`);
+      const computed = await this.#unlessGone(element, () => this.#call('GET', `${this.#session}/element/${id}/computedrole`));
       if (computed !== role) continue;
       if (name !== undefined) {
-        const label = await this.#call('GET', `${this.#session}/element/${id}/computedlabel`);
-        if (name instanceof RegExp ? !name.test(label) : label !== name) continue;
+        const label = await this.#unlessGone(element, () => this.#call('GET', `${this.#session}/element/${id}/computedlabel`));
+        if (label === undefined || (name instanceof RegExp ? !name.test(label) : label !== name)) continue;
       }
       found.push(element);
     }
     return found;
+  }
+
+  /**
+   * `look()` at `element`, or `undefined` if it failed because the element is gone: the page
+   * may redraw between a query and a look at what it found (WebKitWebDriver then answers a
+   * bare "unknown error"). Any other failure is thrown.
+   */
+  async #unlessGone(element, look) {
+    try {
+      return await look();
+    } catch (error) {
+      const connected = await this.run((e) => e.isConnected, element).catch(() => false);
+      if (!connected) return undefined;
+      throw error;
+    }
   }
 
   /** The visible text of an element. */
@@ -224,7 +239,7 @@ export class Firefox {
     return this.waitFor(`${label} to be empty`, () => this.run((v) => v.srcObject === null, video));
   }
 
-  /** Ends the session and its Firefox. */
+  /** Ends the session and its browser. */
   async close() {
     try {
       if (this.#session) await this.#call('DELETE', this.#session);
@@ -232,5 +247,20 @@ export class Firefox {
       this.#driver.kill('SIGTERM');
       await this.#exited;
     }
+  }
+}
+
+/** One Firefox (with its own geckodriver and profile), driven over WebDriver. */
+export class Firefox extends WebDriverBrowser {
+  static async launch(prefs = FIREFOX_FAKE_MEDIA) {
+    return this.start(
+      GECKODRIVER,
+      (port) => ['--port', port, '--host', '127.0.0.1'],
+      {
+        browserName: 'firefox',
+        'moz:firefoxOptions': { binary: FIREFOX, args: ['-headless'], prefs },
+      },
+      { TMPDIR: await tempDir('duet-gecko-') },
+    );
   }
 }

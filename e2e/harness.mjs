@@ -25,7 +25,7 @@ export const DEPLOY = fileURLToPath(new URL('../deploy/', import.meta.url));
 /** How long any one condition may take before the test fails. */
 export const WAIT = 20_000;
 
-const BASE_FLAGS = [
+export const BASE_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--no-first-run',
@@ -40,6 +40,13 @@ const BASE_FLAGS = [
 
 /** A camera and microphone that exist and are allowed without a prompt. */
 export const FAKE_MEDIA = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+/**
+ * Several cameras, as a phone has its front and back ones: Chromium's fake capture takes
+ * options (`device-count`), giving "fake_device_0" to "_2", each with its own deviceId. The
+ * second is a 16-bit grey camera, whose frames Chromium's video encoder does not take: the
+ * first and third are the ones to watch from the other end.
+ */
+export const THREE_CAMERAS = ['--use-fake-device-for-media-stream=device-count=3', '--use-fake-ui-for-media-stream'];
 /** A person who refuses the camera and microphone prompt. */
 export const REFUSE_MEDIA = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream=deny'];
 /** A machine with no camera or microphone at all (prompts auto-accepted). */

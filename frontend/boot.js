@@ -32,3 +32,8 @@ const app = document.querySelector('meta[name="duet-app"]');
 const { default: init } = await import(app.dataset.js);
 const wasm = await init({ module_or_path: app.dataset.wasm });
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+
+// The service worker keeps the app shell for visits without a connection (sw.js, written by
+// scripts/build-service-worker.sh). Registered once the app runs, so that it never competes
+// with the first load; browsers offer it only in a secure context (https:, localhost).
+navigator.serviceWorker?.register('/sw.js').catch((error) => console.warn('no service worker:', error));

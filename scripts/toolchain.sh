@@ -208,7 +208,9 @@ toolchain_test() {
   # Redis Cluster made with redis-cli, or a primary, a replica and three redis-sentinels);
   # nftables for the network lab's namespaces and NAT routers (e2e/lab.mjs: iproute2 for `ip`
   # and `tc`); espeak-ng speaks the noise-suppression tests' speech (e2e/noisy-speech.mjs).
-  # g++: cargo-fuzz's libFuzzer (scripts/fuzz.sh) is C++.
+  # g++: cargo-fuzz's libFuzzer (scripts/fuzz.sh) is C++. WebKitGTK's MiniBrowser with its
+  # WebDriver (webkit2gtk-driver) on a virtual display (xvfb): a browser without WebRTC
+  # (e2e/webkit.mjs).
   toolchain_build &&
     ensure_debian_packages --lean c++:g++ &&
     ensure_debian_packages chromium:chromium chromedriver:chromium-driver firefox-esr:firefox-esr \
@@ -216,7 +218,7 @@ toolchain_test() {
     ensure_geckodriver &&
     ensure_debian_packages --lean caddy:caddy turnserver:coturn docker-compose:docker-compose \
       redis-server:redis-server redis-sentinel:redis-sentinel ip:iproute2 nft:nftables \
-      espeak-ng:espeak-ng &&
+      espeak-ng:espeak-ng WebKitWebDriver:webkit2gtk-driver Xvfb:xvfb &&
     ensure_hadolint &&
     ensure_e2e_packages
 }

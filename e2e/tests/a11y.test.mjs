@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import {
-  REFUSE_MEDIA, connectedPair, launchBrowser, meet, openPerson, roomDialog, uniqueRoom,
+  REFUSE_MEDIA, THREE_CAMERAS, connectedPair, launchBrowser, meet, openPerson, roomDialog, uniqueRoom,
   waitForAlert, waitForPlayingVideo, waitForStatus, WAIT, serviceAndBrowser,
 } from '../harness.mjs';
 
@@ -79,8 +79,13 @@ test('axe: the call screen, with the chat, the quality details and the shortcuts
   await ana.getByText('Your friend muted their microphone').waitFor({ timeout: WAIT });
   await ana.getByRole('button', { name: /^Chat/ }).click();
   await ana.getByRole('textbox', { name: 'Message' }).fill('hola');
-  await ana.getByRole('button', { name: 'Send' }).click();
+  await ana.getByRole('button', { name: 'Send', exact: true }).click();
   await ana.getByRole('log').getByText('hola').waitFor({ timeout: WAIT });
+  // A file sent: its entry (name, size, progress bar, state) and the "Send file" control.
+  await ana.getByLabel('Send file', { exact: true }).setInputFiles({
+    name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hola, Ben'),
+  });
+  await ana.getByText('Sent and checked').waitFor({ timeout: WAIT });
   const quality = ana.getByRole('button', { name: /^Connection:/ });
   await quality.waitFor({ timeout: WAIT });
   await quality.click();
@@ -136,4 +141,41 @@ test('axe on a phone: the room dialog and the call fit a 390 px screen, in Spani
   await waitForStatus(ana, /En llamada/i);
   await assertFits(ana, 'the call screen in Spanish');
   await assertNoViolations(ana, 'call screen on a phone, in Spanish');
+});
+
+test('axe on a phone with several cameras: "Switch camera" and the room link\'s QR code, in Spanish too', async (t) => {
+  const browser = await launchBrowser(THREE_CAMERAS);
+  t.after(() => browser.close());
+  const phone = { viewport: { width: 390, height: 844 } };
+  const ana = await openPerson(browser, shared.service.url, phone);
+  const ben = await openPerson(browser, shared.service.url, phone);
+  t.after(() => Promise.all([ana.context().close(), ben.context().close()]));
+  await meet(ana, ben, uniqueRoom('Phone controls'));
+  await ana.getByRole('button', { name: 'Switch camera' }).waitFor({ timeout: WAIT });
+  await ana.getByRole('button', { name: 'QR code' }).click();
+  await ana.getByRole('img', { name: /QR code/ }).waitFor({ timeout: WAIT });
+  const widths = await ana.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(widths[0] <= widths[1], `the call screen with the QR code is ${widths[0]} px wide on ${widths[1]}`);
+  await assertNoViolations(ana, 'call screen with Switch camera and the QR code');
+  await ana.getByRole('combobox', { name: /Language|Idioma/ }).selectOption('es');
+  await ana.getByRole('img', { name: /Código QR/ }).waitFor({ timeout: WAIT });
+  await ana.getByRole('button', { name: 'Cambiar de cámara' }).waitFor({ timeout: WAIT });
+  await assertNoViolations(ana, 'the same, in Spanish');
+});
+
+test('axe: offline and without WebRTC, both notices on the room step, on a phone too', async (t) => {
+  const context = await shared.browser.newContext({ viewport: { width: 390, height: 844 } });
+  t.after(() => context.close());
+  await context.addInitScript(() => {
+    delete window.RTCPeerConnection;
+  });
+  const page = await context.newPage();
+  await page.goto(shared.service.url);
+  await roomDialog(page).waitFor({ timeout: WAIT });
+  await context.setOffline(true);
+  await page.getByRole('alert', { name: 'You are offline.' }).waitFor({ timeout: WAIT });
+  await page.getByRole('alert', { name: 'This browser cannot make video calls.' }).waitFor({ timeout: WAIT });
+  const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(widths[0] <= widths[1], `the page is ${widths[0]} px wide on a ${widths[1]} px screen`);
+  await assertNoViolations(page, 'offline and without WebRTC');
 });

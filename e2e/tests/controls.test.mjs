@@ -111,7 +111,7 @@ test('a chat message arrives peer to peer, with an unread count while the chat i
   await ana.getByRole('button', { name: /^Chat/ }).click();
   const box = ana.getByRole('textbox', { name: 'Message' });
   await box.fill('Hola, Ben!');
-  await ana.getByRole('button', { name: 'Send' }).click();
+  await ana.getByRole('button', { name: 'Send', exact: true }).click();
   await ana.getByRole('log').getByText('Hola, Ben!').waitFor({ timeout: WAIT });
   assert.equal(await box.inputValue(), '', 'the box is emptied once sent');
 

@@ -23,7 +23,14 @@ pub struct Config {
     /// TURN server (hides the addresses of both sides; needs a TURN server to work at all).
     #[serde(default)]
     pub ice_transport_policy: IceTransportPolicy,
+    /// The largest file that may be sent or received in a call, in bytes; `None`:
+    /// [`DEFAULT_MAX_FILE_BYTES`].
+    #[serde(default)]
+    pub max_file_bytes: Option<u64>,
 }
+
+/// The largest file sent or received when `config.json` does not say: 2 GB.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 2_000_000_000;
 
 /// `RTCConfiguration.iceTransportPolicy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -81,17 +88,24 @@ impl Config {
 
     /// Loads `/config.json`. A missing, unreadable or malformed file means the defaults:
     /// configuration is optional, and the service answers unknown paths with the app itself.
-    pub async fn load() -> Self {
-        let Some(text) = fetch_json_text("/config.json").await else {
-            return Self::default();
+    /// Only a request that got no answer at all is an error: the page then cannot reach its
+    /// service (offline, typically, and opened from the service worker's copy).
+    pub async fn load() -> Result<Self, ConfigError> {
+        let Some(text) = fetch_json_text("/config.json").await? else {
+            return Ok(Self::default());
         };
         match Self::parse(&text) {
-            Ok(config) => config,
+            Ok(config) => Ok(config),
             Err(e) => {
                 gloo::console::warn!(format!("ignoring /config.json: {e}"));
-                Self::default()
+                Ok(Self::default())
             }
         }
+    }
+
+    /// The largest file that may be sent or received, in bytes.
+    pub fn max_file_bytes(&self) -> u64 {
+        self.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES)
     }
 
     /// The WebSocket URL of the signaling service.
@@ -167,25 +181,37 @@ impl Config {
     }
 }
 
-/// The text of the JSON file at `path` on the page's origin; `None` if it cannot be fetched,
-/// is not there (an error status), or is not JSON (a service without a config file answers
-/// with the app's own index.html). The browser's `fetch`, not an HTTP crate: one GET is all
-/// the app asks of HTTP.
-async fn fetch_json_text(path: &str) -> Option<String> {
-    let window = web_sys::window()?;
-    let response: Response = JsFuture::from(window.fetch_with_str(path))
+/// Why the configuration could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The request got no answer (the browser's `fetch` rejected it): no network, or the
+    /// service is down.
+    #[error("the service cannot be reached (no answer for /config.json)")]
+    Unreachable,
+}
+
+/// The text of the JSON file at `path` on the page's origin; `Ok(None)` if it is not there (an
+/// error status) or is not JSON (a service without a config file answers with the app's own
+/// index.html). The browser's `fetch`, not an HTTP crate: one GET is all the app asks of HTTP.
+async fn fetch_json_text(path: &str) -> Result<Option<String>, ConfigError> {
+    let Some(window) = web_sys::window() else {
+        return Ok(None);
+    };
+    let Ok(response) = JsFuture::from(window.fetch_with_str(path))
         .await
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let content_type = response.headers().get("content-type").ok()??;
-    if !response.ok() || !content_type.contains("json") {
-        return None;
+        .map_err(|_| ConfigError::Unreachable)?
+        .dyn_into::<Response>()
+    else {
+        return Ok(None);
+    };
+    let content_type = response.headers().get("content-type").ok().flatten();
+    if !response.ok() || !content_type.is_some_and(|t| t.contains("json")) {
+        return Ok(None);
     }
-    JsFuture::from(response.text().ok()?)
-        .await
-        .ok()?
-        .as_string()
+    let Ok(text) = response.text() else {
+        return Ok(None);
+    };
+    Ok(JsFuture::from(text).await.ok().and_then(|t| t.as_string()))
 }
 
 /// `ws://host/ws` for an `http:` page, `wss://host/ws` for an `https:` one.
@@ -232,6 +258,12 @@ mod tests {
             IceTransportPolicy::Relay
         );
         assert!(Config::parse(r#"{"ice_transport_policy":"none"}"#).is_err());
+        assert_eq!(Config::default().max_file_bytes(), 2_000_000_000);
+        assert_eq!(
+            Config::parse(r#"{"max_file_bytes":1000}"#)?.max_file_bytes(),
+            1000
+        );
+        assert!(Config::parse(r#"{"max_file_bytes":-1}"#).is_err());
         Ok(())
     }
 

@@ -14,6 +14,7 @@ use web_sys::{
     MediaStreamConstraints, MediaStreamTrack,
 };
 
+use crate::call::camera_switch::{next_camera, Facing};
 use crate::call::device_fallback::{fallback_order, Device, MediaKind};
 
 /// Why the camera and microphone could not be used.
@@ -349,6 +350,110 @@ pub async fn open_device(kind: MediaKind, id: &str) -> Result<MediaStreamTrack, 
         MediaKind::Video => constraints.set_video(&wanted),
     }
     first_track(&get_user_media(&constraints).await?, kind)
+}
+
+/// Opens the camera facing `facing` (`getUserMedia` with an exact `facingMode`): on a phone,
+/// the front one, or the back one the system counts as its main.
+async fn open_facing(facing: Facing) -> Result<MediaStreamTrack, MediaError> {
+    let exact = js_sys::Object::new();
+    let wanted = js_sys::Object::new();
+    let _ = Reflect::set(&exact, &"exact".into(), &JsValue::from_str(facing.as_str()));
+    let _ = Reflect::set(&wanted, &"facingMode".into(), &exact);
+    let constraints = MediaStreamConstraints::new();
+    constraints.set_video(&wanted);
+    first_track(&get_user_media(&constraints).await?, MediaKind::Video)
+}
+
+/// The `deviceId` a track comes from (empty if unknown).
+fn device_of(track: &MediaStreamTrack) -> String {
+    track.get_settings().get_device_id().unwrap_or_default()
+}
+
+impl LocalMedia {
+    /// Which way the camera in use faces, where the browser says (phones do; webcams and
+    /// Chromium's fake cameras do not).
+    pub fn facing(&self) -> Option<Facing> {
+        let settings = self.track(MediaKind::Video)?.get_settings();
+        Reflect::get(&settings, &JsValue::from_str("facingMode"))
+            .ok()
+            .and_then(|mode| mode.as_string())
+            .and_then(|mode| Facing::parse(&mode))
+    }
+
+    /// "Switch camera": opens the camera on the other side (a phone's front or back) or, where
+    /// cameras say nothing of their side, the next of `devices` ([`next_camera`]); puts its
+    /// track in the stream in place of the one in use (as a choice under Devices does, camera
+    /// off staying off) and returns it, for the call to send.
+    pub async fn switch_camera(
+        &self,
+        devices: &[Device],
+    ) -> Result<MediaStreamTrack, SwitchFailed> {
+        let current = self.device_id(MediaKind::Video);
+        let facing = self.facing();
+        let mut let_go = false;
+        let opened = match open_other_camera(facing, devices, &current).await {
+            // Many phones run one camera at a time: let go of this one and ask again.
+            Err(MediaError::NotReadable) => {
+                if let Some(old) = self.track(MediaKind::Video) {
+                    old.stop();
+                    let_go = true;
+                }
+                open_other_camera(facing, devices, &current).await
+            }
+            other => other,
+        };
+        match opened {
+            Ok(track) => {
+                self.swap_track(&track);
+                Ok(track)
+            }
+            Err(error) => {
+                // Let go for nothing: take it back, so the person is not left without a camera.
+                let reopened = if let_go {
+                    open_device(MediaKind::Video, &current).await.ok()
+                } else {
+                    None
+                };
+                if let Some(track) = &reopened {
+                    self.swap_track(track);
+                }
+                Err(SwitchFailed { error, reopened })
+            }
+        }
+    }
+}
+
+/// "Switch camera" did not switch.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the other camera could not be started: {error}")]
+pub struct SwitchFailed {
+    /// Why the other camera would not start.
+    pub error: MediaError,
+    /// The camera in use before, opened again after it was let go for the other one (a phone
+    /// that runs one camera at a time): the call should send it.
+    pub reopened: Option<MediaStreamTrack>,
+}
+
+/// Opens the camera "Switch camera" turns to from `current` (its id), which faces `facing`
+/// if the browser says: the other side's, else the next in the list.
+async fn open_other_camera(
+    facing: Option<Facing>,
+    devices: &[Device],
+    current: &str,
+) -> Result<MediaStreamTrack, MediaError> {
+    if let Some(facing) = facing {
+        match open_facing(facing.opposite()).await {
+            Ok(track) if device_of(&track) != current => return Ok(track),
+            // The same camera again (one that turns, or a constraint not honoured): let go of
+            // this second track of it and go by the list instead.
+            Ok(track) => track.stop(),
+            // A busy camera is worth a second try (see `switch_camera`).
+            Err(MediaError::NotReadable) => return Err(MediaError::NotReadable),
+            Err(e) => gloo::console::warn!(format!("no camera on the other side: {e}")),
+        }
+    }
+    let next = next_camera(devices, current).ok_or(MediaError::NotFound)?;
+    open_device(MediaKind::Video, &next.id).await
 }
 
 /// Whether this browser can share a screen (`getDisplayMedia`: phones' browsers, for one,

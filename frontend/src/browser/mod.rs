@@ -4,7 +4,10 @@
 pub mod channel;
 pub mod clipboard;
 pub mod config;
+pub mod connection;
 pub mod denoise;
+pub mod file_channel;
+pub mod files;
 pub mod focus;
 pub mod level;
 pub mod locks;
@@ -16,3 +19,4 @@ pub mod speaker;
 pub mod stats;
 pub mod storage;
 pub mod viewing;
+pub mod wake_lock;

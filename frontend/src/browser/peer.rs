@@ -28,6 +28,7 @@ use js_sys::{Function, Promise, Reflect};
 use shared::{IceCandidate, Role, Signal};
 
 use crate::browser::channel::{ChannelError, PeerMessage};
+use crate::browser::file_channel::{Announced, FileChannel};
 use crate::browser::stats::StatsSample;
 use crate::call::events::{Opening, PeerState};
 use crate::call::verification::VerificationCode;
@@ -58,6 +59,12 @@ use stats_report::read_stats;
 /// How long a fresh connection opening with [`Opening::Answer`] waits for the friend's first
 /// offer before offering its own media itself.
 pub const POLITE_OFFER_WAIT_MS: u32 = 3_000;
+
+/// Whether this browser can make calls at all: it has `RTCPeerConnection` (WebKitGTK, for
+/// one, is built without WebRTC), asked once at start so the page can say so at once.
+pub fn supported() -> bool {
+    Reflect::has(&js_sys::global(), &JsValue::from_str("RTCPeerConnection")).unwrap_or(false)
+}
 
 /// The connection's state in the call's terms.
 fn peer_state(state: RtcPeerConnectionState) -> PeerState {
@@ -102,7 +109,7 @@ pub struct PeerError(String);
 /// One peer connection to the friend. Dropping it closes the connection.
 pub struct Peer {
     inner: Rc<Inner>,
-    _listeners: [EventListener; 4],
+    _listeners: [EventListener; 5],
 }
 
 impl Peer {
@@ -193,6 +200,15 @@ impl Peer {
                 }
             }
         });
+        let on_data_channel = EventListener::new(&pc, "datachannel", {
+            let weak = weak.clone();
+            move |event| {
+                let Some(inner) = weak.upgrade() else { return };
+                if let Some(announced) = Announced::from_event(event) {
+                    inner.emit(PeerEvent::FileChannel(announced));
+                }
+            }
+        });
         let on_track = EventListener::new(&pc, "track", move |event| {
             let Some(inner) = weak.upgrade() else { return };
             let Some(event) = event.dyn_ref::<RtcTrackEvent>() else {
@@ -228,7 +244,13 @@ impl Peer {
         }
         Ok(Self {
             inner,
-            _listeners: [on_negotiation, on_candidate, on_state, on_track],
+            _listeners: [
+                on_negotiation,
+                on_candidate,
+                on_state,
+                on_track,
+                on_data_channel,
+            ],
         })
     }
 
@@ -287,6 +309,22 @@ impl Peer {
             Some(channel) => channel.send(message),
             None => Err(ChannelError::NotOpen),
         }
+    }
+
+    /// Opens a channel of its own for the bytes of this side's file transfer `id` (see
+    /// [`crate::browser::file_channel`]); only once the control channel is open, so that the
+    /// connection's SCTP association exists and nothing needs negotiating.
+    pub fn open_file_channel(&self, id: u32) -> Result<FileChannel, ChannelError> {
+        let open = self
+            .inner
+            .channel
+            .borrow()
+            .as_ref()
+            .is_some_and(|channel| channel.is_open());
+        if !open {
+            return Err(ChannelError::NotOpen);
+        }
+        Ok(FileChannel::open(&self.inner.pc, id))
     }
 
     /// Sends `track` instead of the outgoing track of its kind, without renegotiating

@@ -53,6 +53,13 @@ impl ChatLog {
         }
     }
 
+    /// The friend offered a file: it counts as unread while the chat is hidden.
+    pub fn file_offered(&mut self) {
+        if !self.open {
+            self.unread = self.unread.saturating_add(1);
+        }
+    }
+
     /// Adds a message (blank ones are dropped).
     pub fn push(&mut self, author: Author, text: &str) {
         let text = text.trim();

@@ -1,7 +1,9 @@
 //! The call: its rules, pure ([`machine`] and the state it keeps, [`controls`], [`chat`],
-//! [`device_fallback`], [`hide_address`], [`noise`], [`sound`], [`level`], [`verification`]), and what runs them against the
-//! browser ([`session`], [`resume`], [`private_room`]).
+//! [`transfer`], [`device_fallback`], [`camera_switch`], [`hide_address`], [`noise`],
+//! [`sound`], [`level`], [`verification`]), and what runs them against the browser
+//! ([`session`], [`resume`], [`private_room`]).
 
+pub mod camera_switch;
 pub mod chat;
 pub mod controls;
 pub mod device_fallback;
@@ -15,4 +17,5 @@ pub mod resume;
 pub mod session;
 pub mod sound;
 pub mod status;
+pub mod transfer;
 pub mod verification;

@@ -14,6 +14,7 @@ use web_sys::MediaStreamTrack;
 
 use crate::browser::channel::{ChannelError, PeerMessage};
 use crate::browser::config::Config;
+use crate::browser::files::PickedFile;
 use crate::browser::media::LocalMedia;
 use crate::browser::peer::Spare;
 use crate::browser::signaling::Signaling;
@@ -22,12 +23,16 @@ use crate::call::controls::MediaState;
 use crate::call::device_fallback::MediaKind;
 use crate::call::machine::Call;
 use crate::call::resume::Claim;
+use crate::call::transfer::Direction;
 
 mod driver;
+mod files;
 mod state;
+mod transfers;
 mod view;
 
-pub use view::{CallView, SessionUpdate};
+pub use files::FileRefusal;
+pub use view::{CallView, FileView, SessionUpdate};
 
 use driver::{begin, measure};
 use state::{
@@ -109,6 +114,7 @@ impl Session {
             screen: RefCell::new(None),
             sent_audio: RefCell::new(None),
             ended: RefCell::new(None),
+            files: transfers::Files::default(),
             on_update: Box::new(on_update),
         });
         match Claim::ready(room.key()) {
@@ -157,6 +163,17 @@ impl Session {
         self.send(&PeerMessage::Chat {
             text: text.to_owned(),
         })
+    }
+
+    /// Offers `file` to the friend; it goes peer to peer, over a channel of its own, once
+    /// they accept. Refused at once when it is over the configured limit.
+    pub fn send_file(&self, file: PickedFile) -> Result<(), FileRefusal> {
+        files::send_file(&self.inner, file)
+    }
+
+    /// Stops the file transfer `id` going `direction`, on both sides.
+    pub fn cancel_file(&self, direction: Direction, id: u32) {
+        files::cancel(&self.inner, direction, id);
     }
 
     fn send(&self, message: &PeerMessage) -> Result<(), ChannelError> {

@@ -93,6 +93,9 @@ fn the_interface_contract_words() {
             "Ganancia automática"
         ]
     );
+    // Issue 14, phones.
+    assert_eq!(EN.switch_camera, "Switch camera");
+    assert!(EN.qr_code_label.contains("QR code"));
 }
 
 #[wasm_bindgen_test]

@@ -107,6 +107,14 @@ pub struct Texts {
     pub link_copied: &'static str,
     /// `{link}`.
     pub copy_by_hand: &'static str,
+    // Phones: the room link's QR code, the front and back cameras
+    pub qr_code: &'static str,
+    /// The QR code image's name (contains "QR code" in English: tests find it by that).
+    pub qr_code_label: &'static str,
+    pub qr_code_hint: &'static str,
+    pub switch_camera: &'static str,
+    /// `{device}`: the camera now in use, after "Switch camera".
+    pub camera_now: &'static str,
     pub picture_in_picture: &'static str,
     pub full_screen: &'static str,
     pub not_available: &'static str,
@@ -144,6 +152,30 @@ pub struct Texts {
     pub message: &'static str,
     pub message_placeholder: &'static str,
     pub send: &'static str,
+    // Files, in the chat
+    pub send_file: &'static str,
+    pub files: &'static str,
+    /// `{name}`, `{max}`: a picked file over the limit.
+    pub file_too_large: &'static str,
+    pub file_not_connected: &'static str,
+    /// `{name}`: the progress bar's name.
+    pub file_sending: &'static str,
+    /// `{name}`: the progress bar's name.
+    pub file_receiving: &'static str,
+    pub file_waiting: &'static str,
+    pub file_in_progress: &'static str,
+    pub file_checking: &'static str,
+    pub file_sent: &'static str,
+    pub file_received: &'static str,
+    pub file_cancelled: &'static str,
+    pub file_cancelled_by_friend: &'static str,
+    pub file_damaged: &'static str,
+    /// `{max}`: an offer over this side's limit.
+    pub file_over_limit: &'static str,
+    pub file_connection_lost: &'static str,
+    pub file_unreadable: &'static str,
+    /// Between a size's units and tenths ("2.5 GB", "2,5 GB").
+    pub decimal_mark: &'static str,
     // Shortcuts
     pub shortcuts_intro: &'static str,
     pub shortcut_mic: &'static str,
@@ -181,4 +213,12 @@ pub struct Texts {
     pub random_unavailable: &'static str,
     // Without JavaScript (kept in `index.html`'s `<noscript>` too; a test checks it is)
     pub noscript: &'static str,
+    // What keeps a call from starting here: no WebRTC, no connection, no answer from the
+    // service while the network is up
+    pub no_webrtc_title: &'static str,
+    pub no_webrtc_todo: &'static str,
+    pub offline_title: &'static str,
+    pub offline_todo: &'static str,
+    pub unreachable_title: &'static str,
+    pub unreachable_todo: &'static str,
 }

@@ -2,6 +2,7 @@
 //! real peer connections talking through the peer layer.
 
 mod app;
+mod availability;
 mod media_error;
 mod peer_loopback;
 mod room_dialog;

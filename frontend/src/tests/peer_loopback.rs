@@ -13,6 +13,7 @@ use web_sys::MediaStream;
 use super::until;
 use crate::browser::channel::{ChannelEvent, PeerMessage};
 use crate::browser::config::Config;
+use crate::browser::file_channel::{Announced, FileChannel, CHUNK_BYTES, HIGH_WATER_BYTES};
 use crate::browser::media::{tracks_of, LocalMedia};
 use crate::browser::peer::{Peer, PeerEvent, Spare};
 use crate::call::events::Opening;
@@ -41,6 +42,7 @@ struct Log {
     remote: RefCell<Option<MediaStream>>,
     channel_open: Cell<bool>,
     received: RefCell<Vec<PeerMessage>>,
+    announced: RefCell<Vec<Announced>>,
 }
 
 struct Side {
@@ -135,6 +137,7 @@ fn make_pair(
             PeerEvent::Channel(ChannelEvent::Message(message)) => {
                 log.received.borrow_mut().push(message);
             }
+            PeerEvent::FileChannel(announced) => log.announced.borrow_mut().push(announced),
         };
         let (stream, tracks) = match media[me] {
             Some(media) => (media.shared_stream(), media.tracks()),
@@ -336,4 +339,67 @@ async fn simultaneous_offers_do_not_wedge_the_call() {
     }
     media_a.stop();
     media_b.stop();
+}
+
+#[wasm_bindgen_test]
+async fn a_file_channel_of_its_own_carries_bytes_in_order_with_backpressure() {
+    let media = media().await;
+    let (a, b) = pair(Some(&media), None);
+    until("the control channel open on both sides", LIMIT, || {
+        a.log.channel_open.get() && b.log.channel_open.get()
+    })
+    .await;
+    let sending = match a
+        .peer
+        .borrow()
+        .as_ref()
+        .map(|peer| peer.open_file_channel(42))
+    {
+        Some(Ok(channel)) => channel,
+        other => panic!("no file channel: {:?}", other.map(|r| r.err())),
+    };
+    until("the friend told of the channel", LIMIT, || {
+        !b.log.announced.borrow().is_empty()
+    })
+    .await;
+    let announced = b.log.announced.borrow_mut().remove(0);
+    let mut receiving = match FileChannel::announced(announced) {
+        Some(channel) => channel,
+        None => panic!("the file channel's label was not understood"),
+    };
+    assert_eq!(receiving.id(), 42, "the sender's number rides the label");
+    let received = Rc::new(RefCell::new(Vec::<u8>::new()));
+    receiving.on_chunk({
+        let received = received.clone();
+        move |chunk| received.borrow_mut().extend(chunk.to_vec())
+    });
+    // 4 MiB, four times the high water mark: the sender has to wait for the buffer to drain.
+    let file: Vec<u8> = (0..4 * 1024 * 1024u32)
+        .map(|i| (i * 7 % 251) as u8)
+        .collect();
+    let mut waits = 0;
+    for chunk in file.chunks(CHUNK_BYTES) {
+        if let Err(e) = sending.ready().await {
+            panic!("ready: {e}");
+        }
+        if let Err(e) = sending.send(chunk) {
+            panic!("send: {e}");
+        }
+        waits += usize::from(sending.buffered() > HIGH_WATER_BYTES);
+    }
+    until("every byte at the far end", LIMIT, || {
+        received.borrow().len() == file.len()
+    })
+    .await;
+    assert!(*received.borrow() == file, "in order, unchanged");
+    assert!(
+        waits > 0,
+        "the buffer filled past its high water mark at least once"
+    );
+    // Closing one end closes the other: nothing more is sent or kept.
+    sending.close();
+    assert!(sending.ready().await.is_err());
+    assert!(sending.send(b"late").is_err());
+    until("the receiving end closed", LIMIT, || receiving.is_closed()).await;
+    media.stop();
 }

@@ -9,6 +9,7 @@
 use yew::prelude::*;
 use yew_router::prelude::{use_navigator, use_route, BrowserRouter};
 
+use super::components::availability::availability;
 use super::components::in_call::{in_call, InCallProps};
 use super::components::media_error::MediaErrorView;
 use super::components::room_dialog::RoomDialog;
@@ -19,13 +20,14 @@ use super::hooks::handlers::use_handlers;
 use super::hooks::join::{use_join, JoinContext};
 use super::hooks::language::use_language;
 use super::hooks::noise::use_noise_suppression;
+use super::hooks::screen_awake::use_screen_awake;
 use super::hooks::shortcuts::use_shortcuts;
 use super::hooks::sound::use_sound_controls;
 use super::hooks::startup::use_startup;
 use super::routes::Route;
-use super::state::{AppState, Screen};
+use super::state::{Action, AppState, Screen};
 use super::wording::room_notice_text;
-use crate::browser::{denoise, storage};
+use crate::browser::{denoise, peer, storage};
 use crate::call::device_fallback::MediaKind;
 use crate::call::sound::{Processing, SoundChoice};
 use crate::i18n::Lang;
@@ -52,6 +54,7 @@ fn Duet() -> Html {
         sound_chosen: storage::sound().1,
         sound_shown: crate::browser::sound::supported(),
         speaker: storage::speaker(),
+        webrtc: peer::supported(),
         ..AppState::default()
     });
     let dispatcher = state.dispatcher();
@@ -74,6 +77,7 @@ fn Duet() -> Html {
         state.media.clone(),
         dispatcher.clone(),
     );
+    use_screen_awake(matches!(state.screen, Screen::InCall { .. }));
     let handlers = use_handlers(&call, &dispatcher, &set_lang);
     // The steps the person set as set, the others as the microphone does them now (asked for
     // as they are: Chromium's defaults for one follow another's).
@@ -114,6 +118,13 @@ fn Duet() -> Html {
         route: route.clone(),
     };
     let on_join = use_join(join_context, &call, dispatcher.clone());
+    // Without WebRTC a call could only fail later: a join goes straight to the reducer, which
+    // answers it with the reason (`RoomNotice::NoWebRtc`).
+    let on_join = if state.webrtc {
+        on_join
+    } else {
+        dispatcher.to_callback().reform(Action::Join)
+    };
     // What the service said about a relay outlives the visit: the switch is right next time.
     use_effect_with(state.relay_offered, |offered| {
         if let Some(offered) = offered {
@@ -168,6 +179,7 @@ fn Duet() -> Html {
                 speaker,
                 help_open: state.help_open,
                 chat: state.chat.clone(),
+                files: state.files.clone(),
                 remote_node: call.remote_video.clone(),
                 handlers: &handlers,
             }),
@@ -183,6 +195,7 @@ fn Duet() -> Html {
         <ContextProvider<Lang> context={lang}>
             <div class="app">
                 { top_bar(room, lang, handlers.on_language.clone()) }
+                { availability(state.webrtc, state.reach, t) }
                 <main class="main">{ body }</main>
             </div>
         </ContextProvider<Lang>>

@@ -12,9 +12,10 @@ use crate::call::chat::{Author, ChatLog};
 use crate::call::controls::MediaState;
 use crate::call::hide_address::AddressChoice;
 use crate::call::noise::NoiseChoice;
-use crate::call::session::{CallView, SessionUpdate};
+use crate::call::session::{CallView, FileView, SessionUpdate};
 use crate::call::sound::{Processing, ProcessingSet};
 use crate::call::status::EndReason;
+use crate::call::transfer::Direction;
 
 /// Why the room dialog is shown again.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub enum RoomNotice {
     Ended(EndReason),
     /// "Hide my address" was on, and the service turned out to have no relay server.
     NoRelay,
+    /// The person chose Join in a browser without WebRTC.
+    NoWebRtc,
 }
 
 /// Which screen the app shows.
@@ -66,6 +69,8 @@ pub struct AppState {
     pub local_state: MediaState,
     /// The chat of the current call.
     pub chat: ChatLog,
+    /// The files sent and received in the current call.
+    pub files: Vec<FileView>,
     /// Whether the keyboard shortcuts dialog is shown.
     pub help_open: bool,
     /// Whether a screen is shared instead of the camera.
@@ -97,6 +102,12 @@ pub struct AppState {
     pub microphone: u32,
     /// The speaker chosen for the call's sound (kept in this browser); `None`: the system's.
     pub speaker: Option<String>,
+    /// Whether this browser has WebRTC: without it the page says so at once, and a join only
+    /// repeats why there is no call.
+    pub webrtc: bool,
+    /// Whether the page can reach the service (when it cannot, the page may be running from
+    /// the service worker's copy).
+    pub reach: Reach,
 }
 
 impl AppState {
@@ -129,6 +140,7 @@ impl Default for AppState {
             last_room: None,
             local_state: MediaState::default(),
             chat: ChatLog::default(),
+            files: Vec::new(),
             help_open: false,
             sharing: false,
             hide_address: false,
@@ -143,6 +155,8 @@ impl Default for AppState {
             sound_shown: ProcessingSet::NONE,
             microphone: 0,
             speaker: None,
+            webrtc: true,
+            reach: Reach::Reachable,
         }
     }
 }
@@ -190,6 +204,42 @@ pub enum Action {
     MicrophoneChanged,
     /// The person chose a speaker (its `deviceId`).
     Speaker(String),
+    /// The page lost or found its way to the service.
+    Reach(Reach),
+}
+
+/// Whether the page can reach the service, as far as it can tell: the two ways of not
+/// reaching it ask different things of the person, so they are told apart.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reach {
+    /// The configuration came, or nothing says otherwise yet.
+    #[default]
+    Reachable,
+    /// The browser has no network: the person can fix that.
+    Offline,
+    /// The network is up but the service does not answer (`/config.json` got none): the page
+    /// keeps asking.
+    ServiceDown,
+}
+
+impl Reach {
+    /// What not getting an answer means, given whether the browser says it is online.
+    pub fn unanswered(online: bool) -> Self {
+        if online {
+            Self::ServiceDown
+        } else {
+            Self::Offline
+        }
+    }
+
+    /// What an answer, or the browser's word alone once the configuration is in, means.
+    pub fn answered(online: bool) -> Self {
+        if online {
+            Self::Reachable
+        } else {
+            Self::Offline
+        }
+    }
 }
 
 impl Reducible for AppState {
@@ -212,11 +262,18 @@ impl Reducible for AppState {
                 if next.media.is_none() {
                     return self;
                 }
+                if !next.webrtc {
+                    next.screen = Screen::AskingRoom {
+                        notice: Some(RoomNotice::NoWebRtc),
+                    };
+                    return Rc::new(next);
+                }
                 next.join_attempt += 1;
                 next.join_hides = next.address_choice().hides();
                 next.audio_only = false;
                 next.last_room = Some(room.clone());
                 next.chat = ChatLog::default();
+                next.files = Vec::new();
                 next.help_open = false;
                 next.sharing = false;
                 next.screen = Screen::InCall {
@@ -246,6 +303,9 @@ impl Reducible for AppState {
             }
             Action::MicrophoneChanged => next.microphone = next.microphone.wrapping_add(1),
             Action::Speaker(id) => next.speaker = Some(id),
+            // Said once at start in the usual case (online): no redraw for nothing new.
+            Action::Reach(reach) if reach == self.reach => return self,
+            Action::Reach(reach) => next.reach = reach,
             Action::AudioOnly(on) => {
                 if !matches!(self.screen, Screen::InCall { .. }) {
                     return self;
@@ -266,6 +326,25 @@ impl Reducible for AppState {
                     return self;
                 }
                 next.chat.push(Author::Friend, &text);
+            }
+            Action::Session(SessionUpdate::Files(files)) => {
+                if !matches!(self.screen, Screen::InCall { .. }) {
+                    return self;
+                }
+                let offered = files
+                    .iter()
+                    .filter(|f| f.direction == Direction::Incoming)
+                    .filter(|f| {
+                        !self
+                            .files
+                            .iter()
+                            .any(|o| (o.direction, o.id) == (f.direction, f.id))
+                    })
+                    .count();
+                for _ in 0..offered {
+                    next.chat.file_offered();
+                }
+                next.files = files;
             }
             Action::Session(update) => {
                 let Screen::InCall { room, .. } = &self.screen else {
@@ -300,6 +379,7 @@ impl Reducible for AppState {
                     }
                     // Handled above, or not the reducer's (see `take_update`).
                     SessionUpdate::Chat(_)
+                    | SessionUpdate::Files(_)
                     | SessionUpdate::Settled
                     | SessionUpdate::Incoming(_) => return self,
                 };

@@ -33,6 +33,7 @@ pub fn room_notice_text(notice: &RoomNotice, t: &Texts) -> String {
         RoomNotice::Ended(EndReason::SessionReplaced) => t.session_replaced.to_owned(),
         RoomNotice::Ended(EndReason::Refused(message)) => fill(t.refused, &[("message", message)]),
         RoomNotice::NoRelay => t.no_relay.to_owned(),
+        RoomNotice::NoWebRtc => format!("{} {}", t.no_webrtc_title, t.no_webrtc_todo),
     }
 }
 

@@ -99,6 +99,10 @@ async fn the_web_app_is_served_with_a_fallback_to_index_html() {
     std::fs::write(dir.0.join("index.html"), index).expect("write");
     std::fs::write(dir.0.join("duet_bg.wasm"), b"\0asm\x01\0\0\0").expect("write");
     std::fs::write(dir.0.join("duet.js"), "export {};").expect("write");
+    std::fs::write(dir.0.join("sw.js"), "const VERSION = '0';").expect("write");
+    std::fs::write(dir.0.join("manifest.webmanifest"), r#"{"name":"Duet"}"#).expect("write");
+    std::fs::create_dir(dir.0.join("icons")).expect("mkdir");
+    std::fs::write(dir.0.join("icons/icon-192.png"), b"\x89PNG\r\n\x1a\n").expect("write");
     let static_dir = dir.0.to_string_lossy().into_owned();
     let server = start(&["--static-dir", &static_dir]).await;
     let addr = server.addr();
@@ -155,6 +159,26 @@ async fn the_web_app_is_served_with_a_fallback_to_index_html() {
             .is_some_and(|t| t.starts_with("text/javascript")),
         "{js:?}"
     );
+
+    // The installable app's files: a service worker is only registered from a script type,
+    // and a manifest is read as the manifest type.
+    let worker = http_get(addr, "/sw.js", &[]).await;
+    assert_eq!(worker.status, 200, "{worker:?}");
+    assert!(
+        worker
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("text/javascript")),
+        "{worker:?}"
+    );
+    let manifest = http_get(addr, "/manifest.webmanifest", &[]).await;
+    assert_eq!(manifest.status, 200, "{manifest:?}");
+    assert_eq!(
+        manifest.header("content-type"),
+        Some("application/manifest+json"),
+        "{manifest:?}"
+    );
+    let icon = http_get(addr, "/icons/icon-192.png", &[]).await;
+    assert_eq!(icon.header("content-type"), Some("image/png"), "{icon:?}");
 
     // The service's own routes still win over the fallback.
     assert_eq!(http_get(addr, "/healthz", &[]).await.text(), "ok\n");

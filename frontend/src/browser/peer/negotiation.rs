@@ -17,6 +17,7 @@ use web_sys::{
 };
 
 use crate::browser::channel::{ChannelEvent, DataChannel};
+use crate::browser::file_channel::Announced;
 use crate::call::events::PeerState;
 
 /// What the peer connection tells its owner.
@@ -30,6 +31,8 @@ pub enum PeerEvent {
     RemoteStream(MediaStream),
     /// The data channel opened or brought a message from the friend.
     Channel(ChannelEvent),
+    /// The friend opened a channel for a file's bytes.
+    FileChannel(Announced),
 }
 
 pub(super) struct Inner {

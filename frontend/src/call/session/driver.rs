@@ -8,6 +8,7 @@ use shared::{ClientMsg, RoomName, Signal};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::MediaStreamTrack;
 
+use super::files;
 use super::state::{
     apply_audio_only, forget_measurements, make_spare, media_message, publish, track_state, Inner,
 };
@@ -105,6 +106,7 @@ pub(super) fn run(inner: &Rc<Inner>, command: Command) {
             }
         }
         Command::CreatePeer(role, opening) => {
+            files::connection_gone(inner);
             inner.peer.borrow_mut().take();
             inner.described.set(false);
             inner.friend_media.set(None);
@@ -149,6 +151,7 @@ pub(super) fn run(inner: &Rc<Inner>, command: Command) {
             }
         }
         Command::ClosePeer => {
+            files::connection_gone(inner);
             inner.peer.borrow_mut().take();
             inner.friend_media.set(None);
             forget_measurements(inner);
@@ -198,6 +201,7 @@ pub(super) fn run(inner: &Rc<Inner>, command: Command) {
             if let Some(signaling) = inner.signaling.borrow().as_ref() {
                 signaling.stop();
             }
+            files::connection_gone(inner);
             inner.peer.borrow_mut().take();
             inner.connect_timer.borrow_mut().take();
             inner.join_timer.borrow_mut().take();
@@ -255,6 +259,15 @@ pub(super) fn on_peer_event(weak: &Weak<Inner>, generation: u32, event: PeerEven
         PeerEvent::Channel(ChannelEvent::Message(PeerMessage::Bye)) => {
             dispatch(weak, Input::FriendSaidBye);
         }
+        PeerEvent::Channel(ChannelEvent::Message(
+            message @ (PeerMessage::FileOffer { .. }
+            | PeerMessage::FileAccept { .. }
+            | PeerMessage::FileDone { .. }
+            | PeerMessage::FileCancel { .. }
+            | PeerMessage::FileDecline { .. }
+            | PeerMessage::FileReceived { .. }),
+        )) => files::on_message(&inner, message),
+        PeerEvent::FileChannel(announced) => files::on_channel(&inner, announced),
     }
 }
 

@@ -9,6 +9,7 @@ use gloo::timers::callback::Timeout;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{MediaStream, MediaStreamTrack};
 
+use super::transfers::Files;
 use super::view::{CallView, SessionUpdate};
 use crate::browser::channel::PeerMessage;
 use crate::browser::config::Config;
@@ -68,6 +69,8 @@ pub(super) struct Inner {
     /// own track (kept for new connections too).
     pub(super) sent_audio: RefCell<Option<MediaStreamTrack>>,
     pub(super) ended: RefCell<Option<EndReason>>,
+    /// Files sent to the friend and received from them in this call.
+    pub(super) files: Files,
     pub(super) on_update: Box<dyn Fn(SessionUpdate)>,
 }
 

@@ -5,6 +5,7 @@ use web_sys::MediaStream;
 use crate::browser::stats::Quality;
 use crate::call::controls::MediaState;
 use crate::call::status::{CallStatus, EndReason, Notice};
+use crate::call::transfer::{Direction, Phase};
 use crate::call::verification::VerificationCode;
 
 /// What the call view shows.
@@ -47,6 +48,25 @@ impl CallView {
     }
 }
 
+/// A file transfer, as the interface shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileView {
+    /// The sender's number for it (with `direction`, what names it).
+    pub id: u32,
+    /// Which way it goes.
+    pub direction: Direction,
+    /// The file's name.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Where it stands.
+    pub phase: Phase,
+    /// How far it is, 0 to 100.
+    pub percent: u8,
+    /// A received file, checked: its download URL (valid while the call lasts).
+    pub url: Option<String>,
+}
+
 /// What a session tells the interface.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SessionUpdate {
@@ -56,6 +76,8 @@ pub enum SessionUpdate {
     Ended(EndReason),
     /// The friend wrote in the chat.
     Chat(String),
+    /// Where every file transfer of the call stands (sent whenever one changes).
+    Files(Vec<FileView>),
     /// This side has made its first move in the call (joined alone, or sent its first offer
     /// or answer): the interface may draw what it held back so as not to slow those down.
     /// Sent once.

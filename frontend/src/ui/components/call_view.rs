@@ -11,6 +11,7 @@ use super::quality::QualityIndicator;
 use super::video::Video;
 use super::viewing_buttons::ViewingButtons;
 use crate::browser::media::LocalMedia;
+use crate::call::camera_switch::Facing;
 use crate::call::controls::MediaState;
 use crate::call::session::CallView;
 use crate::call::status::{CallStatus, Notice};
@@ -95,7 +96,10 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
                     </ul>
                 }
                 <div class="pip">
-                    <Video class="mirror" label={t.local_video}
+                    // A mirror, as people expect of their own face; never a phone's back camera,
+                    // which films what the person sees.
+                    <Video class={classes!((props.local.facing() != Some(Facing::Environment)).then_some("mirror"))}
+                        label={t.local_video}
                         stream={Some(props.local.shared_stream())} muted=true />
                     if props.sharing {
                         <p class="pip-flags sharing">{ t.sharing_screen }</p>

@@ -5,8 +5,12 @@ use yew::prelude::*;
 
 use crate::i18n::use_texts;
 
+use super::files::{FileList, SendFile};
 use crate::browser::channel::MAX_CHAT_CHARS;
+use crate::browser::files::PickedFile;
 use crate::call::chat::{Author, ChatLog};
+use crate::call::session::{FileRefusal, FileView};
+use crate::call::transfer::Direction;
 
 /// Props of [`ChatPanel`].
 #[derive(Properties, PartialEq)]
@@ -17,6 +21,14 @@ pub struct ChatPanelProps {
     pub on_send: Callback<String, bool>,
     /// Hides the panel.
     pub on_close: Callback<()>,
+    /// The files sent and received in this call.
+    #[prop_or_default]
+    pub files: Vec<FileView>,
+    /// Offers a picked file to the friend; answers why not, if it does not go.
+    pub on_send_file: Callback<PickedFile, Result<(), FileRefusal>>,
+    /// Stops a file transfer.
+    #[prop_or_default]
+    pub on_cancel_file: Callback<(Direction, u32)>,
 }
 
 /// The chat beside (or, on a phone, over) the call.
@@ -95,6 +107,7 @@ pub fn ChatPanel(props: &ChatPanelProps) -> Html {
                     }
                 }) }
             </div>
+            <FileList files={props.files.clone()} on_cancel={props.on_cancel_file.clone()} />
             if *failed {
                 <p class="alert" role="alert">
                     { t.not_sent }
@@ -106,6 +119,7 @@ pub fn ChatPanel(props: &ChatPanelProps) -> Html {
                     maxlength={MAX_CHAT_CHARS.to_string()} placeholder={t.message_placeholder} />
                 <button type="submit" class="button primary">{ t.send }</button>
             </form>
+            <SendFile on_send={props.on_send_file.clone()} />
         </aside>
     }
 }

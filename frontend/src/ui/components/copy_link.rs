@@ -1,4 +1,5 @@
-//! "Copy link": puts the room's shareable link on the clipboard and says so.
+//! "Copy link": puts the room's shareable link on the clipboard and says so; beside it, the
+//! link's QR code, for a phone to scan.
 
 use shared::RoomName;
 use wasm_bindgen_futures::spawn_local;
@@ -6,6 +7,7 @@ use yew::prelude::*;
 
 use crate::i18n::{fill, use_texts};
 
+use super::qr_code::qr_code;
 use crate::browser::clipboard::copy_text;
 use crate::ui::routes::room_link;
 
@@ -16,6 +18,14 @@ enum Outcome {
     Failed(String),
 }
 
+/// The link to `room` on this site, as shared ("Copy link", the QR code).
+pub fn link_here(room: &RoomName) -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .map(|origin| room_link(&origin, room.as_str()))
+        .unwrap_or_default()
+}
+
 /// Props of [`CopyLink`].
 #[derive(Properties, PartialEq)]
 pub struct CopyLinkProps {
@@ -24,15 +34,14 @@ pub struct CopyLinkProps {
 }
 
 /// A button copying the room's link, with the outcome in a polite live region (read out, but
-/// not a `role="status"`: the call screen's one status is the call's).
+/// not a `role="status"`: the call screen's one status is the call's), and the link's QR code.
 #[function_component]
 pub fn CopyLink(props: &CopyLinkProps) -> Html {
     let outcome = use_state(|| None::<Outcome>);
+    let qr_open = use_state(|| false);
+    let qr_button = use_node_ref();
     let t = use_texts();
-    let link = web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .map(|origin| room_link(&origin, props.room.as_str()))
-        .unwrap_or_default();
+    let link = link_here(&props.room);
     let on_click = {
         let outcome = outcome.clone();
         let link = link.clone();
@@ -60,6 +69,7 @@ pub fn CopyLink(props: &CopyLinkProps) -> Html {
                     None => String::new(),
                 } }
             </span>
+            { qr_code(t, &link, &qr_open, &qr_button) }
         </>
     }
 }

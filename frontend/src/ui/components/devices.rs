@@ -84,7 +84,7 @@ fn load(devices: &UseStateHandle<Vec<Device>>) {
 /// The machine's cameras and microphones, the whole call long (devices come and go), and
 /// read again when the panel opens (`open`).
 #[hook]
-fn use_devices(open: bool) -> UseStateHandle<Vec<Device>> {
+pub fn use_devices(open: bool) -> UseStateHandle<Vec<Device>> {
     let devices = use_state(Vec::<Device>::new);
     {
         // The whole call long, not only while the panel is open.

@@ -9,12 +9,13 @@ use super::call_view::CallScreen;
 use super::chat::ChatPanel;
 use super::devices::DevicePicker;
 use super::shortcuts_help::ShortcutsHelp;
+use super::switch_camera::SwitchCamera;
 use super::toolbar::Toolbar;
 use crate::browser::media::LocalMedia;
 use crate::call::chat::ChatLog;
 use crate::call::controls::MediaState;
 use crate::call::noise::NoiseChoice;
-use crate::call::session::CallView;
+use crate::call::session::{CallView, FileView};
 use crate::call::sound::SoundChoice;
 use crate::ui::hooks::handlers::Handlers;
 
@@ -44,6 +45,8 @@ pub struct InCallProps<'a> {
     pub help_open: bool,
     /// The call's chat.
     pub chat: ChatLog,
+    /// The files sent and received in the call.
+    pub files: Vec<FileView>,
     /// The friend's video element.
     pub remote_node: NodeRef,
     /// The app's handlers.
@@ -70,17 +73,22 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
             sharing={props.sharing}
             on_share={props.handlers.screen_share.button(props.sharing)}
             devices={html! {
-                <DevicePicker media={props.local.clone()} on_switched={on_switched}
-                    noise={props.noise} on_noise={switches.strong_noise.clone()}
-                    sound={props.sound} on_sound={switches.sound.clone()} microphone={props.microphone}
-                    speaker={props.speaker.clone()} on_speaker={switches.speaker.clone()} />
+                <>
+                    <SwitchCamera media={props.local.clone()} on_switched={on_switched.clone()} />
+                    <DevicePicker media={props.local.clone()} on_switched={on_switched}
+                        noise={props.noise} on_noise={switches.strong_noise.clone()}
+                        sound={props.sound} on_sound={switches.sound.clone()} microphone={props.microphone}
+                        speaker={props.speaker.clone()} on_speaker={switches.speaker.clone()} />
+                </>
             }}
         />
     };
     let chat = if props.chat.is_open() {
         html! {
             <ChatPanel log={props.chat.clone()} on_send={controls.on_send.clone()}
-                on_close={switches.toggle_chat.clone()} />
+                on_close={switches.toggle_chat.clone()} files={props.files.clone()}
+                on_send_file={controls.on_send_file.clone()}
+                on_cancel_file={controls.on_cancel_file.clone()} />
         }
     } else {
         html! {}

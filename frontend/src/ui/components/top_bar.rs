@@ -1,4 +1,5 @@
-//! The top bar: the brand, the room of the call with its "Copy link", and the language switch.
+//! The top bar: the brand, the room of the call with its "Copy link" and QR code, and the
+//! language switch.
 
 use shared::RoomName;
 use yew::prelude::*;

@@ -89,6 +89,7 @@ impl CallSlots {
             SessionUpdate::View(_)
             | SessionUpdate::Ended(_)
             | SessionUpdate::Chat(_)
+            | SessionUpdate::Files(_)
             | SessionUpdate::Settled => false,
         }
     }
@@ -100,9 +101,9 @@ impl CallSlots {
 pub fn use_call(state: &AppState, dispatcher: UseReducerDispatcher<AppState>) -> CallHandles {
     let handles: CallHandles = use_memo((), |()| CallSlots::default());
 
-    // Warm up as soon as the room step shows.
+    // Warm up as soon as the room step shows (never without WebRTC: no call can follow).
     {
-        let asking = matches!(state.screen, Screen::AskingRoom { .. });
+        let asking = matches!(state.screen, Screen::AskingRoom { .. }) && state.webrtc;
         let handles = handles.clone();
         use_effect_with((asking, state.config.clone()), move |(asking, config)| {
             if let (true, Some(config)) = (asking, config) {

@@ -5,10 +5,12 @@ use web_sys::MediaStreamTrack;
 use yew::prelude::*;
 
 use super::call::CallHandles;
+use crate::browser::files::PickedFile;
 use crate::browser::media::LocalMedia;
 use crate::call::controls::MediaState;
 use crate::call::device_fallback::MediaKind;
-use crate::call::session::Session;
+use crate::call::session::{FileRefusal, Session};
+use crate::call::transfer::Direction;
 use crate::ui::state::{Action, AppState};
 
 /// The controls' handlers.
@@ -20,6 +22,10 @@ pub struct CallControls {
     pub on_switched: Callback<MediaStreamTrack>,
     /// Send a chat message; says whether it went out.
     pub on_send: Callback<String, bool>,
+    /// Offer a file to the friend; says why not, if it does not go.
+    pub on_send_file: Callback<PickedFile, Result<(), FileRefusal>>,
+    /// Stop a file transfer (which way it goes, its number), on both sides.
+    pub on_cancel_file: Callback<(Direction, u32)>,
 }
 
 /// Keeps the tracks and the call in line with the switches.
@@ -80,6 +86,19 @@ impl CallControls {
                 dispatcher.dispatch(Action::Leave);
             })
         };
+        let on_send_file = {
+            let call = call.clone();
+            Callback::from(move |file: PickedFile| {
+                call.with_session(|session| session.send_file(file))
+                    .unwrap_or(Err(FileRefusal::NotConnected))
+            })
+        };
+        let on_cancel_file = {
+            let call = call.clone();
+            Callback::from(move |(direction, id): (Direction, u32)| {
+                call.with_session(|session| session.cancel_file(direction, id));
+            })
+        };
         let (call, dispatcher) = (call.clone(), dispatcher.clone());
         let on_send = Callback::from(move |text: String| {
             let sent = call
@@ -94,6 +113,8 @@ impl CallControls {
             on_leave,
             on_switched,
             on_send,
+            on_send_file,
+            on_cancel_file,
         }
     }
 }
