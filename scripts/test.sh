@@ -54,13 +54,14 @@ cargo test -p duet-denoise --target wasm32-unknown-unknown
 
 say "release build of the app, and its size budget (wasm + JS, gzip -9)"
 trunk build --release
-# Issue 12 asks for 160 KB (163840); the budget (240 KB) holds what has been reached with
+# Issue 12 asks for 160 KB (163840); the budget (257 KB) holds what has been reached with
 # yew-router kept (docs/benchmarks.md,
 # "First load") so that no change makes the download bigger unnoticed; +13 KB for issue 14's
 # phones (Switch camera, the screen kept awake, the room link's QR code: 12,544 bytes), +15 KB
 # for its "Send file" (15,157 bytes), +4 KiB for its installable app (the offline and no-WebRTC
-# notices, sw.js: 3,141 bytes measured).
-scripts/bundle-size.sh dist "${DUET_BUNDLE_BUDGET:-278528}"
+# notices, sw.js: 3,141 bytes measured), +17 KiB for its pre-call check and sound controls
+# (17,388 bytes measured on the main before those three).
+scripts/bundle-size.sh dist "${DUET_BUNDLE_BUDGET:-295936}"
 cargo build -p duet-signaling
 
 say "Caddy balancing /ws over three replicas found by name, as in Compose (the Caddyfile's dynamic upstreams)"

@@ -3,13 +3,13 @@
 //! The layers, from the bottom up (each imports only from the ones before it):
 //! - [`i18n`]: every word the app shows, one file per language.
 //! - [`call`]'s pure core ([`call::machine`], [`call::events`], [`call::controls`],
-//!   [`call::chat`], [`call::device_fallback`], [`call::hide_address`],
-//!   [`call::verification`]): the call's rules as plain data in, plain data out, tested
-//!   without a browser.
+//!   [`call::chat`], [`call::device_fallback`], [`call::hide_address`], [`call::sound`],
+//!   [`call::level`], [`call::verification`]): the call's rules as plain data in, plain data
+//!   out, tested without a browser.
 //! - [`browser`]: small typed wrappers over web-sys (getUserMedia, RTCPeerConnection with
 //!   perfect negotiation, its data channel, the WebSocket with reconnection, `getStats`,
 //!   storage, Web Locks, the clipboard, picture-in-picture and fullscreen, focus,
-//!   `/config.json`). Only these modules (and [`call::private_room`]'s random bytes) handle a
+//!   `/config.json`, the microphone's level and processing, the speaker). Only these modules (and [`call::private_room`]'s random bytes) handle a
 //!   raw `JsValue`; no component does.
 //! - [`call::session`] and [`call::resume`]: run the state machine against the wrappers.
 //! - [`ui`]: the interface (the app, its state and hooks, the components, the routes).

@@ -10,7 +10,7 @@ use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    HtmlVideoElement, MediaDeviceInfo, MediaDeviceKind, MediaDevices, MediaStream,
+    HtmlMediaElement, MediaDeviceInfo, MediaDeviceKind, MediaDevices, MediaStream,
     MediaStreamConstraints, MediaStreamTrack,
 };
 
@@ -89,7 +89,7 @@ impl MediaError {
 }
 
 /// A string property of a thrown value (an exception's `name` or `message`), if it has one.
-fn text_field(error: &JsValue, key: &str) -> Option<String> {
+pub(crate) fn text_field(error: &JsValue, key: &str) -> Option<String> {
     Reflect::get(error, &JsValue::from_str(key))
         .ok()
         .and_then(|v| v.as_string())
@@ -118,8 +118,8 @@ impl PlayError {
     }
 }
 
-/// Starts `video`'s playback (`HTMLMediaElement.play()`).
-pub async fn play(video: &HtmlVideoElement) -> Result<(), PlayError> {
+/// Starts `video`'s (or an audio element's) playback (`HTMLMediaElement.play()`).
+pub async fn play(video: &HtmlMediaElement) -> Result<(), PlayError> {
     let outcome = match video.play() {
         Ok(promise) => JsFuture::from(promise).await.map(drop),
         Err(thrown) => Err(thrown),
@@ -267,7 +267,7 @@ impl LocalMedia {
 
 /// `navigator.mediaDevices`, which is `undefined` outside a secure context (web-sys would
 /// still hand out a broken object, so look before touching it).
-fn media_devices() -> Result<MediaDevices, MediaError> {
+pub(crate) fn media_devices() -> Result<MediaDevices, MediaError> {
     let window = web_sys::window().ok_or(MediaError::InsecureContext)?;
     Reflect::get(&window.navigator(), &JsValue::from_str("mediaDevices"))
         .ok()
@@ -276,7 +276,9 @@ fn media_devices() -> Result<MediaDevices, MediaError> {
         .ok_or(MediaError::InsecureContext)
 }
 
-async fn get_user_media(constraints: &MediaStreamConstraints) -> Result<MediaStream, MediaError> {
+pub(crate) async fn get_user_media(
+    constraints: &MediaStreamConstraints,
+) -> Result<MediaStream, MediaError> {
     let promise = media_devices()?
         .get_user_media_with_constraints(constraints)
         .map_err(|e| MediaError::from_js(&e))?;
@@ -291,15 +293,19 @@ async fn get_user_media(constraints: &MediaStreamConstraints) -> Result<MediaStr
         })
 }
 
-fn first_track(stream: &MediaStream, kind: MediaKind) -> Result<MediaStreamTrack, MediaError> {
+pub(crate) fn first_track(
+    stream: &MediaStream,
+    kind: MediaKind,
+) -> Result<MediaStreamTrack, MediaError> {
     tracks_of(stream)
         .into_iter()
         .find(|t| t.kind() == kind.as_str())
         .ok_or(MediaError::NotFound)
 }
 
-/// The cameras and microphones (`enumerateDevices`), in the browser's order.
-pub async fn list_devices() -> Result<Vec<Device>, MediaError> {
+/// Every device the browser lists (`enumerateDevices`: cameras, microphones, speakers), in its
+/// order.
+pub(crate) async fn device_infos() -> Result<Vec<MediaDeviceInfo>, MediaError> {
     let promise = media_devices()?
         .enumerate_devices()
         .map_err(|e| MediaError::from_js(&e))?;
@@ -309,6 +315,14 @@ pub async fn list_devices() -> Result<Vec<Device>, MediaError> {
     Ok(js_sys::Array::from(&list)
         .iter()
         .filter_map(|d| d.dyn_into::<MediaDeviceInfo>().ok())
+        .collect())
+}
+
+/// The cameras and microphones (`enumerateDevices`), in the browser's order.
+pub async fn list_devices() -> Result<Vec<Device>, MediaError> {
+    Ok(device_infos()
+        .await?
+        .into_iter()
         .filter_map(|d| {
             let kind = match d.kind() {
                 MediaDeviceKind::Audioinput => MediaKind::Audio,

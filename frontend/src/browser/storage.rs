@@ -1,5 +1,5 @@
 //! What the browser keeps for Duet between visits: the person's "Hide my address" and
-//! "Strong noise suppression" choices,
+//! "Strong noise suppression" choices, their sound controls and speaker,
 //! what the service last said about a relay server, and resume tokens.
 //!
 //! Resume tokens are kept across reloads, per room: this tab's own in `sessionStorage` (each tab
@@ -15,10 +15,16 @@
 use gloo::storage::{LocalStorage, SessionStorage, Storage};
 use shared::{ResumeToken, RoomKey};
 
+use crate::call::sound::{Processing, ProcessingSet};
+
 /// Where "Hide my address" is kept (`true` or `false`, as JSON).
 const HIDE_ADDRESS_KEY: &str = "duet.hide-address";
 /// Where "Strong noise suppression" is kept (`true` or `false`, as JSON).
 const STRONG_NOISE_KEY: &str = "duet.strong-noise";
+/// Where each sound control is kept, after its constraint's name (`true` or `false`, as JSON).
+const SOUND_KEY: &str = "duet.sound.";
+/// Where the chosen speaker's `deviceId` is kept.
+const SPEAKER_KEY: &str = "duet.speaker";
 /// Where the latest join's answer to "is there a relay server?" is kept.
 const RELAY_KEY: &str = "duet.relay";
 
@@ -43,6 +49,40 @@ pub fn strong_noise() -> bool {
 pub fn save_strong_noise(on: bool) {
     if let Err(e) = LocalStorage::set(STRONG_NOISE_KEY, on) {
         gloo::console::warn!(format!("could not keep the noise choice: {e}"));
+    }
+}
+
+/// The sound controls this person set in this browser: the steps they turned on, and the
+/// steps they set at all (the others are left as the browser has them).
+pub fn sound() -> (ProcessingSet, ProcessingSet) {
+    Processing::ALL.into_iter().fold(
+        (ProcessingSet::NONE, ProcessingSet::NONE),
+        |(on, chosen), step| match LocalStorage::get::<bool>(format!(
+            "{SOUND_KEY}{}",
+            step.constraint()
+        )) {
+            Ok(value) => (on.with(step, value), chosen.with(step, true)),
+            Err(_) => (on, chosen),
+        },
+    )
+}
+
+/// Remembers one sound control for this browser.
+pub fn save_sound(step: Processing, on: bool) {
+    if let Err(e) = LocalStorage::set(format!("{SOUND_KEY}{}", step.constraint()), on) {
+        gloo::console::warn!(format!("could not keep the sound choice: {e}"));
+    }
+}
+
+/// The speaker this person chose (its `deviceId`), if any.
+pub fn speaker() -> Option<String> {
+    LocalStorage::get(SPEAKER_KEY).ok()
+}
+
+/// Remembers the speaker for this browser.
+pub fn save_speaker(id: &str) {
+    if let Err(e) = LocalStorage::set(SPEAKER_KEY, id) {
+        gloo::console::warn!(format!("could not keep the speaker: {e}"));
     }
 }
 
@@ -183,6 +223,37 @@ mod tests {
         save_strong_noise(false);
         assert!(!strong_noise());
         LocalStorage::delete(STRONG_NOISE_KEY);
+    }
+
+    #[wasm_bindgen_test]
+    fn the_sound_controls_and_the_speaker_are_remembered() {
+        let clear = || {
+            for step in Processing::ALL {
+                LocalStorage::delete(format!("{SOUND_KEY}{}", step.constraint()));
+            }
+            LocalStorage::delete(SPEAKER_KEY);
+        };
+        clear();
+        assert_eq!(
+            sound(),
+            (ProcessingSet::NONE, ProcessingSet::NONE),
+            "nothing set"
+        );
+        assert_eq!(speaker(), None, "the default speaker until one is chosen");
+        save_sound(Processing::EchoCancellation, false);
+        save_sound(Processing::AutoGain, true);
+        save_speaker("a-speaker");
+        let (on, chosen) = sound();
+        assert_eq!(on.iter().collect::<Vec<_>>(), [Processing::AutoGain]);
+        assert_eq!(
+            chosen.iter().collect::<Vec<_>>(),
+            [Processing::EchoCancellation, Processing::AutoGain]
+        );
+        assert_eq!(speaker().as_deref(), Some("a-speaker"));
+        // Something else under a key (another version, a person's hand) counts as unset.
+        let _ = LocalStorage::set(format!("{SOUND_KEY}noiseSuppression"), "off");
+        assert!(!sound().1.contains(Processing::NoiseSuppression));
+        clear();
     }
 
     #[wasm_bindgen_test]

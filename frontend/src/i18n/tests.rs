@@ -59,6 +59,40 @@ fn the_interface_contract_words() {
     assert!(EN.room_name.contains("Room name"));
     assert_eq!((EN.join, EN.cancel), ("Join", "Cancel"));
     assert!(EN.status_waiting.contains("Waiting for your friend"));
+    // Issue 14's pre-call check and sound controls, named exactly (tests find them so; "Noise
+    // suppression" must stay apart from "Strong noise suppression").
+    let names = |t: &Texts| {
+        [
+            t.mic_level,
+            t.speaker,
+            t.play_test_sound,
+            t.noise_suppression,
+            t.echo_cancellation,
+            t.auto_gain,
+        ]
+    };
+    assert_eq!(
+        names(&EN),
+        [
+            "Microphone level",
+            "Speaker",
+            "Play test sound",
+            "Noise suppression",
+            "Echo cancellation",
+            "Automatic gain"
+        ]
+    );
+    assert_eq!(
+        names(&ES),
+        [
+            "Nivel del micrófono",
+            "Altavoz",
+            "Reproducir sonido de prueba",
+            "Supresión de ruido",
+            "Cancelación de eco",
+            "Ganancia automática"
+        ]
+    );
     // Issue 14, phones.
     assert_eq!(EN.switch_camera, "Switch camera");
     assert!(EN.qr_code_label.contains("QR code"));

@@ -54,6 +54,21 @@ pub struct Texts {
     pub strong_noise_unsupported: &'static str,
     /// Why it is off: it failed to load or stopped.
     pub strong_noise_failed: &'static str,
+    /// The pre-call check (room step): the microphone's level meter.
+    pub mic_level: &'static str,
+    /// The speaker picker (room step and Devices panel).
+    pub speaker: &'static str,
+    pub play_test_sound: &'static str,
+    /// The test sound could not play, or not on the chosen speaker.
+    pub speaker_failed: &'static str,
+    /// The sound controls' group (room step and Devices panel), and one hint for it.
+    pub sound_controls: &'static str,
+    pub sound_controls_hint: &'static str,
+    pub noise_suppression: &'static str,
+    pub echo_cancellation: &'static str,
+    pub auto_gain: &'static str,
+    /// The microphone could not be set up as chosen.
+    pub sound_failed: &'static str,
     pub no_relay: &'static str,
     pub name_needed: &'static str,
     /// `{n}`, `{max}`.

@@ -7,6 +7,7 @@ mod media_error;
 mod peer_loopback;
 mod room_dialog;
 mod room_name;
+mod sound_check;
 mod toolbar;
 
 use std::time::Duration;

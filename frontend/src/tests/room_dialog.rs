@@ -14,6 +14,7 @@ use yew::{AppHandle, Callback};
 use super::{find, mount_point, text_of, until};
 use crate::call::hide_address::AddressChoice;
 use crate::call::noise::NoiseChoice;
+use crate::call::sound::{Processing, ProcessingSet, SoundChoice};
 use crate::ui::components::room_dialog::{RoomDialog, RoomDialogProps};
 
 struct Mounted {
@@ -24,6 +25,8 @@ struct Mounted {
     hide: Rc<RefCell<Vec<bool>>>,
     /// What "Strong noise suppression" reported, in order.
     noise: Rc<RefCell<Vec<bool>>>,
+    /// What the sound controls reported, in order.
+    sound: Rc<RefCell<Vec<(Processing, bool)>>>,
 }
 
 impl Mounted {
@@ -39,6 +42,15 @@ impl Mounted {
         notice: Option<&str>,
         hide_address: AddressChoice,
         noise_choice: NoiseChoice,
+    ) -> Self {
+        Self::with_sound(notice, hide_address, noise_choice, SoundChoice::default()).await
+    }
+
+    async fn with_sound(
+        notice: Option<&str>,
+        hide_address: AddressChoice,
+        noise_choice: NoiseChoice,
+        sound_choice: SoundChoice,
     ) -> Self {
         let root = mount_point();
         let joined = Rc::new(RefCell::new(Vec::new()));
@@ -56,6 +68,11 @@ impl Mounted {
             let noise = noise.clone();
             Callback::from(move |on: bool| noise.borrow_mut().push(on))
         };
+        let sound = Rc::new(RefCell::new(Vec::new()));
+        let on_sound = {
+            let sound = sound.clone();
+            Callback::from(move |choice| sound.borrow_mut().push(choice))
+        };
         let props = RoomDialogProps {
             on_join,
             notice: notice.map(|n| n.to_owned().into()),
@@ -65,6 +82,10 @@ impl Mounted {
             on_hide_address,
             noise: noise_choice,
             on_noise,
+            sound: sound_choice,
+            on_sound,
+            speaker: None,
+            on_speaker: Callback::noop(),
         };
         let handle = yew::Renderer::<RoomDialog>::with_root_and_props(root.clone(), props).render();
         until("the dialog", Duration::from_secs(5), || {
@@ -77,6 +98,7 @@ impl Mounted {
             joined,
             hide,
             noise,
+            sound,
         }
     }
 
@@ -354,4 +376,82 @@ async fn where_it_cannot_run_the_noise_switch_is_off_disabled_and_says_why() {
         let text = text_of(&dialog.root, &format!("#{why}"));
         assert!(text.contains(reason), "{text}");
     }
+}
+
+#[wasm_bindgen_test]
+async fn the_sound_controls_are_switches_named_exactly_that_report_their_step() {
+    let choice = SoundChoice {
+        wanted: ProcessingSet::ALL.with(Processing::EchoCancellation, false),
+        shown: ProcessingSet::ALL,
+        failed: false,
+    };
+    let dialog = Mounted::with_sound(
+        None,
+        AddressChoice::Open { on: false },
+        NoiseChoice::Open { on: false },
+        choice,
+    )
+    .await;
+    let noise = dialog.switch_named("Noise suppression");
+    let echo = dialog.switch_named("Echo cancellation");
+    let gain = dialog.switch_named("Automatic gain");
+    assert!(noise.checked() && !echo.checked() && gain.checked());
+    assert_ne!(
+        noise,
+        dialog.switch_named("Strong noise suppression"),
+        "two switches, told apart by their whole names"
+    );
+    // One hint for the group, which is named by its legend.
+    let group = noise.closest("fieldset").ok().flatten();
+    let Some(group) = group else {
+        panic!("the sound controls are a group")
+    };
+    assert_eq!(text_of(&group, "legend"), "Microphone sound");
+    let why = group.get_attribute("aria-describedby").unwrap_or_default();
+    assert!(text_of(&dialog.root, &format!("#{why}")).contains("headphones"));
+    echo.click();
+    noise.click();
+    until("the choices", Duration::from_secs(5), || {
+        *dialog.sound.borrow()
+            == [
+                (Processing::EchoCancellation, true),
+                (Processing::NoiseSuppression, false),
+            ]
+    })
+    .await;
+    assert!(
+        dialog.noise.borrow().is_empty(),
+        "Strong noise suppression did not move"
+    );
+    assert_eq!(dialog.alert(), "", "nothing failed");
+}
+
+#[wasm_bindgen_test]
+async fn only_the_steps_the_browser_has_are_shown_and_a_failure_is_said() {
+    let choice = SoundChoice {
+        wanted: ProcessingSet::ALL,
+        shown: ProcessingSet::NONE.with(Processing::AutoGain, true),
+        failed: true,
+    };
+    let dialog = Mounted::with_sound(
+        None,
+        AddressChoice::Open { on: false },
+        NoiseChoice::Open { on: false },
+        choice,
+    )
+    .await;
+    assert!(dialog.switch_named("Automatic gain").checked());
+    let switches = dialog
+        .root
+        .query_selector_all("fieldset input[role=switch]")
+        .map(|l| l.length())
+        .unwrap_or(0);
+    assert_eq!(switches, 1);
+    dialog.alert_says("could not be set up").await;
+
+    let none = Mounted::new(None).await;
+    assert!(
+        find(&none.root, "fieldset").is_none(),
+        "no group where the browser has none"
+    );
 }

@@ -22,11 +22,14 @@ use super::hooks::language::use_language;
 use super::hooks::noise::use_noise_suppression;
 use super::hooks::screen_awake::use_screen_awake;
 use super::hooks::shortcuts::use_shortcuts;
+use super::hooks::sound::use_sound_controls;
 use super::hooks::startup::use_startup;
 use super::routes::Route;
 use super::state::{Action, AppState, Screen};
 use super::wording::room_notice_text;
 use crate::browser::{denoise, peer, storage};
+use crate::call::device_fallback::MediaKind;
+use crate::call::sound::{Processing, SoundChoice};
 use crate::i18n::Lang;
 
 /// The whole app: the router around `Duet`, the screens.
@@ -47,6 +50,10 @@ fn Duet() -> Html {
         relay_offered: storage::relay_offered(),
         strong_noise: storage::strong_noise(),
         noise_supported: denoise::supported(),
+        sound: storage::sound().0,
+        sound_chosen: storage::sound().1,
+        sound_shown: crate::browser::sound::supported(),
+        speaker: storage::speaker(),
         webrtc: peer::supported(),
         ..AppState::default()
     });
@@ -72,6 +79,31 @@ fn Duet() -> Html {
     );
     use_screen_awake(matches!(state.screen, Screen::InCall { .. }));
     let handlers = use_handlers(&call, &dispatcher, &set_lang);
+    // The steps the person set as set, the others as the microphone does them now (asked for
+    // as they are: Chromium's defaults for one follow another's).
+    let mic = state.media.as_ref().and_then(|m| m.track(MediaKind::Audio));
+    let wanted = Processing::ALL.into_iter().fold(state.sound, |set, step| {
+        let does = mic
+            .as_ref()
+            .and_then(|mic| crate::browser::sound::does(mic, step));
+        match (state.sound_chosen.contains(step), does) {
+            (true, _) => set,
+            // Not reported (or no microphone yet): the browsers' default, on.
+            (false, on) => set.with(step, on.unwrap_or(true)),
+        }
+    });
+    let sound = SoundChoice {
+        wanted,
+        shown: state.sound_shown,
+        failed: use_sound_controls(
+            wanted,
+            state.sound_shown,
+            state.media.clone(),
+            state.microphone,
+            &handlers.controls.on_switched,
+        ),
+    };
+    let speaker = state.speaker.clone().map(AttrValue::from);
     use_shortcuts(
         matches!(state.screen, Screen::InCall { .. }),
         state.help_open,
@@ -127,6 +159,10 @@ fn Duet() -> Html {
                 on_hide_address={handlers.switches.hide_address.clone()}
                 noise={noise}
                 on_noise={handlers.switches.strong_noise.clone()}
+                sound={sound}
+                on_sound={handlers.switches.sound.clone()}
+                speaker={speaker.clone()}
+                on_speaker={handlers.switches.speaker.clone()}
             />
         },
         Screen::InCall { room, view } => match &state.media {
@@ -138,6 +174,9 @@ fn Duet() -> Html {
                 sharing: state.sharing,
                 audio_only: state.audio_only,
                 noise,
+                sound,
+                microphone: state.microphone,
+                speaker,
                 help_open: state.help_open,
                 chat: state.chat.clone(),
                 files: state.files.clone(),

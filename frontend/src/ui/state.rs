@@ -13,6 +13,7 @@ use crate::call::controls::MediaState;
 use crate::call::hide_address::AddressChoice;
 use crate::call::noise::NoiseChoice;
 use crate::call::session::{CallView, FileView, SessionUpdate};
+use crate::call::sound::{Processing, ProcessingSet};
 use crate::call::status::EndReason;
 use crate::call::transfer::Direction;
 
@@ -89,6 +90,18 @@ pub struct AppState {
     pub noise_supported: bool,
     /// Whether the suppressor failed to load or stopped in this visit.
     pub noise_failed: bool,
+    /// The browser's processing steps the person turned on (kept in this browser), among
+    /// `sound_chosen`.
+    pub sound: ProcessingSet,
+    /// The steps the person set at all; the others stay as the browser has them.
+    pub sound_chosen: ProcessingSet,
+    /// The steps this browser lets a page turn on and off: the sound controls shown.
+    pub sound_shown: ProcessingSet,
+    /// Counts the microphone's tracks put in place during the visit (another device, or the
+    /// same one opened again for the sound controls), so what depends on it follows.
+    pub microphone: u32,
+    /// The speaker chosen for the call's sound (kept in this browser); `None`: the system's.
+    pub speaker: Option<String>,
     /// Whether this browser has WebRTC: without it the page says so at once, and a join only
     /// repeats why there is no call.
     pub webrtc: bool,
@@ -137,6 +150,11 @@ impl Default for AppState {
             strong_noise: false,
             noise_supported: false,
             noise_failed: false,
+            sound: ProcessingSet::NONE,
+            sound_chosen: ProcessingSet::NONE,
+            sound_shown: ProcessingSet::NONE,
+            microphone: 0,
+            speaker: None,
             webrtc: true,
             reach: Reach::Reachable,
         }
@@ -180,6 +198,12 @@ pub enum Action {
     StrongNoise(bool),
     /// The suppressor failed to load or stopped: the microphone is sent as it is.
     NoiseFailed,
+    /// The person flipped a sound control.
+    Sound(Processing, bool),
+    /// Another microphone track is in place.
+    MicrophoneChanged,
+    /// The person chose a speaker (its `deviceId`).
+    Speaker(String),
     /// The page lost or found its way to the service.
     Reach(Reach),
 }
@@ -274,6 +298,12 @@ impl Reducible for AppState {
             Action::HideAddress(on) => next.hide_address = on,
             Action::StrongNoise(on) => next.strong_noise = on,
             Action::NoiseFailed => next.noise_failed = true,
+            Action::Sound(step, on) => {
+                next.sound = next.sound.with(step, on);
+                next.sound_chosen = next.sound_chosen.with(step, true);
+            }
+            Action::MicrophoneChanged => next.microphone = next.microphone.wrapping_add(1),
+            Action::Speaker(id) => next.speaker = Some(id),
             // Said once at start in the usual case (online): no redraw for nothing new.
             Action::Reach(reach) if reach == self.reach => return self,
             Action::Reach(reach) => next.reach = reach,

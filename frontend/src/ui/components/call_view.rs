@@ -45,6 +45,9 @@ pub struct CallScreenProps {
     /// The friend's video element, which the call fills before the screen knows of it.
     #[prop_or_default]
     pub remote_node: Option<NodeRef>,
+    /// The speaker the friend's sound plays on; `None`: the system's default.
+    #[prop_or_default]
+    pub speaker: Option<AttrValue>,
 }
 
 fn status_tone(status: &CallStatus) -> &'static str {
@@ -70,7 +73,7 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
           <div class="call-main">
             <div ref={stage.clone()} class={classes!("stage", has_remote.then_some("live"))}>
                 <Video class="remote" label={t.remote_video} stream={props.view.remote.clone()}
-                    node={props.remote_node.clone()} />
+                    node={props.remote_node.clone()} speaker={props.speaker.clone()} />
                 if !has_remote {
                     <div class="placeholder" aria-hidden="true">
                         <div class="rings"><span /><span /></div>

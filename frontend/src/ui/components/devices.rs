@@ -10,10 +10,12 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlSelectElement, MediaStreamTrack};
 use yew::prelude::*;
 
-use super::switch::noise_switch;
+use super::speaker::SpeakerChoice;
+use super::switch::{noise_switch, sound_switches};
 use crate::browser::media::{list_devices, open_device, watch_devices, LocalMedia};
 use crate::call::device_fallback::{Device, MediaKind};
 use crate::call::noise::NoiseChoice;
+use crate::call::sound::{Processing, SoundChoice};
 use crate::i18n::{fill, use_texts, Texts};
 
 /// How long the polite "now using…" notice stays (an error stays until things change).
@@ -30,6 +32,17 @@ pub struct DevicePickerProps {
     pub noise: NoiseChoice,
     /// The person flipped "Strong noise suppression".
     pub on_noise: Callback<bool>,
+    /// Where the sound controls stand.
+    pub sound: SoundChoice,
+    /// The person flipped a sound control.
+    pub on_sound: Callback<(Processing, bool)>,
+    /// Counts the microphone's tracks: one put in place elsewhere (for the sound controls) is
+    /// watched for an unplug too.
+    pub microphone: u32,
+    /// The speaker chosen; `None`: the system's default.
+    pub speaker: Option<AttrValue>,
+    /// The person chose a speaker.
+    pub on_speaker: Callback<String>,
 }
 
 /// What happened to a device that went away.
@@ -230,7 +243,10 @@ pub fn DevicePicker(props: &DevicePickerProps) -> Html {
                 <div id="device-panel" class="device-panel" key={*version}>
                     { select(MediaKind::Video, t.camera, "device-camera") }
                     { select(MediaKind::Audio, t.microphone, "device-microphone") }
+                    <SpeakerChoice id="device-speaker" chosen={props.speaker.clone()}
+                        on_choose={props.on_speaker.clone()} />
                     { noise_switch(t, ("device-strong-noise", "device-strong-noise-why"), props.noise, &props.on_noise) }
+                    { sound_switches(t, "device-sound", props.sound, &props.on_sound) }
                     if *failed {
                         <p class="alert" role="alert">{ t.device_failed }</p>
                     }

@@ -16,6 +16,7 @@ use crate::call::chat::ChatLog;
 use crate::call::controls::MediaState;
 use crate::call::noise::NoiseChoice;
 use crate::call::session::{CallView, FileView};
+use crate::call::sound::SoundChoice;
 use crate::ui::hooks::handlers::Handlers;
 
 /// What the call page shows.
@@ -34,6 +35,12 @@ pub struct InCallProps<'a> {
     pub audio_only: bool,
     /// Where "Strong noise suppression" stands.
     pub noise: NoiseChoice,
+    /// Where the sound controls stand.
+    pub sound: SoundChoice,
+    /// Counts the microphone's tracks (see [`crate::ui::state::AppState::microphone`]).
+    pub microphone: u32,
+    /// The speaker chosen; `None`: the system's default.
+    pub speaker: Option<AttrValue>,
     /// Whether the keyboard shortcuts dialog is shown.
     pub help_open: bool,
     /// The call's chat.
@@ -69,7 +76,9 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
                 <>
                     <SwitchCamera media={props.local.clone()} on_switched={on_switched.clone()} />
                     <DevicePicker media={props.local.clone()} on_switched={on_switched}
-                        noise={props.noise} on_noise={switches.strong_noise.clone()} />
+                        noise={props.noise} on_noise={switches.strong_noise.clone()}
+                        sound={props.sound} on_sound={switches.sound.clone()} microphone={props.microphone}
+                        speaker={props.speaker.clone()} on_speaker={switches.speaker.clone()} />
                 </>
             }}
         />
@@ -89,7 +98,8 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
             <CallScreen room={props.room.clone()} view={props.view.clone()}
                 local={props.local.clone()} remote_node={props.remote_node.clone()}
                 local_state={props.local_state} sharing={props.sharing} chat={chat}
-                toolbar={toolbar} audio_only={props.audio_only} on_audio_only={switches.audio_only.clone()} />
+                toolbar={toolbar} audio_only={props.audio_only} on_audio_only={switches.audio_only.clone()}
+                speaker={props.speaker.clone()} />
             if props.help_open {
                 <ShortcutsHelp on_close={switches.close_help.clone()} />
             }

@@ -7,7 +7,9 @@
 //! without one.
 //!
 //! Below the name, the "Hide my address" switch ([`crate::call::hide_address`]): off, on, or fixed
-//! with the reason beside it.
+//! with the reason beside it, "Strong noise suppression" and the sound controls. Under the
+//! camera's preview, the pre-call check: the microphone's level, the speaker and a test sound
+//! (what is chosen here is what the call uses).
 
 use shared::{RoomName, RoomNameError, MAX_ROOM_NAME_CHARS};
 use web_sys::HtmlInputElement;
@@ -15,11 +17,14 @@ use yew::prelude::*;
 
 use crate::i18n::{fill, use_texts, Texts};
 
-use super::switch::{hide_address_switch, noise_switch};
+use super::mic_level::MicLevel;
+use super::speaker::SpeakerChoice;
+use super::switch::{hide_address_switch, noise_switch, sound_switches};
 use super::video::Video;
 use crate::browser::media::LocalMedia;
 use crate::call::hide_address::AddressChoice;
 use crate::call::noise::NoiseChoice;
+use crate::call::sound::{Processing, SoundChoice};
 
 /// What to tell a person whose input is not a room name, in the language of `t`.
 pub fn problem_text(error: &RoomNameError, t: &Texts) -> String {
@@ -60,6 +65,18 @@ pub struct RoomDialogProps {
     pub noise: NoiseChoice,
     /// The person flipped "Strong noise suppression".
     pub on_noise: Callback<bool>,
+    /// Where the sound controls stand (none shown by default).
+    #[prop_or_default]
+    pub sound: SoundChoice,
+    /// The person flipped a sound control.
+    #[prop_or_default]
+    pub on_sound: Callback<(Processing, bool)>,
+    /// The speaker chosen; `None`: the system's default.
+    #[prop_or_default]
+    pub speaker: Option<AttrValue>,
+    /// The person chose a speaker.
+    #[prop_or_default]
+    pub on_speaker: Callback<String>,
 }
 
 /// The room-name field's state and handlers.
@@ -185,7 +202,10 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
                     <div class="preview">
                         <Video class="mirror" label={t.local_video} stream={Some(local.shared_stream())}
                             muted=true />
+                        <MicLevel media={local.clone()} />
                     </div>
+                    <SpeakerChoice id="speaker" chosen={props.speaker.clone()}
+                        on_choose={props.on_speaker.clone()} />
                 }
                 <h1 id="room-dialog-title">{ t.join_title }</h1>
                 <p id="room-dialog-help" class="muted-text">
@@ -214,6 +234,7 @@ pub fn RoomDialog(props: &RoomDialogProps) -> Html {
                     </span>
                     { hide_address_switch(t, props.hide_address, &props.on_hide_address) }
                     { noise_switch(t, ("strong-noise", "strong-noise-why"), props.noise, &props.on_noise) }
+                    { sound_switches(t, "sound", props.sound, &props.on_sound) }
                     if let Some(message) = message {
                         <p class="alert" role="alert">{ message }</p>
                     }

@@ -1,6 +1,7 @@
-//! The app's on/off settings ("Hide my address", "Strong noise suppression"), on the room
-//! step and in the call's Devices panel: a checkbox with the switch role (its state is read as
-//! on or off, and Space flips it, as any checkbox), and under it what it does or why it is off.
+//! The app's on/off settings ("Hide my address", "Strong noise suppression", and the sound
+//! controls), on the room step and in the call's Devices panel: a checkbox with the switch role
+//! (its state is read as on or off, and Space flips it, as any checkbox), and under it what it
+//! does or why it is off.
 
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -8,6 +9,7 @@ use yew::prelude::*;
 
 use crate::call::hide_address::AddressChoice;
 use crate::call::noise::NoiseChoice;
+use crate::call::sound::{Processing, ProcessingSet, SoundChoice};
 use crate::i18n::Texts;
 
 /// What a switch shows: its words, where it stands, and what is said beside it.
@@ -18,6 +20,14 @@ struct Setting {
     why: &'static str,
 }
 
+/// Whether the switch an event comes from is on now.
+fn checked(event: Event) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .is_some_and(|switch| switch.checked())
+}
+
 /// The switch and its hint; `ids` are the input's and the hint's, unique on the page. A view
 /// function rather than a component: it has no state of its own, and a component is code in
 /// the first download (docs/benchmarks.md, "First load").
@@ -26,12 +36,7 @@ fn switch(
     (id, hint_id): (&'static str, &'static str),
     on_change: &Callback<bool>,
 ) -> Html {
-    let on_change = on_change.reform(|event: Event| {
-        event
-            .target()
-            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            .is_some_and(|switch| switch.checked())
-    });
+    let on_change = on_change.reform(checked);
     html! {
         <div class="setting">
             <label>
@@ -80,4 +85,45 @@ pub fn noise_switch(
         why,
     };
     switch(setting, ids, on_change)
+}
+
+/// The sound controls ("Noise suppression", "Echo cancellation", "Automatic gain"): a group of
+/// switches, those the browser has, with one hint for the group; `prefix` keeps their ids
+/// unique on the page (they stand in two places). Nothing where the browser has none.
+pub fn sound_switches(
+    t: &Texts,
+    prefix: &'static str,
+    choice: SoundChoice,
+    on_change: &Callback<(Processing, bool)>,
+) -> Html {
+    if choice.shown == ProcessingSet::NONE {
+        return html! {};
+    }
+    let hint = format!("{prefix}-hint");
+    html! {
+        <fieldset class="setting sound-controls" aria-describedby={hint.clone()}>
+            <legend>{ t.sound_controls }</legend>
+            <div class="sound-switches">
+                { for choice.shown.iter().map(|step| {
+                    let label = match step {
+                        Processing::NoiseSuppression => t.noise_suppression,
+                        Processing::EchoCancellation => t.echo_cancellation,
+                        Processing::AutoGain => t.auto_gain,
+                    };
+                    html! {
+                        <label>
+                            <input id={format!("{prefix}-{}", step.constraint())} type="checkbox"
+                                role="switch" checked={choice.wanted.contains(step)}
+                                onchange={on_change.reform(move |event: Event| (step, checked(event)))} />
+                            { label }
+                        </label>
+                    }
+                }) }
+            </div>
+            <span id={hint} class="muted-text hint">{ t.sound_controls_hint }</span>
+            if choice.failed {
+                <p class="alert" role="alert">{ t.sound_failed }</p>
+            }
+        </fieldset>
+    }
 }

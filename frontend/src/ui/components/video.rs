@@ -1,7 +1,7 @@
 //! A `<video>` showing a `MediaStream`.
 //!
-//! `srcObject` and `muted` are DOM properties, not attributes, so they are set on the
-//! element after rendering. `play()` may be refused by an autoplay policy; then a button
+//! `srcObject`, `muted` and the speaker (`setSinkId`) are DOM properties, not attributes, so
+//! they are set on the element after rendering. `play()` may be refused by an autoplay policy; then a button
 //! offers to start the video by hand instead of leaving a silent black box.
 
 use wasm_bindgen_futures::spawn_local;
@@ -9,6 +9,7 @@ use web_sys::{HtmlVideoElement, MediaStream};
 use yew::prelude::*;
 
 use crate::browser::media::play;
+use crate::browser::speaker::route;
 use crate::i18n::use_texts;
 
 /// Props of [`Video`].
@@ -28,6 +29,9 @@ pub struct VideoProps {
     /// by default one of its own.
     #[prop_or_default]
     pub node: Option<NodeRef>,
+    /// The speaker its sound plays on (a `deviceId`); `None`: the system's default.
+    #[prop_or_default]
+    pub speaker: Option<AttrValue>,
 }
 
 /// Puts `stream` in the video element behind `node`, if it is rendered, unless it shows that
@@ -66,6 +70,20 @@ pub fn Video(props: &VideoProps) -> Html {
                 }
             },
         );
+    }
+    {
+        let node = node.clone();
+        use_effect_with(props.speaker.clone(), move |speaker| {
+            if let (Some(video), Some(speaker)) = (node.cast::<HtmlVideoElement>(), speaker.clone())
+            {
+                spawn_local(async move {
+                    // A speaker gone since it was chosen: the default one plays instead.
+                    if let Err(e) = route(&video, &speaker).await {
+                        gloo::console::warn!(format!("the chosen speaker: {e}"));
+                    }
+                });
+            }
+        });
     }
     let on_play = {
         let node = node.clone();

@@ -17,7 +17,8 @@ use crate::ui::state::{Action, AppState};
 pub struct CallControls {
     /// Hang up and go back to the room step.
     pub on_leave: Callback<()>,
-    /// A camera or microphone chosen in the picker: the friend gets its track.
+    /// A camera or microphone in place of the one before (chosen in the picker, replacing one
+    /// unplugged, or opened again for the sound controls): the friend gets its track.
     pub on_switched: Callback<MediaStreamTrack>,
     /// Send a chat message; says whether it went out.
     pub on_send: Callback<String, bool>,
@@ -60,7 +61,7 @@ impl CallControls {
     /// The handlers, acting on `call`.
     pub fn new(call: &CallHandles, dispatcher: &UseReducerDispatcher<AppState>) -> Self {
         let on_switched = {
-            let call = call.clone();
+            let (call, dispatcher) = (call.clone(), dispatcher.clone());
             Callback::from(move |track: MediaStreamTrack| {
                 // A denoised microphone: its suppressor listens to the new one, and the call
                 // goes on sending the suppressor's track.
@@ -72,6 +73,10 @@ impl CallControls {
                     }
                 }
                 call.with_session(|session| session.send_track(&track));
+                if track.kind() == MediaKind::Audio.as_str() {
+                    // The sound controls apply to the new microphone too (super::sound).
+                    dispatcher.dispatch(Action::MicrophoneChanged);
+                }
             })
         };
         let on_leave = {

@@ -13,5 +13,6 @@ pub mod noise;
 pub mod screen_awake;
 pub mod screen_share;
 pub mod shortcuts;
+pub mod sound;
 pub mod startup;
 pub mod switches;

@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use crate::browser::storage;
+use crate::call::sound::Processing;
 use crate::ui::state::{Action, AppState};
 
 /// The switches' handlers.
@@ -25,6 +26,10 @@ pub struct Switches {
     pub hide_address: Callback<bool>,
     /// "Strong noise suppression" on or off (remembered by the browser).
     pub strong_noise: Callback<bool>,
+    /// A sound control on or off (remembered by the browser).
+    pub sound: Callback<(Processing, bool)>,
+    /// A speaker chosen, by its `deviceId` (remembered by the browser).
+    pub speaker: Callback<String>,
 }
 
 /// A handler that dispatches the action `make` makes (a function rather than an action to
@@ -60,6 +65,20 @@ impl Switches {
             retry_media: dispatch(dispatcher, || Action::RetryMedia),
             hide_address: remembered(dispatcher, storage::save_hide_address, Action::HideAddress),
             strong_noise: remembered(dispatcher, storage::save_strong_noise, Action::StrongNoise),
+            sound: {
+                let dispatcher = dispatcher.clone();
+                Callback::from(move |(step, on)| {
+                    storage::save_sound(step, on);
+                    dispatcher.dispatch(Action::Sound(step, on));
+                })
+            },
+            speaker: {
+                let dispatcher = dispatcher.clone();
+                Callback::from(move |id: String| {
+                    storage::save_speaker(&id);
+                    dispatcher.dispatch(Action::Speaker(id));
+                })
+            },
         }
     }
 }
