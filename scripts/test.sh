@@ -17,6 +17,7 @@ cargo clippy --workspace --exclude duet-frontend --all-targets -- -D warnings
 cargo clippy -p duet-frontend --target wasm32-unknown-unknown --all-targets -- -D warnings
 # No two modules import each other in a circle, in any crate.
 python3 scripts/module-cycles.py
+python3 scripts/check-css.py
 
 say "deployment files (no Docker engine here: check what can be checked without one)"
 # .env.example leaves DUET_TURN_SECRET empty on purpose: compose must refuse it as it is...
