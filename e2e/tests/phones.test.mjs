@@ -206,10 +206,20 @@ async function tabbedBrowser(t) {
     '--headless', ...BASE_FLAGS, ...FAKE_MEDIA, '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank',
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = once(child, 'exit');
+  let browser;
   t.after(async () => {
-    child.kill();
-    await exited;
-    await rm(profile, { recursive: true, force: true });
+    // Shut Chromium down as a person closing it would (Browser.close), so that its helper
+    // processes are gone with it; a bare SIGTERM to the main process left a renderer writing
+    // into the profile while it was being removed (ENOTEMPTY). The removal still retries a
+    // few times, as Playwright's own does for the profiles it makes.
+    const cdp = await browser?.newBrowserCDPSession().catch(() => undefined);
+    const closing = await cdp?.send('Browser.close').then(() => true, () => false);
+    if (!closing) child.kill();
+    await withTimeout(exited, WAIT, 'Chromium to exit after Browser.close').catch(() => {
+      child.kill('SIGKILL');
+      return exited;
+    });
+    await rm(profile, { recursive: true, force: true, maxRetries: 5 });
   });
   const endpoint = await withTimeout(new Promise((resolve, reject) => {
     let log = '';
@@ -221,7 +231,7 @@ async function tabbedBrowser(t) {
     child.once('exit', (code) => reject(new Error(`chromium exited (${code}):\n${log}`)));
   }), WAIT, 'Chromium to listen for DevTools');
   child.stderr.resume();
-  const browser = await chromium.connectOverCDP(endpoint, { noDefaults: true });
+  browser = await chromium.connectOverCDP(endpoint, { noDefaults: true });
   return browser.contexts()[0];
 }
 
