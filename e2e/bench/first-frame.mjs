@@ -5,7 +5,9 @@
 //
 // Per call: Ana opens the app and waits in a fresh room; Ben opens it, his camera preview
 // plays, he types the room name and clicks Join. The clock runs in Ben's page: from the click
-// event on Join (its timeStamp) to `loadeddata` on his remote video. The phases come from the
+// event on Join (its timeStamp) to the first frame of his remote video on screen (the video's
+// first `requestVideoFrameCallback`, which a frame only fires once it is shown); the first
+// frame loaded (`loadeddata`, which fires even for a video not in the page) is a phase. The phases come from the
 // same clock: the page's WebSocket and RTCPeerConnection are wrapped (an init script, so the
 // app itself is unchanged) to note when the socket was made and opened, when `joined` arrived,
 // when the first offer and answer went by (either way), and when the connection connected.
@@ -27,7 +29,9 @@ if (!Number.isInteger(calls) || calls < 1) throw new Error(`calls must be a posi
 
 /** Runs in Ben's page before its own scripts: notes the moments the phases are made of. */
 function instrument() {
-  const marks = {};
+  // The page's clock starts at its own time origin; `origin` lets another page's moments be
+  // put on this one's clock.
+  const marks = { origin: performance.timeOrigin };
   window.__bench = marks;
   const mark = (name, at = performance.now()) => {
     marks[name] ??= at;
@@ -43,6 +47,20 @@ function instrument() {
   addEventListener('loadeddata', (event) => {
     if (event.target.getAttribute?.('aria-label') === 'Remote video') mark('frame');
   }, true);
+  // The friend's stream put into a video: its first frame loaded (`loadeddata`, on the element
+  // itself, which may not be in the page yet) and its first frame shown (the element's first
+  // video frame callback, which only a frame on screen fires): what the person sees.
+  const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+  Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+    ...srcObject,
+    set(stream) {
+      srcObject.set.call(this, stream);
+      if (stream && this.getAttribute('aria-label') === 'Remote video') {
+        this.addEventListener('loadeddata', () => mark('frame'), { once: true });
+        this.requestVideoFrameCallback?.(() => mark('shown'));
+      }
+    },
+  });
   const description = (data, way) => {
     try {
       const msg = JSON.parse(data);
@@ -57,6 +75,23 @@ function instrument() {
       // Not JSON: not ours to time.
     }
   };
+  // Frames the page took long to make (Chromium's long animation frames): when, how long,
+  // and how much of it went to style and layout.
+  marks.frames = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        marks.frames.push({
+          start: e.startTime,
+          ms: e.duration,
+          layout_ms: e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0,
+          script_ms: e.scripts.reduce((sum, s) => sum + s.duration, 0),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {
+    // Not in this browser: no frames listed.
+  }
   const NativeSocket = window.WebSocket;
   window.WebSocket = class extends NativeSocket {
     constructor(...args) {
@@ -133,7 +168,7 @@ async function mainThreadMs(cdp) {
  */
 async function oneCall(browser, app) {
   const room = uniqueRoom('Bench');
-  const ana = await person(browser, app.url);
+  const ana = await person(browser, app.url, { timed: true });
   const ben = await person(browser, app.url, { timed: true });
   try {
     await previewPlays(ana);
@@ -148,11 +183,20 @@ async function oneCall(browser, app) {
     const workBefore = await Promise.all(cdp.map(mainThreadMs));
     await join(ben, room);
     const marks = await (
-      await ben.waitForFunction(() => window.__bench.frame && window.__bench, null, { timeout: WAIT })
+      await ben.waitForFunction(() => window.__bench.frame && window.__bench.shown && window.__bench, null, { timeout: WAIT })
     ).jsonValue();
     const workAfter = await Promise.all(cdp.map(mainThreadMs));
     const relative = {};
     for (const [name, at] of Object.entries(marks)) relative[name] = at - marks.press;
+    relative.frames = marks.frames
+      .filter((f) => f.start + f.ms > marks.press && f.start < marks.shown)
+      .map((f) => ({ ...f, start: f.start - marks.press }));
+    // Ana's side of the same exchange, on Ben's clock (both pages run on this machine).
+    const anaMarks = await ana.evaluate(() => window.__bench);
+    const shift = anaMarks.origin - marks.origin - marks.press;
+    for (const name of ['offer_in', 'answer_out', 'connected']) {
+      if (anaMarks[name] !== undefined) relative[`ana_${name}`] = anaMarks[name] + shift;
+    }
     relative.ben_work = workAfter[0] - workBefore[0];
     relative.ana_work = workAfter[1] - workBefore[1];
     return relative;
@@ -170,9 +214,13 @@ const PHASES = [
   ['press → joined', 'joined'],
   ['press → peer connection made', 'peer'],
   ['press → offer', 'offer'],
+  ['press → offer reaches Ana', 'ana_offer_in'],
+  ['press → Ana sends her answer', 'ana_answer_out'],
   ['press → answer', 'answer'],
+  ['press → Ana connected', 'ana_connected'],
   ['press → connected', 'connected'],
   ['press → first frame', 'frame'],
+  ['press → first frame on screen', 'shown'],
 ];
 
 const WORK = [
@@ -206,7 +254,7 @@ try {
     for (const app of order) {
       const marks = await oneCall(browser, app);
       results[app.name].push(marks);
-      process.stderr.write(`round ${round + 1}/${calls} ${app.name}: ${marks.frame.toFixed(0)} ms\n`);
+      process.stderr.write(`round ${round + 1}/${calls} ${app.name}: ${marks.shown.toFixed(0)} ms on screen (loaded ${marks.frame.toFixed(0)})\n`);
     }
   }
 } finally {
@@ -219,7 +267,7 @@ load.after = os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 const summary = {};
 for (const [name, samples] of Object.entries(results)) {
-  const frames = samples.map((m) => m.frame).sort((a, b) => a - b);
+  const frames = samples.map((m) => m.shown).sort((a, b) => a - b);
   summary[name] = {
     calls: frames.length,
     p50_ms: Math.round(percentile(frames, 50)),
@@ -233,7 +281,11 @@ for (const [name, samples] of Object.entries(results)) {
         .map(([k, v]) => [k, Math.round(v)]),
     ),
     offer_sent_by_this_side: samples.filter((m) => m.offer_out !== undefined && (m.offer_in === undefined || m.offer_out < m.offer_in)).length,
-    samples_ms: samples.map((m) => Math.round(m.frame)),
+    samples_ms: samples.map((m) => Math.round(m.shown)),
+    // Per call, Ben's frames over 50 ms between the press and the first remote frame.
+    long_frames: samples.map((m) => m.frames.map((f) => Object.fromEntries(
+      Object.entries(f).map(([k, v]) => [k, Math.round(v)]),
+    ))),
   };
 }
 const ratio = (a, b, key) => Number((summary[a][key] / summary[b][key]).toFixed(2));
