@@ -56,7 +56,11 @@ pub fn Video(props: &VideoProps) -> Html {
     };
     // The element made beforehand gets what a rendered `<video>` gets from its attributes.
     use_effect_with(
-        (props.element.clone(), props.class.to_string(), props.label.clone()),
+        (
+            props.element.clone(),
+            props.class.to_string(),
+            props.label.clone(),
+        ),
         |(given, class, label)| {
             if let Some(given) = given {
                 let _ = given.set_attribute("class", class);
