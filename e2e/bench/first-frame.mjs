@@ -1,5 +1,7 @@
 // Click on Join → first remote frame: Duet against a hand-written plain page (bench/plain.html)
-// that speaks Duet's protocol to the same service, in the same run, rounds alternating. A
+// that speaks Duet's protocol to the same service, in the same run, rounds alternating; and
+// against the same plain page laid out as a call screen (bench/plain-layout.css), which tells
+// what drawing a call's screen costs here from what the app costs. A
 // measurement, not a test: it prints the samples, their percentiles, the ratio and where the
 // time went (the phases), as JSON on stdout and as Markdown tables on stderr.
 //
@@ -244,11 +246,16 @@ const WORK = [
 ];
 
 const plainPage = await readFile(new URL('plain.html', import.meta.url), 'utf8');
-const dist = await distWith({ 'plain.html': plainPage });
+const layout = await readFile(new URL('plain-layout.css', import.meta.url), 'utf8');
+const dist = await distWith({
+  'plain.html': plainPage,
+  'plain-laid-out.html': plainPage.replace('<title>', `<style>${layout}</style>\n<title>`),
+});
 const service = await Service.start(0, { dist: dist.dir });
 const apps = [
   { name: 'duet', url: `${service.url}/` },
   { name: 'plain', url: `${service.url}/plain.html` },
+  { name: 'plain, laid out', url: `${service.url}/plain-laid-out.html` },
 ];
 const extraServices = [];
 for (const entry of (process.env.DUET_COMPARE ?? '').split(',').filter(Boolean)) {
@@ -311,6 +318,8 @@ const result = {
   calls_per_app: calls,
   ratio_p50: ratio('duet', 'plain', 'p50_ms'),
   ratio_p95: ratio('duet', 'plain', 'p95_ms'),
+  ratio_laid_out_p50: ratio('duet', 'plain, laid out', 'p50_ms'),
+  ratio_laid_out_p95: ratio('duet', 'plain, laid out', 'p95_ms'),
   ...summary,
 };
 console.log(JSON.stringify(result, null, 2));
@@ -324,6 +333,6 @@ const lines = [
   `| min / max (ms) | ${names.map((n) => `${summary[n].min_ms} / ${summary[n].max_ms}`).join(' | ')} |`,
   ...[...PHASES, ...WORK].map(([label, key]) => `| ${label} (p50, ms) | ${names.map((n) => summary[n].phases_p50_ms[key] ?? '–').join(' | ')} |`),
   '',
-  `duet / plain: p50 ${result.ratio_p50}×, p95 ${result.ratio_p95}×; ${calls} calls each, load average ${load.before} → ${load.after}`,
+  `duet / plain: p50 ${result.ratio_p50}×, p95 ${result.ratio_p95}×; duet / plain, laid out: p50 ${result.ratio_laid_out_p50}×, p95 ${result.ratio_laid_out_p95}×; ${calls} calls each, load average ${load.before} → ${load.after}`,
 ];
 process.stderr.write(`\n${lines.join('\n')}\n`);
