@@ -1,13 +1,16 @@
 // Click on Join → first remote frame: Duet against a hand-written plain page (bench/plain.html)
-// that speaks Duet's protocol to the same service, in the same run, rounds alternating. A
+// that speaks Duet's protocol to the same service, in the same run, rounds alternating; and
+// against the same plain page laid out as a call screen (bench/plain-layout.css), which tells
+// what drawing a call's screen costs here from what the app costs. A
 // measurement, not a test: it prints the samples, their percentiles, the ratio and where the
 // time went (the phases), as JSON on stdout and as Markdown tables on stderr.
 //
 // Per call: Ana opens the app and waits in a fresh room; Ben opens it, his camera preview
 // plays, he types the room name and clicks Join. The clock runs in Ben's page: from the click
-// event on Join (its timeStamp) to the first frame of his remote video on screen (the video's
-// first `requestVideoFrameCallback`, which a frame only fires once it is shown); the first
-// frame loaded (`loadeddata`, which fires even for a video not in the page) is a phase. The phases come from the
+// event on Join (its timeStamp) to the first frame of his remote video on screen: the first
+// `requestVideoFrameCallback` while the video is in the page, playing and visible (Chromium
+// calls back for a video outside the page too). The first frame loaded (`loadeddata`, which
+// fires even for a video not in the page) is a phase. The phases come from the
 // same clock: the page's WebSocket and RTCPeerConnection are wrapped (an init script, so the
 // app itself is unchanged) to note when the socket was made and opened, when `joined` arrived,
 // when the first offer and answer went by (either way), and when the connection connected.
@@ -48,8 +51,8 @@ function instrument() {
     if (event.target.getAttribute?.('aria-label') === 'Remote video') mark('frame');
   }, true);
   // The friend's stream put into a video: its first frame loaded (`loadeddata`, on the element
-  // itself, which may not be in the page yet) and its first frame shown (the element's first
-  // video frame callback, which only a frame on screen fires): what the person sees.
+  // itself, which may not be in the page yet) and its first frame on screen: what the person
+  // sees.
   const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
   Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
     ...srcObject,
@@ -57,7 +60,14 @@ function instrument() {
       srcObject.set.call(this, stream);
       if (stream && this.getAttribute('aria-label') === 'Remote video') {
         this.addEventListener('loadeddata', () => mark('frame'), { once: true });
-        this.requestVideoFrameCallback?.(() => mark('shown'));
+        // Chromium calls back for a video not in the page too: only a frame of a video in
+        // the page, playing and visible counts.
+        const onFrame = () => {
+          const visible = this.checkVisibility?.({ opacityProperty: true, visibilityProperty: true }) ?? true;
+          if (this.isConnected && !this.paused && visible) mark('shown');
+          else if (this.srcObject === stream) this.requestVideoFrameCallback(onFrame);
+        };
+        this.requestVideoFrameCallback?.(onFrame);
       }
     },
   });
@@ -184,6 +194,13 @@ async function oneCall(browser, app) {
     await join(ben, room);
     const marks = await (
       await ben.waitForFunction(() => window.__bench.frame && window.__bench.shown && window.__bench, null, { timeout: WAIT })
+        .catch(async (e) => {
+          const v = await ben.evaluate(() => {
+            const v = document.querySelector('video[aria-label="Remote video"]');
+            return JSON.stringify({ bench: window.__bench, connected: v?.isConnected, paused: v?.paused, rs: v?.readyState, src: !!v?.srcObject, cls: v?.className, vis: v?.checkVisibility?.({ opacityProperty: true, visibilityProperty: true }), op: v && getComputedStyle(v).opacity, status: document.querySelector('[role=status]')?.textContent, main: document.querySelector('main')?.innerHTML.slice(0, 300) });
+          });
+          throw new Error(`${e.message}: ${v}`);
+        })
     ).jsonValue();
     const workAfter = await Promise.all(cdp.map(mainThreadMs));
     const relative = {};
@@ -229,11 +246,16 @@ const WORK = [
 ];
 
 const plainPage = await readFile(new URL('plain.html', import.meta.url), 'utf8');
-const dist = await distWith({ 'plain.html': plainPage });
+const layout = await readFile(new URL('plain-layout.css', import.meta.url), 'utf8');
+const dist = await distWith({
+  'plain.html': plainPage,
+  'plain-laid-out.html': plainPage.replace('<title>', `<style>${layout}</style>\n<title>`),
+});
 const service = await Service.start(0, { dist: dist.dir });
 const apps = [
   { name: 'duet', url: `${service.url}/` },
   { name: 'plain', url: `${service.url}/plain.html` },
+  { name: 'plain, laid out', url: `${service.url}/plain-laid-out.html` },
 ];
 const extraServices = [];
 for (const entry of (process.env.DUET_COMPARE ?? '').split(',').filter(Boolean)) {
@@ -296,6 +318,8 @@ const result = {
   calls_per_app: calls,
   ratio_p50: ratio('duet', 'plain', 'p50_ms'),
   ratio_p95: ratio('duet', 'plain', 'p95_ms'),
+  ratio_laid_out_p50: ratio('duet', 'plain, laid out', 'p50_ms'),
+  ratio_laid_out_p95: ratio('duet', 'plain, laid out', 'p95_ms'),
   ...summary,
 };
 console.log(JSON.stringify(result, null, 2));
@@ -309,6 +333,6 @@ const lines = [
   `| min / max (ms) | ${names.map((n) => `${summary[n].min_ms} / ${summary[n].max_ms}`).join(' | ')} |`,
   ...[...PHASES, ...WORK].map(([label, key]) => `| ${label} (p50, ms) | ${names.map((n) => summary[n].phases_p50_ms[key] ?? '–').join(' | ')} |`),
   '',
-  `duet / plain: p50 ${result.ratio_p50}×, p95 ${result.ratio_p95}×; ${calls} calls each, load average ${load.before} → ${load.after}`,
+  `duet / plain: p50 ${result.ratio_p50}×, p95 ${result.ratio_p95}×; duet / plain, laid out: p50 ${result.ratio_laid_out_p50}×, p95 ${result.ratio_laid_out_p95}×; ${calls} calls each, load average ${load.before} → ${load.after}`,
 ];
 process.stderr.write(`\n${lines.join('\n')}\n`);

@@ -10,8 +10,8 @@ use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    HtmlMediaElement, MediaDeviceInfo, MediaDeviceKind, MediaDevices, MediaStream,
-    MediaStreamConstraints, MediaStreamTrack,
+    HtmlMediaElement, HtmlVideoElement, MediaDeviceInfo, MediaDeviceKind, MediaDevices,
+    MediaStream, MediaStreamConstraints, MediaStreamTrack,
 };
 
 use crate::call::camera_switch::{next_camera, Facing};
@@ -116,6 +116,26 @@ impl PlayError {
             other => Some(Self::Failed(other.to_owned())),
         }
     }
+}
+
+/// A `<video autoplay playsinline>` named `label`, not in the page yet.
+///
+/// The friend's video is made this way, ahead of the call screen: their stream goes into it
+/// the moment it arrives and starts loading there, while the call screen is still being drawn
+/// (which takes the page tens of milliseconds; measured in docs/benchmarks.md). `None` only
+/// without a document.
+pub fn video_element(label: &str) -> Option<HtmlVideoElement> {
+    let video = web_sys::window()?
+        .document()?
+        .create_element("video")
+        .ok()?
+        .dyn_into::<HtmlVideoElement>()
+        .ok()?;
+    video.set_autoplay(true);
+    // `playsInline` has no web-sys setter of its own: the attribute does the same.
+    video.set_attribute("playsinline", "").ok()?;
+    video.set_attribute("aria-label", label).ok()?;
+    Some(video)
 }
 
 /// Starts `video`'s (or an audio element's) playback (`HTMLMediaElement.play()`).

@@ -63,7 +63,7 @@ fn Duet() -> Html {
     let route = use_route::<Route>().unwrap_or(Route::Home);
     let navigator = use_navigator();
     use_startup(dispatcher.clone(), state.media_attempt);
-    let call = use_call(&state, dispatcher.clone());
+    let call = use_call(&state, dispatcher.clone(), t.remote_video);
     use_media_switches(
         &call,
         state.local_state,
@@ -180,7 +180,7 @@ fn Duet() -> Html {
                 help_open: state.help_open,
                 chat: state.chat.clone(),
                 files: state.files.clone(),
-                remote_node: call.remote_video.clone(),
+                remote_video: call.remote_video.clone(),
                 handlers: &handlers,
             }),
             None => html! {},

@@ -2,6 +2,7 @@
 //! one status line.
 
 use shared::RoomName;
+use web_sys::HtmlVideoElement;
 use yew::prelude::*;
 
 use crate::i18n::{fill, use_texts, Texts};
@@ -44,18 +45,31 @@ pub struct CallScreenProps {
     pub on_audio_only: Callback<bool>,
     /// The friend's video element, which the call fills before the screen knows of it.
     #[prop_or_default]
-    pub remote_node: Option<NodeRef>,
+    pub remote_video: Option<HtmlVideoElement>,
     /// The speaker the friend's sound plays on; `None`: the system's default.
     #[prop_or_default]
     pub speaker: Option<AttrValue>,
 }
 
+/// The status line's tone: its dot's colour, and whether it pulses. Only recovering pulses:
+/// joining and connecting take a fraction of a second, during which the page's motion would
+/// slow the call's setup down on a busy device (measured in docs/benchmarks.md).
 fn status_tone(status: &CallStatus) -> &'static str {
     match status {
         CallStatus::Connected => "ok",
         CallStatus::FriendLeft | CallStatus::FriendDropped | CallStatus::WaitingForFriend => "idle",
-        _ => "busy",
+        CallStatus::Joining | CallStatus::Connecting => "busy",
+        CallStatus::ReconnectingPeer | CallStatus::Reconnecting { .. } => "busy recovering",
     }
+}
+
+/// Whether nobody is there to connect to: the placeholder's rings breathe only then, and hold
+/// still while a call is set up.
+fn alone(status: &CallStatus) -> bool {
+    matches!(
+        status,
+        CallStatus::WaitingForFriend | CallStatus::FriendLeft | CallStatus::FriendDropped
+    )
 }
 
 /// The call screen.
@@ -66,20 +80,24 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
     let friend = props.view.friend_media.unwrap_or_default();
     let t = use_texts();
     let stage = use_node_ref();
+    // The screen rises into view when the person arrives alone; drawn in the middle of a call's
+    // setup (the friend already there), it appears at once.
+    let rises = *use_state(|| alone(status));
     html! {
         <section class="call" aria-label={fill(t.call_label, &[("room", props.room.as_str())])}>
           // The page's heading, for screen-reader navigation (the video says the rest).
           <h1 class="visually-hidden">{ fill(t.call_label, &[("room", props.room.as_str())]) }</h1>
           <div class="call-main">
-            <div ref={stage.clone()} class={classes!("stage", has_remote.then_some("live"))}>
-                <Video class="remote" label={t.remote_video} stream={props.view.remote.clone()}
-                    node={props.remote_node.clone()} speaker={props.speaker.clone()} />
+            <div ref={stage.clone()} class={classes!("stage", rises.then_some("rises"))}>
+                // Under the friend's video, which covers it with their first frame.
                 if !has_remote {
-                    <div class="placeholder" aria-hidden="true">
+                    <div class={classes!("placeholder", alone(status).then_some("waiting"))} aria-hidden="true">
                         <div class="rings"><span /><span /></div>
                         <p class="placeholder-room">{ props.room.as_str() }</p>
                     </div>
                 }
+                <Video class="remote" label={t.remote_video} stream={props.view.remote.clone()}
+                    element={props.remote_video.clone()} speaker={props.speaker.clone()} />
                 if has_remote && !friend.camera {
                     <div class="camera-off" aria-hidden="true">
                         <span class="camera-off-icon">{ "🚫" }</span>

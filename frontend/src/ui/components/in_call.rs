@@ -2,7 +2,7 @@
 //! keyboard shortcuts' dialog.
 
 use shared::RoomName;
-use web_sys::MediaStreamTrack;
+use web_sys::{HtmlVideoElement, MediaStreamTrack};
 use yew::prelude::*;
 
 use super::call_view::CallScreen;
@@ -48,7 +48,7 @@ pub struct InCallProps<'a> {
     /// The files sent and received in the call.
     pub files: Vec<FileView>,
     /// The friend's video element.
-    pub remote_node: NodeRef,
+    pub remote_video: Option<HtmlVideoElement>,
     /// The app's handlers.
     pub handlers: &'a Handlers,
 }
@@ -96,7 +96,7 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
     html! {
         <>
             <CallScreen room={props.room.clone()} view={props.view.clone()}
-                local={props.local.clone()} remote_node={props.remote_node.clone()}
+                local={props.local.clone()} remote_video={props.remote_video.clone()}
                 local_state={props.local_state} sharing={props.sharing} chat={chat}
                 toolbar={toolbar} audio_only={props.audio_only} on_audio_only={switches.audio_only.clone()}
                 speaker={props.speaker.clone()} />

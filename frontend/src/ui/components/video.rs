@@ -25,43 +25,61 @@ pub struct VideoProps {
     /// Extra classes for the element.
     #[prop_or_default]
     pub class: Classes,
-    /// The element's handle, for whoever must reach it between renders (see [`put_stream`]);
-    /// by default one of its own.
+    /// An element made beforehand ([`crate::browser::media::video_element`]) to show instead
+    /// of a new one: the friend's video, which their stream fills before this is drawn. Its
+    /// stream is then its maker's to set; `stream` only says when to start it playing.
     #[prop_or_default]
-    pub node: Option<NodeRef>,
+    pub element: Option<HtmlVideoElement>,
     /// The speaker its sound plays on (a `deviceId`); `None`: the system's default.
     #[prop_or_default]
     pub speaker: Option<AttrValue>,
 }
 
-/// Puts `stream` in the video element behind `node`, if it is rendered, unless it shows that
-/// stream already (setting the same one again would load it again, and lose the frame shown).
-/// Returns the element when it took a new stream.
-pub fn put_stream(node: &NodeRef, stream: Option<&MediaStream>) -> Option<HtmlVideoElement> {
-    let video = node.cast::<HtmlVideoElement>()?;
-    if video.src_object().as_ref() == stream {
-        return None;
+/// Puts `stream` in `video`, unless it shows that stream already (setting the same one again
+/// would load it again, and lose the frame shown).
+pub fn put_stream(video: &HtmlVideoElement, stream: Option<&MediaStream>) {
+    if video.src_object().as_ref() != stream {
+        video.set_src_object(stream);
     }
-    video.set_src_object(stream);
-    Some(video)
 }
 
 /// A video element bound to a stream.
 #[function_component]
 pub fn Video(props: &VideoProps) -> Html {
-    let own = use_node_ref();
-    let node = props.node.clone().unwrap_or(own);
+    let node = use_node_ref();
     let blocked = use_state(|| false);
     let t = use_texts();
+    // The element shown: the one made beforehand, else this component's own.
+    let element = {
+        let (given, node) = (props.element.clone(), node.clone());
+        move || given.clone().or_else(|| node.cast::<HtmlVideoElement>())
+    };
+    // The element made beforehand gets what a rendered `<video>` gets from its attributes.
+    use_effect_with(
+        (
+            props.element.clone(),
+            props.class.to_string(),
+            props.label.clone(),
+        ),
+        |(given, class, label)| {
+            if let Some(given) = given {
+                let _ = given.set_attribute("class", class);
+                let _ = given.set_attribute("aria-label", label);
+            }
+        },
+    );
     {
-        let node = node.clone();
+        let element = element.clone();
         let blocked = blocked.clone();
+        let own = props.element.is_none();
         use_effect_with(
             (props.stream.clone(), props.muted),
             move |(stream, muted)| {
-                if let Some(video) = node.cast::<HtmlVideoElement>() {
+                if let Some(video) = element() {
                     video.set_muted(*muted);
-                    put_stream(&node, stream.as_ref());
+                    if own {
+                        put_stream(&video, stream.as_ref());
+                    }
                     if stream.is_some() {
                         spawn_local(async move { blocked.set(play(&video).await.is_err()) });
                     } else {
@@ -72,10 +90,9 @@ pub fn Video(props: &VideoProps) -> Html {
         );
     }
     {
-        let node = node.clone();
+        let element = element.clone();
         use_effect_with(props.speaker.clone(), move |speaker| {
-            if let (Some(video), Some(speaker)) = (node.cast::<HtmlVideoElement>(), speaker.clone())
-            {
+            if let (Some(video), Some(speaker)) = (element(), speaker.clone()) {
                 spawn_local(async move {
                     // A speaker gone since it was chosen: the default one plays instead.
                     if let Err(e) = route(&video, &speaker).await {
@@ -86,17 +103,17 @@ pub fn Video(props: &VideoProps) -> Html {
         });
     }
     let on_play = {
-        let node = node.clone();
         let blocked = blocked.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(video) = node.cast::<HtmlVideoElement>() {
+            if let Some(video) = element() {
                 let blocked = blocked.clone();
                 spawn_local(async move { blocked.set(play(&video).await.is_err()) });
             }
         })
     };
-    html! {
-        <>
+    let video = match &props.element {
+        Some(given) => Html::VRef(given.clone().into()),
+        None => html! {
             <video
                 ref={node}
                 class={props.class.clone()}
@@ -105,6 +122,11 @@ pub fn Video(props: &VideoProps) -> Html {
                 muted={props.muted}
                 playsinline=true
             />
+        },
+    };
+    html! {
+        <>
+            { video }
             if *blocked {
                 <button type="button" class="button primary play-button" onclick={on_play}>
                     { t.start_video }

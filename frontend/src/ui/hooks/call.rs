@@ -8,12 +8,12 @@ use std::rc::Rc;
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use shared::RoomName;
-use web_sys::MediaStreamTrack;
+use web_sys::{HtmlVideoElement, MediaStreamTrack};
 use yew::prelude::*;
 
 use crate::browser::config::Config;
 use crate::browser::denoise::Suppressor;
-use crate::browser::media::LocalMedia;
+use crate::browser::media::{video_element, LocalMedia};
 use crate::call::session::{Session, SessionUpdate, Warm};
 use crate::ui::components::video::put_stream;
 use crate::ui::state::{Action, AppState, Screen};
@@ -36,8 +36,9 @@ pub struct CallSlots {
     /// drawn, for the effect to keep; with the timer that shows that screen at the latest (a
     /// new Join drops both).
     pub starting: RefCell<Option<(Session, Timeout)>>,
-    /// The friend's video element, which a call fills as soon as their media arrives.
-    pub remote_video: NodeRef,
+    /// The friend's video element, made before any call screen, which a call fills as soon
+    /// as their media arrives (`None` only without a document).
+    pub remote_video: Option<HtmlVideoElement>,
     /// "Strong noise suppression" while it runs ([`super::noise`]): a call sends its track.
     pub suppressor: RefCell<Option<Suppressor>>,
 }
@@ -83,7 +84,9 @@ impl CallSlots {
     pub fn take_update(&self, update: &SessionUpdate) -> bool {
         match update {
             SessionUpdate::Incoming(stream) => {
-                put_stream(&self.remote_video, stream.as_ref());
+                if let Some(video) = &self.remote_video {
+                    put_stream(video, stream.as_ref());
+                }
                 true
             }
             SessionUpdate::View(_)
@@ -96,10 +99,17 @@ impl CallSlots {
 }
 
 /// Warms up connections while the room step shows, and runs the call while the call screen
-/// of one join shows (its screen share ends with it).
+/// of one join shows (its screen share ends with it). `remote_label` names the friend's video.
 #[hook]
-pub fn use_call(state: &AppState, dispatcher: UseReducerDispatcher<AppState>) -> CallHandles {
-    let handles: CallHandles = use_memo((), |()| CallSlots::default());
+pub fn use_call(
+    state: &AppState,
+    dispatcher: UseReducerDispatcher<AppState>,
+    remote_label: &'static str,
+) -> CallHandles {
+    let handles: CallHandles = use_memo((), |()| CallSlots {
+        remote_video: video_element(remote_label),
+        ..CallSlots::default()
+    });
 
     // Warm up as soon as the room step shows (never without WebRTC: no call can follow).
     {
@@ -149,7 +159,13 @@ pub fn use_call(state: &AppState, dispatcher: UseReducerDispatcher<AppState>) ->
             };
             *handles.session.borrow_mut() = session;
             move || {
-                drop(handles.session.borrow_mut().take());
+                let ended = handles.session.borrow_mut().take();
+                // The friend's video outlives the call: it lets the call's stream go (not a
+                // call's that Join started, whose screen this is only now).
+                if let (Some(session), Some(video)) = (ended, &handles.remote_video) {
+                    drop(session);
+                    put_stream(video, None);
+                }
                 // A call's screen share ends with the call.
                 if let Some((track, _)) = handles.screen.borrow_mut().take() {
                     track.stop();
