@@ -82,6 +82,10 @@ async function audit(url, preset) {
       si_ms: Math.round(audits['speed-index'].numericValue),
       cls: Number(audits['cumulative-layout-shift'].numericValue.toFixed(3)),
       lcp_element: audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node?.snippet ?? null,
+      // The audit above fails on Chromium 156: the page's own candidates, from the trace.
+      lcp_candidates: (result.artifacts?.Trace?.traceEvents ?? [])
+        .filter((e) => e.name === 'largestContentfulPaint::Candidate')
+        .map((e) => ({ ...e.args?.data, navigationId: undefined, frame: undefined })),
       failing_accessibility: Object.values(audits)
         .filter((a) => categories.accessibility.auditRefs.some((r) => r.id === a.id) && a.score === 0)
         .map((a) => a.id),
