@@ -9,6 +9,7 @@ mod room_dialog;
 mod room_name;
 mod sound_check;
 mod toolbar;
+mod video;
 
 use std::time::Duration;
 

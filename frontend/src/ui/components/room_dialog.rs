@@ -127,11 +127,6 @@ fn use_room_field(initial: &AttrValue, on_join: &Callback<RoomName>) -> RoomFiel
                     if problem.is_some() {
                         problem.set(None);
                     }
-                    // The step is leaving: its fields and buttons stop easing into their new
-                    // looks (focus, pressed), work that would only slow the call's setup.
-                    if let Ok(Some(dialog)) = field.closest(".dialog") {
-                        let _ = dialog.set_attribute("data-leaving", "");
-                    }
                     on_join.emit(name);
                 }
                 Err(error) => {
