@@ -1,5 +1,5 @@
-//! Joining a room: the join goes out at once, and the call screen follows once the call's
-//! first exchange is done.
+//! Joining a room: the join goes out at once, and the call screen follows once the call has
+//! made its first move.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -13,14 +13,12 @@ use super::call::CallHandles;
 use crate::browser::config::Config;
 use crate::browser::media::LocalMedia;
 use crate::call::session::SessionUpdate;
-use crate::call::status::CallStatus;
 use crate::ui::routes::Route;
 use crate::ui::state::{Action, AppState};
 
-/// How long the room step may stay after Join while the call's first exchange runs (see
-/// [`join`]): under the 0.4 s or so at which people notice a wait. A friend who takes longer
-/// to answer (a slow network) no longer holds the call screen back.
-const SHOW_CALL_WITHIN_MS: u32 = 300;
+/// How long the room step may stay after Join while the call's first steps run (see
+/// [`use_join`]); longer only if the service is slow to answer.
+const SHOW_CALL_WITHIN_MS: u32 = 150;
 
 /// What joining needs to know, as it stands at this render.
 pub struct JoinContext {
@@ -69,13 +67,14 @@ fn join(
         })
     };
     // The join goes out at once. Drawing the call screen (taking the room step down, the
-    // videos, the controls) keeps the page busy for up to 100 ms, and whatever arrives then
-    // waits: so it waits until the call's first exchange is done (joined alone; or this side's
-    // answer sent; or the friend's answer to this side's offer taken, their stream already in
-    // the friend's video, made beforehand), or at most SHOW_CALL_WITHIN_MS. What remains then
-    // (connecting, the first frame) runs off the page's main thread, beside the drawing
-    // (measured in docs/benchmarks.md). So does naming the room in the address bar, which
-    // draws the page again too.
+    // videos, the controls) keeps the page busy for tens of milliseconds, so it waits until
+    // this side has made its first move in the call (joined alone, or sent its offer), or at
+    // most SHOW_CALL_WITHIN_MS: the friend's answer is then on its way, and the screen is
+    // drawn meanwhile (measured in docs/benchmarks.md). So does naming the room in the address
+    // bar, which draws the page again too. Should the drawing outlast the answer, the friend's
+    // stream still goes straight into their video, made ahead (`CallSlots::remote_video`).
+    // (Drawing only once the answer was taken measured slower: the drawing then held back the
+    // connection's last steps and the first frame.)
     let (Some(media), Some(config)) = (&context.media, &context.config) else {
         // Not ready to call yet: the call starts with the configuration (`use_call`).
         dispatcher.dispatch(Action::Join(room.clone()));
@@ -101,30 +100,17 @@ fn join(
         let (dispatcher, show, handles) = (dispatcher.clone(), show.clone(), call.clone());
         move |update: SessionUpdate| {
             if handles.take_update(&update) {
-                // The friend's stream: their answer (or offer) is taken.
-                if matches!(update, SessionUpdate::Incoming(Some(_))) {
-                    show();
-                }
                 return;
             }
             if shown.get() {
                 dispatcher.dispatch(Action::Session(update));
                 return;
             }
-            // This side's first move is made; an offer's answer is still to come.
-            let offered = matches!(
-                &*latest.borrow(),
-                Some(SessionUpdate::View(view)) if view.status == CallStatus::Connecting
-            );
-            let done = match update {
-                SessionUpdate::Settled => !offered,
-                SessionUpdate::Ended(_) => true,
-                _ => false,
-            };
+            let settled = matches!(update, SessionUpdate::Settled | SessionUpdate::Ended(_));
             if !matches!(update, SessionUpdate::Settled) {
                 *latest.borrow_mut() = Some(update);
             }
-            if done {
+            if settled {
                 show();
             }
         }
