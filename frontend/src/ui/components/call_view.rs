@@ -57,9 +57,10 @@ pub struct CallScreenProps {
 fn status_tone(status: &CallStatus) -> &'static str {
     match status {
         CallStatus::Connected => "ok",
-        CallStatus::FriendLeft | CallStatus::FriendDropped | CallStatus::WaitingForFriend => "idle",
+        status if alone(status) => "idle",
         CallStatus::Joining | CallStatus::Connecting => "busy",
         CallStatus::ReconnectingPeer | CallStatus::Reconnecting { .. } => "busy recovering",
+        CallStatus::WaitingForFriend | CallStatus::FriendLeft | CallStatus::FriendDropped => "idle",
     }
 }
 

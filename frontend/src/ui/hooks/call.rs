@@ -159,12 +159,12 @@ pub fn use_call(
             };
             *handles.session.borrow_mut() = session;
             move || {
-                let ended = handles.session.borrow_mut().take();
                 // The friend's video outlives the call: it lets the call's stream go (not a
                 // call's that Join started, whose screen this is only now).
-                if let (Some(session), Some(video)) = (ended, &handles.remote_video) {
-                    drop(session);
-                    put_stream(video, None);
+                if handles.session.borrow_mut().take().is_some() {
+                    if let Some(video) = &handles.remote_video {
+                        put_stream(video, None);
+                    }
                 }
                 // A call's screen share ends with the call.
                 if let Some((track, _)) = handles.screen.borrow_mut().take() {
