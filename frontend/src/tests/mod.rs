@@ -3,6 +3,7 @@
 
 mod app;
 mod availability;
+mod call_screen;
 mod media_error;
 mod peer_loopback;
 mod room_dialog;

@@ -28,9 +28,12 @@ use super::routes::Route;
 use super::state::{Action, AppState, Screen};
 use super::wording::room_notice_text;
 use crate::browser::{denoise, peer, storage};
+use crate::call::chat::ChatLog;
 use crate::call::device_fallback::MediaKind;
+use crate::call::session::CallView;
 use crate::call::sound::{Processing, SoundChoice};
 use crate::i18n::Lang;
+use shared::RoomName;
 
 /// The whole app: the router around `Duet`, the screens.
 #[function_component]
@@ -138,6 +141,41 @@ fn Duet() -> Html {
         .map(|r| AttrValue::from(r.to_string()))
         .or_else(|| route.room().map(|r| AttrValue::from(r.to_owned())))
         .unwrap_or_default();
+    // The call screen is drawn ahead, hidden in the room step's place (`.call.ahead`), and
+    // Join only reveals it: drawing a whole screen takes the page tens of milliseconds, which
+    // at Join would hold back the friend's answer and the connection's last steps (measured
+    // in docs/benchmarks.md). While ahead it knows no room and shows no chat nor dialog.
+    // Without WebRTC no call will start: nothing is drawn ahead.
+    let call_screen = |room: Option<RoomName>, view: CallView| {
+        let Some(local) = state.media.as_ref().filter(|_| state.webrtc) else {
+            return html! {};
+        };
+        let in_room = room.is_some();
+        // What belongs to a call: nothing yet while drawn ahead (the last call's chat stays
+        // out of it).
+        let (chat, files) = if in_room {
+            (state.chat.clone(), state.files.clone())
+        } else {
+            (ChatLog::default(), Vec::new())
+        };
+        in_call(InCallProps {
+            room,
+            view,
+            local: local.clone(),
+            local_state: state.local_state,
+            sharing: state.sharing,
+            audio_only: state.audio_only,
+            noise,
+            sound,
+            microphone: state.microphone,
+            speaker: speaker.clone(),
+            help_open: in_room && state.help_open,
+            chat,
+            files,
+            remote_video: call.remote_video.clone(),
+            handlers: &handlers,
+        })
+    };
     let body = match &state.screen {
         Screen::AcquiringMedia => html! {
             <section class="card notice-card" aria-labelledby="acquiring-title">
@@ -149,41 +187,31 @@ fn Duet() -> Html {
         Screen::MediaFailed(error) => html! {
             <MediaErrorView error={error.clone()} on_retry={handlers.switches.retry_media.clone()} />
         },
+        // Two children in both: the call screen keeps its place from one to the other.
         Screen::AskingRoom { notice } => html! {
-            <RoomDialog
-                on_join={on_join}
-                notice={notice.as_ref().map(|n| AttrValue::from(room_notice_text(n, t)))}
-                initial={initial}
-                local={state.media.clone()}
-                hide_address={state.address_choice()}
-                on_hide_address={handlers.switches.hide_address.clone()}
-                noise={noise}
-                on_noise={handlers.switches.strong_noise.clone()}
-                sound={sound}
-                on_sound={handlers.switches.sound.clone()}
-                speaker={speaker.clone()}
-                on_speaker={handlers.switches.speaker.clone()}
-            />
+            <>
+                <RoomDialog
+                    on_join={on_join}
+                    notice={notice.as_ref().map(|n| AttrValue::from(room_notice_text(n, t)))}
+                    initial={initial}
+                    local={state.media.clone()}
+                    hide_address={state.address_choice()}
+                    on_hide_address={handlers.switches.hide_address.clone()}
+                    noise={noise}
+                    on_noise={handlers.switches.strong_noise.clone()}
+                    sound={sound}
+                    on_sound={handlers.switches.sound.clone()}
+                    speaker={speaker.clone()}
+                    on_speaker={handlers.switches.speaker.clone()}
+                />
+                { call_screen(None, CallView::joining()) }
+            </>
         },
-        Screen::InCall { room, view } => match &state.media {
-            Some(local) => in_call(InCallProps {
-                room: room.clone(),
-                view: view.clone(),
-                local: local.clone(),
-                local_state: state.local_state,
-                sharing: state.sharing,
-                audio_only: state.audio_only,
-                noise,
-                sound,
-                microphone: state.microphone,
-                speaker,
-                help_open: state.help_open,
-                chat: state.chat.clone(),
-                files: state.files.clone(),
-                remote_video: call.remote_video.clone(),
-                handlers: &handlers,
-            }),
-            None => html! {},
+        Screen::InCall { room, view } => html! {
+            <>
+                <></>
+                { call_screen(Some(room.clone()), view.clone()) }
+            </>
         },
     };
     let room = match &state.screen {

@@ -21,8 +21,9 @@ use crate::ui::wording::status_text;
 /// Props of [`CallScreen`].
 #[derive(Properties, PartialEq)]
 pub struct CallScreenProps {
-    /// The room.
-    pub room: RoomName,
+    /// The room; `None` while the screen is drawn ahead of a join, hidden under the room step,
+    /// so that Join has only to reveal it (see [`crate::ui::app`]).
+    pub room: Option<RoomName>,
     /// What the session reports.
     pub view: CallView,
     /// The person's camera and microphone.
@@ -81,20 +82,25 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
     let friend = props.view.friend_media.unwrap_or_default();
     let t = use_texts();
     let stage = use_node_ref();
-    // The screen rises into view when the person arrives alone; drawn in the middle of a call's
-    // setup (the friend already there), it appears at once.
-    let rises = *use_state(|| alone(status));
+    let ahead = props.room.is_none();
+    let room = props.room.as_ref().map_or("", RoomName::as_str);
+    let label = props
+        .room
+        .as_ref()
+        .map(|room| fill(t.call_label, &[("room", room.as_str())]));
     html! {
-        <section class="call" aria-label={fill(t.call_label, &[("room", props.room.as_str())])}>
+        <section class={classes!("call", ahead.then_some("ahead"))} aria-label={label.clone()}>
           // The page's heading, for screen-reader navigation (the video says the rest).
-          <h1 class="visually-hidden">{ fill(t.call_label, &[("room", props.room.as_str())]) }</h1>
+          <h1 class="visually-hidden">{ label }</h1>
           <div class="call-main">
-            <div ref={stage.clone()} class={classes!("stage", rises.then_some("rises"))}>
+            // No entrance: a stage that had risen into view measured a slower setup of the next
+            // call, on both sides (docs/benchmarks.md).
+            <div ref={stage.clone()} class="stage">
                 // Under the friend's video, which covers it with their first frame.
                 if !has_remote {
                     <div class={classes!("placeholder", alone(status).then_some("waiting"))} aria-hidden="true">
                         <div class="rings"><span /><span /></div>
-                        <p class="placeholder-room">{ props.room.as_str() }</p>
+                        <p class="placeholder-room">{ room }</p>
                     </div>
                 }
                 <Video class="remote" label={t.remote_video} stream={props.view.remote.clone()}
@@ -118,7 +124,9 @@ pub fn CallScreen(props: &CallScreenProps) -> Html {
                     // A mirror, as people expect of their own face; never a phone's back camera,
                     // which films what the person sees.
                     <Video class={classes!((props.local.facing() != Some(Facing::Environment)).then_some("mirror"))}
-                        label={t.local_video}
+                        // Unnamed while drawn ahead: until Join, the room step's preview is the
+                        // person's one "Local video".
+                        label={if ahead { "" } else { t.local_video }}
                         stream={Some(props.local.shared_stream())} muted=true />
                     if props.sharing {
                         <p class="pip-flags sharing">{ t.sharing_screen }</p>

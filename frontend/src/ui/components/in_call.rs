@@ -21,8 +21,8 @@ use crate::ui::hooks::handlers::Handlers;
 
 /// What the call page shows.
 pub struct InCallProps<'a> {
-    /// The room.
-    pub room: RoomName,
+    /// The room; `None` while drawn ahead of a join (see [`CallScreen`]'s `room`).
+    pub room: Option<RoomName>,
     /// What the call looks like.
     pub view: CallView,
     /// The person's camera and microphone.
