@@ -20,6 +20,7 @@ use super::hooks::handlers::use_handlers;
 use super::hooks::join::{use_join, JoinContext};
 use super::hooks::language::use_language;
 use super::hooks::noise::use_noise_suppression;
+use super::hooks::painted::use_painted;
 use super::hooks::screen_awake::use_screen_awake;
 use super::hooks::shortcuts::use_shortcuts;
 use super::hooks::sound::use_sound_controls;
@@ -145,7 +146,7 @@ fn Duet() -> Html {
     // Join only reveals it: drawing a whole screen takes the page tens of milliseconds, which
     // at Join would hold back the friend's answer and the connection's last steps (measured
     // in docs/benchmarks.md). While ahead it knows no room and shows no chat nor dialog.
-    // Without WebRTC no call will start: nothing is drawn ahead.
+    // Without WebRTC no call will start: nothing is drawn.
     let call_screen = |room: Option<RoomName>, view: CallView| {
         let Some(local) = state.media.as_ref().filter(|_| state.webrtc) else {
             return html! {};
@@ -176,6 +177,15 @@ fn Duet() -> Html {
             handlers: &handlers,
         })
     };
+    // Ahead only once the room step has been painted: the step the person came for comes
+    // first, as soon as it can.
+    let asking = matches!(state.screen, Screen::AskingRoom { .. });
+    let room_step_painted = use_painted(asking);
+    let ahead = if asking && room_step_painted {
+        call_screen(None, CallView::joining())
+    } else {
+        html! {}
+    };
     let body = match &state.screen {
         Screen::AcquiringMedia => html! {
             <section class="card notice-card" aria-labelledby="acquiring-title">
@@ -204,7 +214,7 @@ fn Duet() -> Html {
                     speaker={speaker.clone()}
                     on_speaker={handlers.switches.speaker.clone()}
                 />
-                { call_screen(None, CallView::joining()) }
+                { ahead }
             </>
         },
         Screen::InCall { room, view } => html! {

@@ -10,6 +10,7 @@ pub mod handlers;
 pub mod join;
 pub mod language;
 pub mod noise;
+pub mod painted;
 pub mod screen_awake;
 pub mod screen_share;
 pub mod shortcuts;
