@@ -179,13 +179,7 @@ fn Duet() -> Html {
     };
     // Ahead only once the room step has been painted: the step the person came for comes
     // first, as soon as it can.
-    let asking = matches!(state.screen, Screen::AskingRoom { .. });
-    let room_step_painted = use_painted(asking);
-    let ahead = if asking && room_step_painted {
-        call_screen(None, CallView::joining())
-    } else {
-        html! {}
-    };
+    let room_step_painted = use_painted(matches!(state.screen, Screen::AskingRoom { .. }));
     let body = match &state.screen {
         Screen::AcquiringMedia => html! {
             <section class="card notice-card" aria-labelledby="acquiring-title">
@@ -214,7 +208,7 @@ fn Duet() -> Html {
                     speaker={speaker.clone()}
                     on_speaker={handlers.switches.speaker.clone()}
                 />
-                { ahead }
+                { if room_step_painted { call_screen(None, CallView::joining()) } else { html! {} } }
             </>
         },
         Screen::InCall { room, view } => html! {

@@ -58,7 +58,6 @@ pub struct CallScreenProps {
 fn status_tone(status: &CallStatus) -> &'static str {
     match status {
         CallStatus::Connected => "ok",
-        status if alone(status) => "idle",
         CallStatus::Joining | CallStatus::Connecting => "busy",
         CallStatus::ReconnectingPeer | CallStatus::Reconnecting { .. } => "busy recovering",
         CallStatus::WaitingForFriend | CallStatus::FriendLeft | CallStatus::FriendDropped => "idle",

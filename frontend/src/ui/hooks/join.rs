@@ -66,8 +66,8 @@ fn join(
             }
         })
     };
-    // The join goes out at once. Drawing the call screen (taking the room step down, the
-    // videos, the controls) keeps the page busy for tens of milliseconds, so it waits until
+    // The join goes out at once. Showing the call screen (drawn ahead, but revealing it and
+    // taking the room step down) keeps the page busy for tens of milliseconds, so it waits until
     // this side has made its first move in the call (joined alone, or sent its offer), or at
     // most SHOW_CALL_WITHIN_MS: the friend's answer is then on its way, and the screen is
     // drawn meanwhile (measured in docs/benchmarks.md). So does naming the room in the address
